@@ -1,0 +1,11 @@
+"""Optimizers of section 2.3.7 as pure JAX update rules, and the engine that traces them."""
+
+from optimizers.engine import (
+    Batch, Optimizer, Trajectory, compiled_programs, hyperparameters, make, run, run_many,
+)
+from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, RULES, Rule
+
+__all__ = [
+    "Batch", "CONVENTIONS", "OPTIMIZER_IDS", "Optimizer", "RULES", "RULE_TABLE", "Rule", "Trajectory",
+    "compiled_programs", "hyperparameters", "make", "run", "run_many",
+]

@@ -1,0 +1,374 @@
+"""Update rules of section 2.3.7, in the optax style but with hyperparameters as data.
+
+Each rule is a pair of pure functions
+
+    init(params) -> state
+    update(grads, state, params, hp) -> (updates, state, lr_eff)
+
+with ``params + updates`` the next point and ``lr_eff`` the per-coordinate factor the rule applied to
+its step direction. ``hp`` is a dict of scalar arrays, so one compiled program serves every slider
+value. A rule whose gradient is taken somewhere else than at ``params`` (the lecture's NAG) says
+where with ``lookahead(params, state, hp)``.
+
+Two conventions: ``lecture`` follows the lecture note's equations exactly, ``torch`` follows
+``torch.optim``. Where they coincide, one rule is registered under both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Mapping, NamedTuple
+
+import jax.numpy as jnp
+
+CONVENTIONS = ("lecture", "torch")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)  # identity hash: a rule is a static compile key
+class Rule:
+    id: str
+    conventions: tuple[str, ...]
+    init: Callable
+    update: Callable
+    defaults: Mapping[str, float]
+    latex: str
+    lookahead: Callable | None = None
+
+    @property
+    def hparam_names(self) -> tuple[str, ...]:
+        return tuple(self.defaults)
+
+
+def _zeros(params):
+    return jnp.zeros_like(params)
+
+
+def _step_count(state):
+    return state.count + 1.0
+
+
+# --- GD, SGD, mini-batch GD ------------------------------------------------------------------------
+
+class NoState(NamedTuple):
+    pass
+
+
+def gd_init(params):
+    return NoState()
+
+
+def gd_update(grads, state, params, hp):
+    r"""w_{t+1} = w_t - \eta\, g_t (both conventions; torch.optim.SGD without momentum)."""
+    lr = jnp.broadcast_to(hp["lr"], grads.shape)
+    return -lr * grads, state, lr
+
+
+GD_LATEX = r"w_{t+1} = w_t - \eta\, g_t"
+
+
+# --- Momentum ------------------------------------------------------------------------------------
+
+class MomentumState(NamedTuple):
+    accumulation: jnp.ndarray  # a_t
+
+
+def momentum_init(params):
+    return MomentumState(_zeros(params))
+
+
+def momentum_update(grads, state, params, hp):
+    r"""a_{t+1} = \beta a_t + g_t,\quad w_{t+1} = w_t - \eta\, a_{t+1}.
+
+    With a_0 = 0 this is torch.optim.SGD(momentum=β, dampening=0) exactly, so one rule serves both.
+    """
+    a = hp["beta"] * state.accumulation + grads
+    lr = jnp.broadcast_to(hp["lr"], grads.shape)
+    return -lr * a, MomentumState(a), lr
+
+
+MOMENTUM_LATEX = r"""\begin{aligned}
+a_{t+1} &= \beta\, a_t + g_t \\
+w_{t+1} &= w_t - \eta\, a_{t+1}
+\end{aligned}"""
+
+
+# --- Nesterov (NAG) ------------------------------------------------------------------------------
+
+def nag_lecture_lookahead(params, state, hp):
+    return params - hp["lr"] * hp["beta"] * state.accumulation
+
+
+def nag_lecture_update(grads, state, params, hp):
+    r"""a_{t+1} = \beta a_t + \nabla L(w_t - \eta\beta a_t),\quad w_{t+1} = w_t - \eta\, a_{t+1}.
+
+    ``grads`` is the look-ahead gradient (see ``nag_lecture_lookahead``); the plotted point is w.
+    """
+    return momentum_update(grads, state, params, hp)
+
+
+NAG_LECTURE_LATEX = r"""\begin{aligned}
+a_{t+1} &= \beta\, a_t + \nabla L(w_t - \eta\beta\, a_t) \\
+w_{t+1} &= w_t - \eta\, a_{t+1}
+\end{aligned}"""
+
+
+def nag_torch_update(grads, state, params, hp):
+    r"""torch.optim.SGD(momentum=β, nesterov=True): b_{t} = \beta b_{t-1} + g_t,\ w_{t+1} = w_t - \eta (g_t + \beta b_t)."""
+    b = hp["beta"] * state.accumulation + grads
+    lr = jnp.broadcast_to(hp["lr"], grads.shape)
+    return -lr * (grads + hp["beta"] * b), MomentumState(b), lr
+
+
+NAG_TORCH_LATEX = r"""\begin{aligned}
+b_t &= \beta\, b_{t-1} + g_t \\
+w_{t+1} &= w_t - \eta\,(g_t + \beta\, b_t)
+\end{aligned}"""
+
+
+# --- Adagrad -------------------------------------------------------------------------------------
+
+class AdagradState(NamedTuple):
+    sum_sq: jnp.ndarray  # G_t
+
+
+def adagrad_init(params):
+    return AdagradState(_zeros(params))
+
+
+def adagrad_update(grads, state, params, hp):
+    r"""G_t = G_{t-1} + g_t^2,\quad w_{t+1} = w_t - \frac{\eta}{\sqrt{G_t}+\epsilon}\, g_t.
+
+    torch.optim.Adagrad with lr_decay=0 and initial_accumulator_value=0 is the same rule.
+    """
+    sum_sq = state.sum_sq + grads**2
+    lr_eff = hp["lr"] / (jnp.sqrt(sum_sq) + hp["eps"])
+    return -lr_eff * grads, AdagradState(sum_sq), lr_eff
+
+
+ADAGRAD_LATEX = r"""\begin{aligned}
+G_t &= G_{t-1} + g_t^2 \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{G_t}+\epsilon}\, g_t
+\end{aligned}"""
+
+
+# --- Adadelta ------------------------------------------------------------------------------------
+
+class AdadeltaState(NamedTuple):
+    avg_sq_grad: jnp.ndarray  # G_t
+    avg_sq_delta: jnp.ndarray  # H_t
+
+
+def adadelta_init(params):
+    return AdadeltaState(_zeros(params), _zeros(params))
+
+
+def adadelta_lecture_update(grads, state, params, hp):
+    r"""G_t = \gamma G_{t-1} + (1-\gamma) g_t^2,\quad
+    \Delta w_t = -\frac{\sqrt{H_{t-1}}+\epsilon}{\sqrt{G_t}+\epsilon}\, g_t,\quad
+    H_t = \gamma H_{t-1} + (1-\gamma)\,\Delta w_t^2. No learning rate."""
+    gamma, eps = hp["gamma"], hp["eps"]
+    avg_sq_grad = gamma * state.avg_sq_grad + (1.0 - gamma) * grads**2
+    ratio = (jnp.sqrt(state.avg_sq_delta) + eps) / (jnp.sqrt(avg_sq_grad) + eps)
+    delta = -ratio * grads
+    avg_sq_delta = gamma * state.avg_sq_delta + (1.0 - gamma) * delta**2
+    return delta, AdadeltaState(avg_sq_grad, avg_sq_delta), ratio
+
+
+ADADELTA_LECTURE_LATEX = r"""\begin{aligned}
+G_t &= \gamma\, G_{t-1} + (1-\gamma)\, g_t^2 \\
+\Delta w_t &= -\frac{\sqrt{H_{t-1}}+\epsilon}{\sqrt{G_t}+\epsilon}\, g_t \\
+H_t &= \gamma\, H_{t-1} + (1-\gamma)\, \Delta w_t^2 \\
+w_{t+1} &= w_t + \Delta w_t
+\end{aligned}"""
+
+
+def adadelta_torch_update(grads, state, params, hp):
+    r"""torch.optim.Adadelta: ε inside both roots and a learning rate η (1.0 by default)."""
+    gamma, eps = hp["gamma"], hp["eps"]
+    avg_sq_grad = gamma * state.avg_sq_grad + (1.0 - gamma) * grads**2
+    ratio = jnp.sqrt(state.avg_sq_delta + eps) / jnp.sqrt(avg_sq_grad + eps)
+    delta = ratio * grads
+    avg_sq_delta = gamma * state.avg_sq_delta + (1.0 - gamma) * delta**2
+    return -hp["lr"] * delta, AdadeltaState(avg_sq_grad, avg_sq_delta), hp["lr"] * ratio
+
+
+ADADELTA_TORCH_LATEX = r"""\begin{aligned}
+G_t &= \gamma\, G_{t-1} + (1-\gamma)\, g_t^2 \\
+\Delta_t &= \frac{\sqrt{H_{t-1}+\epsilon}}{\sqrt{G_t+\epsilon}}\, g_t \\
+H_t &= \gamma\, H_{t-1} + (1-\gamma)\, \Delta_t^2 \\
+w_{t+1} &= w_t - \eta\, \Delta_t
+\end{aligned}"""
+
+
+# --- RMSProp -------------------------------------------------------------------------------------
+
+class RMSPropState(NamedTuple):
+    avg_sq_grad: jnp.ndarray  # G_t
+
+
+def rmsprop_init(params):
+    return RMSPropState(_zeros(params))
+
+
+def rmsprop_update(grads, state, params, hp):
+    r"""G_t = \gamma G_{t-1} + (1-\gamma) g_t^2,\quad w_{t+1} = w_t - \frac{\eta}{\sqrt{G_t}+\epsilon} g_t.
+
+    The lecture calls G_t a sum; the formula is an exponential moving average, and it is exactly
+    torch.optim.RMSprop(alpha=γ, centered=False, momentum=0).
+    """
+    avg_sq_grad = hp["gamma"] * state.avg_sq_grad + (1.0 - hp["gamma"]) * grads**2
+    lr_eff = hp["lr"] / (jnp.sqrt(avg_sq_grad) + hp["eps"])
+    return -lr_eff * grads, RMSPropState(avg_sq_grad), lr_eff
+
+
+RMSPROP_LATEX = r"""\begin{aligned}
+G_t &= \gamma\, G_{t-1} + (1-\gamma)\, g_t^2 \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{G_t}+\epsilon}\, g_t
+\end{aligned}"""
+
+
+# --- Adam and Nadam ------------------------------------------------------------------------------
+
+class AdamState(NamedTuple):
+    count: jnp.ndarray  # t, the number of steps taken so far
+    mu: jnp.ndarray  # m_t
+    nu: jnp.ndarray  # v_t
+
+
+def adam_init(params):
+    return AdamState(jnp.zeros((), params.dtype), _zeros(params), _zeros(params))
+
+
+def _moments(grads, state, hp):
+    t = _step_count(state)
+    mu = hp["beta1"] * state.mu + (1.0 - hp["beta1"]) * grads
+    nu = hp["beta2"] * state.nu + (1.0 - hp["beta2"]) * grads**2
+    return t, mu, nu
+
+
+def adam_lecture_update(grads, state, params, hp):
+    r"""m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,
+    w_{t+1} = w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} m_t, t from 1."""
+    t, mu, nu = _moments(grads, state, hp)
+    correction = jnp.sqrt(1.0 - hp["beta2"] ** t) / (1.0 - hp["beta1"] ** t)
+    lr_eff = hp["lr"] / (jnp.sqrt(nu) + hp["eps"]) * correction
+    return -lr_eff * mu, AdamState(t, mu, nu), lr_eff
+
+
+ADAM_LECTURE_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\,\frac{\sqrt{1-\beta_2^{\,t}}}{1-\beta_1^{\,t}}\, m_t
+\end{aligned}"""
+
+
+def adam_torch_update(grads, state, params, hp):
+    r"""torch.optim.Adam: w_{t+1} = w_t - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon),
+    \hat m_t = m_t/(1-\beta_1^t), \hat v_t = v_t/(1-\beta_2^t)."""
+    t, mu, nu = _moments(grads, state, hp)
+    bias1, bias2 = 1.0 - hp["beta1"] ** t, 1.0 - hp["beta2"] ** t
+    lr_eff = (hp["lr"] / bias1) / (jnp.sqrt(nu) / jnp.sqrt(bias2) + hp["eps"])
+    return -lr_eff * mu, AdamState(t, mu, nu), lr_eff
+
+
+ADAM_TORCH_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad \hat m_t = m_t/(1-\beta_1^{\,t}) \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad \hat v_t = v_t/(1-\beta_2^{\,t}) \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{\hat v_t}+\epsilon}\, \hat m_t
+\end{aligned}"""
+
+
+def nadam_lecture_update(grads, state, params, hp):
+    r"""The lecture has no Nadam; this is the lecture's Adam with Dozat's Nesterov first moment
+    \bar m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t) in place of
+    m_t/(1-\beta_1^t): w_{t+1} = w_t - \frac{\eta\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\bar m_t."""
+    t, mu, nu = _moments(grads, state, hp)
+    b1 = hp["beta1"]
+    nesterov_mu = b1 * mu / (1.0 - b1 ** (t + 1.0)) + (1.0 - b1) * grads / (1.0 - b1**t)
+    lr_eff = hp["lr"] * jnp.sqrt(1.0 - hp["beta2"] ** t) / (jnp.sqrt(nu) + hp["eps"])
+    return -lr_eff * nesterov_mu, AdamState(t, mu, nu), lr_eff
+
+
+NADAM_LECTURE_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+\bar m_t &= \frac{\beta_1\, m_t}{1-\beta_1^{\,t+1}} + \frac{(1-\beta_1)\, g_t}{1-\beta_1^{\,t}} \\
+w_{t+1} &= w_t - \frac{\eta\,\sqrt{1-\beta_2^{\,t}}}{\sqrt{v_t}+\epsilon}\, \bar m_t
+\end{aligned}"""
+
+
+NADAM_MOMENTUM_DECAY = 0.004  # torch.optim.NAdam's default ψ
+
+
+class NAdamTorchState(NamedTuple):
+    count: jnp.ndarray
+    mu: jnp.ndarray
+    nu: jnp.ndarray
+    mu_product: jnp.ndarray  # Π μ_i
+
+
+def nadam_torch_init(params):
+    zero = jnp.zeros((), params.dtype)
+    return NAdamTorchState(zero, _zeros(params), _zeros(params), zero + 1.0)
+
+
+def nadam_torch_update(grads, state, params, hp):
+    r"""torch.optim.NAdam with momentum_decay ψ = 0.004:
+    μ_t = β_1 (1 - ½·0.96^{tψ}), w_{t+1} = w_t - η\frac{(1-μ_t) g_t/(1-Πμ_{≤t}) + μ_{t+1} m_t/(1-Πμ_{≤t+1})}{\sqrt{v_t/(1-β_2^t)}+ε}."""
+    t, mu, nu = _moments(grads, state, hp)
+    b1 = hp["beta1"]
+    mom_t = b1 * (1.0 - 0.5 * 0.96 ** (t * NADAM_MOMENTUM_DECAY))
+    mom_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * NADAM_MOMENTUM_DECAY))
+    mu_product = state.mu_product * mom_t
+    denom = jnp.sqrt(nu / (1.0 - hp["beta2"] ** t)) + hp["eps"]
+    lr_eff = hp["lr"] / denom
+    direction = (1.0 - mom_t) / (1.0 - mu_product) * grads + mom_next / (1.0 - mu_product * mom_next) * mu
+    return -lr_eff * direction, NAdamTorchState(t, mu, nu, mu_product), lr_eff
+
+
+NADAM_TORCH_LATEX = r"""\begin{aligned}
+\mu_t &= \beta_1\,(1 - \tfrac12\, 0.96^{\,t\psi}),\ \psi = 0.004 \\
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t/(1-\beta_2^{\,t})}+\epsilon}
+\left(\frac{(1-\mu_t)\, g_t}{1-\prod_{i\le t}\mu_i} + \frac{\mu_{t+1}\, m_t}{1-\prod_{i\le t+1}\mu_i}\right)
+\end{aligned}"""
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+BOTH = CONVENTIONS
+LECTURE, TORCH = ("lecture",), ("torch",)
+
+
+def _gd_rule(rule_id):
+    return Rule(rule_id, BOTH, gd_init, gd_update, {"lr": 0.001}, GD_LATEX)
+
+
+RULES: tuple[Rule, ...] = (
+    _gd_rule("gd"),
+    _gd_rule("sgd"),
+    _gd_rule("minibatch"),
+    Rule("momentum", BOTH, momentum_init, momentum_update, {"lr": 0.001, "beta": 0.9}, MOMENTUM_LATEX),
+    Rule("nag", LECTURE, momentum_init, nag_lecture_update, {"lr": 0.001, "beta": 0.9}, NAG_LECTURE_LATEX,
+         lookahead=nag_lecture_lookahead),
+    Rule("nag", TORCH, momentum_init, nag_torch_update, {"lr": 0.001, "beta": 0.9}, NAG_TORCH_LATEX),
+    Rule("adagrad", BOTH, adagrad_init, adagrad_update, {"lr": 0.01, "eps": 1e-10}, ADAGRAD_LATEX),
+    Rule("adadelta", LECTURE, adadelta_init, adadelta_lecture_update, {"gamma": 0.9, "eps": 1e-6},
+         ADADELTA_LECTURE_LATEX),
+    Rule("adadelta", TORCH, adadelta_init, adadelta_torch_update, {"lr": 1.0, "gamma": 0.9, "eps": 1e-6},
+         ADADELTA_TORCH_LATEX),
+    Rule("rmsprop", BOTH, rmsprop_init, rmsprop_update, {"lr": 0.01, "gamma": 0.99, "eps": 1e-8}, RMSPROP_LATEX),
+    Rule("adam", LECTURE, adam_init, adam_lecture_update,
+         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ADAM_LECTURE_LATEX),
+    Rule("adam", TORCH, adam_init, adam_torch_update,
+         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ADAM_TORCH_LATEX),
+    Rule("nadam", LECTURE, adam_init, nadam_lecture_update,
+         {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, NADAM_LECTURE_LATEX),
+    Rule("nadam", TORCH, nadam_torch_init, nadam_torch_update,
+         {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, NADAM_TORCH_LATEX),
+)
+
+RULE_TABLE: dict[tuple[str, str], Rule] = {
+    (rule.id, convention): rule for rule in RULES for convention in rule.conventions
+}
+OPTIMIZER_IDS: tuple[str, ...] = tuple(dict.fromkeys(rule.id for rule in RULES))
