@@ -1,0 +1,32 @@
+"""Korean and English strings, one key per text. ``t(key, lang)``; Korean is the default."""
+
+from __future__ import annotations
+
+from i18n.strings import STRINGS
+
+DEFAULT_LANGUAGE = "ko"
+
+OPTIMIZER_NAMES = {
+    "gd": {"ko": "경사하강법 (GD)", "en": "Gradient descent (GD)"},
+    "sgd": {"ko": "확률적 경사하강법 (SGD)", "en": "Stochastic GD (SGD)"},
+    "minibatch": {"ko": "미니배치 경사하강법", "en": "Mini-batch GD"},
+    "momentum": {"ko": "모멘텀", "en": "Momentum"},
+    "nag": {"ko": "NAG (네스테로프)", "en": "NAG (Nesterov)"},
+    "adagrad": {"ko": "Adagrad", "en": "Adagrad"},
+    "adadelta": {"ko": "Adadelta", "en": "Adadelta"},
+    "rmsprop": {"ko": "RMSProp", "en": "RMSProp"},
+    "adam": {"ko": "Adam", "en": "Adam"},
+    "nadam": {"ko": "Nadam", "en": "Nadam"},
+}
+
+
+def t(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The text for ``key`` in ``language`` (falling back to Korean), formatted with ``values``."""
+    entry = STRINGS[key]
+    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def optimizer_name(optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+    names = OPTIMIZER_NAMES.get(optimizer_id, {})
+    return names.get(language) or names.get(DEFAULT_LANGUAGE, optimizer_id)

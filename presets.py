@@ -1,0 +1,62 @@
+"""Presets: full scenes, one per lesson of the lecture's section 2.3.7. ``PRESETS`` maps id → Preset."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from scene import PALETTE as C
+from scene import Run, Scene, View
+
+
+class Preset(NamedTuple):
+    id: str
+    name: dict[str, str]
+    scene: Scene
+
+
+def _preset(preset_id: str, ko: str, en: str, scene: Scene) -> Preset:
+    return Preset(preset_id, {"ko": ko, "en": en}, scene)
+
+
+PRESET_LIST: tuple[Preset, ...] = (
+    _preset(
+        "bowl_gd_momentum", "볼록 그릇: GD 대 모멘텀", "Convex bowl: GD vs Momentum",
+        Scene(landscape="bowl", landscape_params=(("angle", 0.0), ("kappa", 5.0)), start=(-2.5, 2.0), steps=60,
+              runs=(Run.of("gd", lr=0.1, color=C[0]), Run.of("momentum", lr=0.05, beta=0.6, color=C[1]))),
+    ),
+    _preset(
+        "ravine_momentum", "골짜기: 모멘텀이 지그재그를 줄인다", "Ravine: momentum damps the zig-zag",
+        Scene(landscape="bowl", landscape_params=(("angle", 20.0), ("kappa", 50.0)), start=(-2.6, 1.0), steps=150,
+              runs=(Run.of("gd", lr=0.038, color=C[0]), Run.of("momentum", lr=0.01, beta=0.8, color=C[1]))),
+    ),
+    _preset(
+        "saddle_escape", "말안장점: GD는 멈추고 모멘텀은 빠져나온다", "Saddle: GD stalls, momentum escapes",
+        Scene(landscape="saddle_two_minima", start=(-1.8, 1e-3), steps=120,
+              runs=(Run.of("gd", lr=0.05, color=C[0]), Run.of("momentum", lr=0.05, beta=0.9, color=C[1]))),
+    ),
+    _preset(
+        "local_minima_start", "지역최저점: 출발점이 도착점을 정한다", "Local minima: the start decides the end",
+        Scene(landscape="wells", start=(0.6, 0.9), steps=150,
+              runs=(Run.of("gd", lr=0.1, color=C[0]), Run.of("momentum", lr=0.05, beta=0.9, color=C[1]),
+                    Run.of("adam", lr=0.05, color=C[2]))),
+    ),
+    _preset(
+        "rosenbrock_adaptive", "로젠브록: Adam 대 RMSProp 대 Adagrad", "Rosenbrock: Adam vs RMSProp vs Adagrad",
+        Scene(landscape="rosenbrock", start=(-1.5, 2.5), steps=500, view=View(log_loss=True),
+              runs=(Run.of("adam", lr=0.05, color=C[2]), Run.of("rmsprop", lr=0.01, gamma=0.9, color=C[3]),
+                    Run.of("adagrad", lr=0.5, eps=1e-8, color=C[4]))),
+    ),
+    _preset(
+        "adagrad_fades", "Adagrad의 학습률이 사라진다", "Adagrad's learning rate fades",
+        Scene(landscape="plateau", landscape_params=(("width", 1.0),), start=(3.0, 2.5), steps=300,
+              runs=(Run.of("adagrad", lr=0.3, eps=1e-8, color=C[4]), Run.of("rmsprop", lr=0.03, gamma=0.9, color=C[3]))),
+    ),
+    _preset(
+        "batch_sgd_minibatch", "배치 대 SGD 대 미니배치", "Batch vs SGD vs mini-batch",
+        Scene(landscape="line_fit", start=(-1.5, 2.5), steps=120, noise=1.0,
+              runs=(Run.of("gd", lr=0.3, color=C[0]), Run.of("sgd", lr=0.3, color=C[1]),
+                    Run.of("minibatch", lr=0.3, batch_size=8, color=C[2]))),
+    ),
+)
+
+PRESETS: dict[str, Preset] = {p.id: p for p in PRESET_LIST}
