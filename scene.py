@@ -32,6 +32,7 @@ HPARAM_RANGES: dict[str, tuple[float, float, bool]] = {
     "beta1": (0.0, 0.999, False),
     "beta2": (0.0, 0.99999, False),
     "eps": (1e-12, 1.0, True),
+    "bias_correction": (0.0, 1.0, False),  # Adam's switch: 1 on, 0 off
 }
 
 DEFAULT_BATCH = {"gd": None, "sgd": 1, "minibatch": 8}

@@ -246,11 +246,16 @@ def _moments(grads, state, hp):
     return t, mu, nu
 
 
+def _bias_corrected(hp, factor):
+    """``factor`` when the ``bias_correction`` switch is on (≥ 0.5), else 1: Adam without its correction."""
+    return jnp.where(hp["bias_correction"] > 0.5, factor, 1.0)
+
+
 def adam_lecture_update(grads, state, params, hp):
     r"""m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,
     w_{t+1} = w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} m_t, t from 1."""
     t, mu, nu = _moments(grads, state, hp)
-    correction = jnp.sqrt(1.0 - hp["beta2"] ** t) / (1.0 - hp["beta1"] ** t)
+    correction = _bias_corrected(hp, jnp.sqrt(1.0 - hp["beta2"] ** t) / (1.0 - hp["beta1"] ** t))
     lr_eff = hp["lr"] / (jnp.sqrt(nu) + hp["eps"]) * correction
     return -lr_eff * mu, AdamState(t, mu, nu), lr_eff
 
@@ -266,7 +271,8 @@ def adam_torch_update(grads, state, params, hp):
     r"""torch.optim.Adam: w_{t+1} = w_t - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon),
     \hat m_t = m_t/(1-\beta_1^t), \hat v_t = v_t/(1-\beta_2^t)."""
     t, mu, nu = _moments(grads, state, hp)
-    bias1, bias2 = 1.0 - hp["beta1"] ** t, 1.0 - hp["beta2"] ** t
+    bias1 = _bias_corrected(hp, 1.0 - hp["beta1"] ** t)
+    bias2 = _bias_corrected(hp, 1.0 - hp["beta2"] ** t)
     lr_eff = (hp["lr"] / bias1) / (jnp.sqrt(nu) / jnp.sqrt(bias2) + hp["eps"])
     return -lr_eff * mu, AdamState(t, mu, nu), lr_eff
 
@@ -359,9 +365,9 @@ RULES: tuple[Rule, ...] = (
          ADADELTA_TORCH_LATEX),
     Rule("rmsprop", BOTH, rmsprop_init, rmsprop_update, {"lr": 0.01, "gamma": 0.99, "eps": 1e-8}, RMSPROP_LATEX),
     Rule("adam", LECTURE, adam_init, adam_lecture_update,
-         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ADAM_LECTURE_LATEX),
+         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": 1.0}, ADAM_LECTURE_LATEX),
     Rule("adam", TORCH, adam_init, adam_torch_update,
-         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ADAM_TORCH_LATEX),
+         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": 1.0}, ADAM_TORCH_LATEX),
     Rule("nadam", LECTURE, adam_init, nadam_lecture_update,
          {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, NADAM_LECTURE_LATEX),
     Rule("nadam", TORCH, nadam_torch_init, nadam_torch_update,
