@@ -81,7 +81,7 @@ def _mesh(bounds, resolution: int):
 
 def surface_grid(landscape: Landscape, resolution: int = SURFACE_RESOLUTION) -> Grid:
     xs, ys, points = _mesh(landscape.bounds, resolution)
-    z = np.asarray(_evaluate(landscape.family, landscape.theta_arrays(), points), dtype=np.float32)
+    z = np.array(_evaluate(landscape.family, landscape.theta_arrays(), points), dtype=np.float32)
     z = z.reshape(resolution, resolution)
     bad = ~np.isfinite(z)
     z[bad] = np.nan
@@ -97,7 +97,7 @@ class Field(NamedTuple):
 
 def gradient_field(landscape: Landscape, resolution: int = FIELD_RESOLUTION) -> Field:
     _, _, points = _mesh(landscape.bounds, resolution)
-    g = np.asarray(_gradients(landscape.family, landscape.theta_arrays(), points), dtype=np.float32)
+    g = np.array(_gradients(landscape.family, landscape.theta_arrays(), points), dtype=np.float32)
     g[~np.isfinite(g)] = 0.0
     return Field(points[:, 0], points[:, 1], g[:, 0], g[:, 1])
 
