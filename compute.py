@@ -79,13 +79,20 @@ def _mesh(bounds, resolution: int):
     return xs, ys, np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
+def values_at(landscape: Landscape, points) -> np.ndarray:
+    """f at each row of an (M, 2) array of points, as float32 (NaN where not finite)."""
+    points = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    if not len(points):
+        return np.zeros(0, np.float32)
+    z = np.array(_evaluate(landscape.family, landscape.theta_arrays(), points), dtype=np.float32)
+    z[~np.isfinite(z)] = np.nan
+    return z
+
+
 def surface_grid(landscape: Landscape, resolution: int = SURFACE_RESOLUTION) -> Grid:
     xs, ys, points = _mesh(landscape.bounds, resolution)
-    z = np.array(_evaluate(landscape.family, landscape.theta_arrays(), points), dtype=np.float32)
-    z = z.reshape(resolution, resolution)
-    bad = ~np.isfinite(z)
-    z[bad] = np.nan
-    return Grid(xs, ys, z, int(bad.sum()))
+    z = values_at(landscape, points).reshape(resolution, resolution)
+    return Grid(xs, ys, z, int(np.isnan(z).sum()))
 
 
 class Field(NamedTuple):
