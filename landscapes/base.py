@@ -72,7 +72,8 @@ class Landscape:
         return {p.name: float(chosen.get(p.name, p.default)) for p in self.params}
 
     def theta_arrays(self) -> dict[str, jnp.ndarray]:
-        return {k: jnp.float32(v) for k, v in self.theta.items()}
+        """The current values as arrays of the default float dtype (float64 under ``jax.enable_x64``)."""
+        return {k: jnp.asarray(v, dtype=jnp.result_type(float)) for k, v in self.theta.items()}
 
     @property
     def fn(self) -> Callable[[jnp.ndarray], jnp.ndarray]:
