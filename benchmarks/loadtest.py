@@ -1,0 +1,528 @@
+"""Load test: N protocol-level Streamlit sessions against one ``streamlit run app.py`` on localhost.
+
+    python -m benchmarks.loadtest --sessions 30 --seconds 60
+
+Each session speaks the browser's protocol: it fetches ``/_stcore/health``, opens
+``ws://…/_stcore/stream`` and sends ``BackMsg.rerun_script`` protobufs with its widget states; a
+run ends with a ``script_finished`` ForwardMsg. Like the frontend, a session reports the hashes of
+the large messages it already holds, so the server may answer with references to them.
+
+The test starts the server on a free 127.0.0.1 port, warms it up with one session (the teacher
+opening the page), opens all N sessions at once (the class), then each session moves one slider to
+a new random position about every ``--interval`` seconds until ``--seconds`` have passed. It prints
+and writes (``--output``, JSON) the rerun latency (send → ``script_finished``), reruns per second,
+errors, bytes received per rerun and the server's RSS over time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import platform
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Slider_pb2 import Slider
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+REPO = Path(__file__).resolve().parent.parent
+LOCALHOST = "127.0.0.1"
+DEFAULT_OUTPUT = REPO / "out" / "loadtest.json"
+FINISHED = ForwardMsg.ScriptFinishedStatus
+RSS_SAMPLE_SECONDS = 0.5
+
+
+# --- the machine and the server --------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+    with open("/proc/meminfo", encoding="utf-8") as meminfo:
+        total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    import jax
+    import plotly
+    import streamlit
+
+    return {
+        "cpu": names[0] if names else cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(total_kb / 2**20, 1),
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "jax": jax.__version__,
+        "plotly": plotly.__version__,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOCALHOST, 0))
+        return probe.getsockname()[1]
+
+
+def rss_bytes(pid: int) -> int:
+    """The resident set size of a process, from /proc (Linux)."""
+    with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class Server:
+    """``streamlit run APP`` on a free 127.0.0.1 port while the ``with`` block lasts.
+
+    ``options`` are Streamlit config options (``{"runner.postScriptGC": "false"}``) given on the
+    command line, so they override ``.streamlit/config.toml`` for this run only.
+    """
+
+    def __init__(self, app: str = "app.py", options: dict[str, str] | None = None,
+                 env: dict[str, str] | None = None, startup_timeout: float = 120.0):
+        self.app = app
+        self.options = dict(options or {})
+        self.env = {**os.environ, **(env or {})}
+        self.startup_timeout = startup_timeout
+        self.port = free_port()
+        self.url = f"http://{LOCALHOST}:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self._log = tempfile.TemporaryFile()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def rss(self) -> int:
+        return rss_bytes(self.pid)
+
+    def log_tail(self, characters: int = 3000) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")[-characters:]
+
+    def __enter__(self) -> "Server":
+        options = {
+            "server.address": LOCALHOST,
+            "server.port": str(self.port),
+            "server.headless": "true",
+            "browser.gatherUsageStats": "false",
+            **self.options,
+        }
+        command = [sys.executable, "-m", "streamlit", "run", self.app, *(f"--{k}={v}" for k, v in options.items())]
+        self.started_at = time.perf_counter()
+        self.process = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.perf_counter() + self.startup_timeout
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"streamlit did not answer /_stcore/health within {self.startup_timeout:.0f} s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+        self._log.close()
+
+
+# --- one session at the protocol level -----------------------------------------------------------------
+
+class SessionError(RuntimeError):
+    """The session broke: the run raised, failed to compile, timed out, or the connection closed."""
+
+    def __init__(self, kind: str, detail: str = ""):
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+
+
+@dataclasses.dataclass
+class RunResult:
+    seconds: float  # rerun request sent → script_finished received
+    received_bytes: int  # websocket payload bytes of this run's ForwardMsgs
+    messages: int
+    referenced: int  # messages the server sent as references to ones this session holds
+
+
+def widgets_of(message: ForwardMsg) -> Iterator[tuple[str, str, Any]]:
+    """(widget id, element type, element proto) for a new-element delta that is a widget."""
+    if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
+        return
+    element = message.delta.new_element
+    kind = element.WhichOneof("type")
+    proto = getattr(element, kind) if kind else None
+    widget_id = getattr(proto, "id", "")
+    if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
+        yield widget_id, kind, proto
+
+
+def exception_text(message: ForwardMsg) -> str | None:
+    if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+        element = message.delta.new_element
+        if element.WhichOneof("type") == "exception":
+            return f"{element.exception.type}: {element.exception.message}"[:300]
+    return None
+
+
+class Session:
+    """One browser tab, reduced to its protocol: widget states out, ForwardMsgs in."""
+
+    def __init__(self, base_url: str, query_string: str = "", timeout: float = 60.0):
+        self.base_url = base_url
+        self.query_string = query_string
+        self.timeout = timeout
+        self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (element type, latest proto)
+        self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
+        self.cached_hashes: set[str] = set()
+        self.page_script_hash = ""
+        self._socket = None
+
+    async def open(self) -> RunResult:
+        """Fetch the health check, open the stream, request and wait for the first run."""
+        await asyncio.to_thread(self._health)
+        host = self.base_url.split("://", 1)[1]
+        self._socket = await websockets.connect(
+            f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=self.base_url,
+            compression=None, max_size=None, open_timeout=self.timeout,
+        )
+        return await self.rerun()
+
+    def _health(self) -> None:
+        with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=self.timeout) as response:
+            if response.read().strip() != b"ok":
+                raise SessionError("health", "the server is not healthy")
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+            self._socket = None
+
+    def _rerun_request(self) -> bytes:
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query_string
+        state.page_script_hash = self.page_script_hash
+        state.widget_states.widgets.extend(self.widget_states.values())
+        state.cached_message_hashes.extend(sorted(self.cached_hashes))
+        context = state.context_info
+        context.timezone, context.timezone_offset, context.locale = "Asia/Seoul", -540, "ko-KR"
+        context.url = f"{self.base_url}/?{self.query_string}" if self.query_string else f"{self.base_url}/"
+        return message.SerializeToString()
+
+    async def rerun(self, *changes: WidgetState) -> RunResult:
+        """Set widget states (as a user moving them would), rerun, and wait for ``script_finished``."""
+        for change in changes:
+            self.widget_states[change.id] = change
+        started = time.perf_counter()
+        await self._socket.send(self._rerun_request())
+        try:
+            received, messages, referenced = await asyncio.wait_for(self._receive_run(), self.timeout)
+        except asyncio.TimeoutError:
+            raise SessionError("timeout", f"no script_finished within {self.timeout:.0f} s") from None
+        except websockets.ConnectionClosed as closed:
+            raise SessionError("connection closed", str(closed)) from None
+        return RunResult(time.perf_counter() - started, received, messages, referenced)
+
+    async def _receive_run(self) -> tuple[int, int, int]:
+        received = messages = referenced = 0
+        while True:
+            payload = await self._socket.recv()
+            received += len(payload)
+            messages += 1
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            kind = message.WhichOneof("type")
+            if kind == "ref_hash":
+                referenced += 1
+                continue
+            if message.metadata.cacheable:
+                self.cached_hashes.add(message.hash)
+            if kind == "new_session":
+                self.page_script_hash = message.new_session.page_script_hash
+            error = exception_text(message)
+            if error:
+                raise SessionError("exception", error)
+            for widget_id, element_type, proto in widgets_of(message):
+                self.widgets[widget_id] = (element_type, proto)
+            if kind == "script_finished":
+                if message.script_finished == FINISHED.FINISHED_WITH_COMPILE_ERROR:
+                    raise SessionError("compile error")
+                if message.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
+                    return received, messages, referenced
+
+    def find_slider(self, name: str = "") -> str:
+        """The id of the first slider whose id (which ends with its key) or label contains ``name``."""
+        for widget_id, (element_type, proto) in self.widgets.items():
+            if element_type == "slider" and (name in widget_id or name in proto.label):
+                return widget_id
+        sliders = [f"{p.label!r} ({i})" for i, (t, p) in self.widgets.items() if t == "slider"]
+        raise SessionError("no slider", f"no slider matches {name!r}; the page has {', '.join(sliders) or 'none'}")
+
+
+def moved_slider(widget_id: str, proto: Slider, current: WidgetState | None, rng: random.Random) -> WidgetState:
+    """The state of the slider after a user drags it to a different random position."""
+    state = WidgetState(id=widget_id)
+    if proto.type == Slider.Type.SELECT_SLIDER:
+        options = list(proto.options)
+        now = current.string_array_value.data[0] if current else options[int(proto.default[0])]
+        state.string_array_value.data.append(rng.choice([o for o in options if o != now] or options))
+        return state
+    positions = max(int(round((proto.max - proto.min) / proto.step)), 1)
+    now = current.double_array_value.data[0] if current else (list(proto.value) or list(proto.default))[0]
+    value = now
+    while value == now:
+        value = proto.min + rng.randint(0, positions) * proto.step
+        value = float(round(value)) if proto.data_type == Slider.DataType.INT else round(value, 12)
+    state.double_array_value.data.extend([value] * max(len(proto.default), 1))
+    return state
+
+
+# --- the load ----------------------------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(int(round(q / 100 * (len(ordered) - 1))), len(ordered) - 1)]
+
+
+def summary(seconds: list[float]) -> dict[str, float | int | None]:
+    return {
+        "count": len(seconds),
+        "p50": percentile(seconds, 50),
+        "p95": percentile(seconds, 95),
+        "max": max(seconds) if seconds else None,
+        "mean": statistics.fmean(seconds) if seconds else None,
+    }
+
+
+@dataclasses.dataclass
+class Tally:
+    reruns: list[RunResult] = dataclasses.field(default_factory=list)
+    first_runs: list[RunResult] = dataclasses.field(default_factory=list)
+    errors: dict[str, int] = dataclasses.field(default_factory=dict)
+    error_examples: list[str] = dataclasses.field(default_factory=list)
+
+    def error(self, problem: Exception) -> None:
+        kind = problem.kind if isinstance(problem, SessionError) else type(problem).__name__
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+        if len(self.error_examples) < 5:
+            self.error_examples.append(str(problem)[:300])
+
+
+async def user(index: int, server_url: str, args, start_gate: asyncio.Event, deadline: list[float],
+               tally: Tally) -> None:
+    """One student: open the page with the class, then move a slider every ~interval s until the deadline."""
+    rng = random.Random(args.seed * 1000 + index)
+    await start_gate.wait()
+    session = Session(server_url, args.query, args.timeout)
+    try:
+        tally.first_runs.append(await session.open())
+        slider = session.find_slider(args.widget)
+        next_at = time.perf_counter() + rng.uniform(0, args.interval)
+        while True:
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+            if time.perf_counter() >= deadline[0]:
+                return
+            proto = session.widgets[slider][1]
+            result = await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng))
+            tally.reruns.append(result)
+            next_at = max(next_at + args.interval * rng.uniform(0.8, 1.2), time.perf_counter())
+    except (SessionError, OSError, websockets.WebSocketException) as problem:
+        tally.error(problem)
+    finally:
+        await session.close()
+
+
+async def sample_rss(server: Server, samples: list[tuple[float, int]], stop: asyncio.Event, origin: float) -> None:
+    while not stop.is_set():
+        samples.append((time.perf_counter() - origin, server.rss()))
+        try:
+            await asyncio.wait_for(stop.wait(), RSS_SAMPLE_SECONDS)
+        except asyncio.TimeoutError:
+            pass
+
+
+def rss_growth(samples: list[tuple[float, int]], duration: float) -> dict[str, Any]:
+    """RSS at the start, middle and end of the load (medians of the samples within 5% of each instant)."""
+    def around(instant: float) -> int:
+        near = [rss for t, rss in samples if abs(t - instant) <= 0.05 * duration] or [
+            min(samples, key=lambda s: abs(s[0] - instant))[1]]
+        return int(statistics.median(near))
+
+    start, middle, end = around(0.0), around(duration / 2), around(duration)
+    return {
+        "start_mb": start / 2**20, "middle_mb": middle / 2**20, "end_mb": end / 2**20,
+        "peak_mb": max(rss for _, rss in samples) / 2**20,
+        "growth_first_half": (middle - start) / start,
+        "growth_second_half": (end - middle) / middle,
+    }
+
+
+async def warm_up(server_url: str, args, rounds: int = 3) -> list[float]:
+    """The teacher opens the page first: compiles what every later session reuses."""
+    rng = random.Random(args.seed)
+    session = Session(server_url, args.query, max(args.timeout, 120.0))
+    try:
+        times = [(await session.open()).seconds]
+        slider = session.find_slider(args.widget)
+        for _ in range(rounds):
+            proto = session.widgets[slider][1]
+            times.append((await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng))).seconds)
+        return times
+    finally:
+        await session.close()
+
+
+async def load(server: Server, args) -> dict[str, Any]:
+    warmup = await warm_up(server.url, args)
+    tally = Tally()
+    gate, stop_sampling = asyncio.Event(), asyncio.Event()
+    origin = time.perf_counter()
+    deadline = [float("inf")]
+    samples: list[tuple[float, int]] = []
+    sampler = asyncio.create_task(sample_rss(server, samples, stop_sampling, origin))
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    users = [asyncio.create_task(user(i, server.url, args, gate, deadline, tally)) for i in range(args.sessions)]
+    gate.set()
+    while len(tally.first_runs) + sum(tally.errors.values()) < args.sessions:
+        await asyncio.sleep(0.05)
+    connected = time.perf_counter()
+    deadline[0] = connected + args.seconds
+    await asyncio.gather(*users)
+    finished = time.perf_counter()
+    stop_sampling.set()
+    await sampler
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    load_samples = [(t - (connected - origin), rss) for t, rss in samples if t >= connected - origin]
+    latencies = [r.seconds for r in tally.reruns]
+    reruns = len(tally.reruns)
+    return {
+        "sessions": args.sessions,
+        "seconds": args.seconds,
+        "interval": args.interval,
+        "server_options": server.options,
+        "warmup_seconds": warmup,
+        "connect": summary([r.seconds for r in tally.first_runs]),
+        "connect_wall_seconds": connected - origin,
+        "rerun": summary(latencies),
+        "reruns_per_second": reruns / (finished - connected),
+        "offered_reruns_per_second": args.sessions / args.interval,
+        "errors": sum(tally.errors.values()),
+        "errors_by_kind": tally.errors,
+        "error_examples": tally.error_examples,
+        "received_bytes_per_rerun": statistics.fmean(r.received_bytes for r in tally.reruns) if reruns else None,
+        "messages_per_rerun": statistics.fmean(r.messages for r in tally.reruns) if reruns else None,
+        "referenced_per_rerun": statistics.fmean(r.referenced for r in tally.reruns) if reruns else None,
+        "first_run_bytes": statistics.fmean(r.received_bytes for r in tally.first_runs) if tally.first_runs else None,
+        "rss": rss_growth(load_samples, finished - connected) if load_samples else None,
+        "rss_samples": [(round(t, 2), round(rss / 2**20, 1)) for t, rss in load_samples],
+        "client_cpu_seconds": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime),
+    }
+
+
+def describe(result: dict[str, Any]) -> str:
+    rerun, connect, rss = result["rerun"], result["connect"], result["rss"]
+    ms = lambda s: "–" if s is None else f"{1000 * s:.0f} ms"
+    lines = [
+        f"{result['sessions']} sessions × {result['seconds']:.0f} s, a slider move every ~{result['interval']:g} s"
+        + (f", server options {result['server_options']}" if result["server_options"] else ""),
+        f"  warm-up (first session): first run {ms(result['warmup_seconds'][0])}, then "
+        + ", ".join(ms(s) for s in result["warmup_seconds"][1:]),
+        f"  connect storm: first run p50 {ms(connect['p50'])}, p95 {ms(connect['p95'])}, max {ms(connect['max'])}",
+        f"  reruns: {rerun['count']} ({result['reruns_per_second']:.1f}/s of {result['offered_reruns_per_second']:.1f}/s offered);"
+        f" latency p50 {ms(rerun['p50'])}, p95 {ms(rerun['p95'])}, max {ms(rerun['max'])}",
+        f"  errors: {result['errors']} {result['errors_by_kind'] or ''}",
+    ]
+    if result["received_bytes_per_rerun"] is not None:
+        lines.append(f"  received per rerun: {result['received_bytes_per_rerun'] / 1024:.1f} KiB in "
+                     f"{result['messages_per_rerun']:.1f} messages ({result['referenced_per_rerun']:.1f} as references);"
+                     f" first run {result['first_run_bytes'] / 1024:.1f} KiB")
+    if rss:
+        lines.append(f"  server RSS: {rss['start_mb']:.0f} → {rss['middle_mb']:.0f} → {rss['end_mb']:.0f} MiB "
+                     f"(peak {rss['peak_mb']:.0f}); growth first half {100 * rss['growth_first_half']:+.1f}%,"
+                     f" second half {100 * rss['growth_second_half']:+.1f}%")
+    lines.append(f"  load client CPU: {result['client_cpu_seconds']:.1f} s")
+    return "\n".join(lines)
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator:
+            raise SystemExit(f"--server-option takes NAME=VALUE, got {pair!r}")
+        options[name.strip()] = value.strip()
+    return options
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the load after all sessions opened")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between a session's slider moves")
+    parser.add_argument("--widget", default="", help="the slider to move: part of its key or label (default: the first)")
+    parser.add_argument("--query", default="", help="query string every session opens the page with")
+    parser.add_argument("--app", default="app.py")
+    parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit config option for this run, e.g. runner.postScriptGC=false")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take before it counts as an error")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    return parser.parse_args(argv)
+
+
+def run_load_test(args: argparse.Namespace) -> dict[str, Any]:
+    with Server(args.app, parse_options(args.server_option)) as server:
+        result = asyncio.run(load(server, args))
+        result["server_log_tail"] = server.log_tail(1500) if result["errors"] else ""
+    result["machine"] = machine()
+    result["command"] = "python -m benchmarks.loadtest " + " ".join(sys.argv[1:])
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(argv)
+    result = run_load_test(args)
+    print(describe(result))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"  written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

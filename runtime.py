@@ -1,0 +1,46 @@
+"""Process-wide JAX settings, applied once, when this module is first imported.
+
+``app.py`` and the export CLI import it before anything compiles. It turns on JAX's persistent
+compilation cache, so a restarted server (or a second process) loads its compiled programs from
+disk instead of compiling them again: the first figure of the default scene needs 0.9 s of
+compilation without it and 0.25 s with it (benchmarks/README.md has the page's figures).
+
+The cache lives under the user's cache directory, never in the repository. The environment
+variable ``LOSS_LAB_JAX_CACHE`` moves it (a directory) or turns it off (``off``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jax
+
+CACHE_ENV = "LOSS_LAB_JAX_CACHE"
+CACHE_MAX_BYTES = 256 * 2**20  # least recently used entries go first; one program takes ~10 kB here
+
+
+def jax_cache_directory(environ=os.environ) -> Path | None:
+    """Where the compiled programs are kept, or None when the cache is off."""
+    setting = environ.get(CACHE_ENV, "").strip()
+    if setting.lower() == "off":
+        return None
+    if setting:
+        return Path(setting).expanduser()
+    base = environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "loss-landscape-lab" / "jax"
+
+
+def _configure_jax() -> Path | None:
+    directory = jax_cache_directory()
+    if directory is None:
+        return None
+    jax.config.update("jax_compilation_cache_dir", str(directory))
+    # Programs here compile in 0.1–0.3 s, below JAX's default threshold of 1 s for caching.
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    jax.config.update("jax_compilation_cache_max_size", CACHE_MAX_BYTES)
+    return directory
+
+
+JAX_CACHE_DIRECTORY = _configure_jax()

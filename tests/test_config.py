@@ -1,0 +1,107 @@
+"""The classroom server's configuration: .streamlit/config.toml as Streamlit reads it, and runtime.py's JAX settings."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import runtime
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / ".streamlit" / "config.toml"
+
+CLASSROOM_SETTINGS = {
+    "server.headless": True,
+    "server.runOnSave": False,
+    "server.fileWatcherType": "none",
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "client.toolbarMode": "viewer",
+    "browser.gatherUsageStats": False,
+}
+
+
+def _file_settings() -> dict[str, object]:
+    with CONFIG.open("rb") as file:
+        sections = tomllib.load(file)
+    return {f"{section}.{name}": value for section, options in sections.items() for name, value in options.items()}
+
+
+def _as_streamlit_reads_it(names) -> dict[str, object]:
+    """The options' values in a fresh Python process started in the repository, as ``streamlit run`` would see them."""
+    script = (
+        "import json, sys; from streamlit import config; config.get_config_options(force_reparse=True); "
+        "print(json.dumps({n: config.get_option(n) for n in sys.argv[1:]}))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    output = subprocess.run([sys.executable, "-c", script, *names], cwd=REPO, env=environment,
+                            capture_output=True, text=True, check=True, timeout=120).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_every_option_in_the_file_is_one_streamlit_knows():
+    from streamlit import config
+
+    unknown = sorted(set(_file_settings()) - set(config._config_options_template))
+    assert unknown == []
+
+
+def test_streamlit_reads_the_classroom_settings_from_the_file():
+    settings = _file_settings()
+    names = sorted(set(CLASSROOM_SETTINGS) | set(settings))
+    effective = _as_streamlit_reads_it(names)
+    for name, expected in CLASSROOM_SETTINGS.items():
+        assert effective[name] == expected, name
+    for name, value in settings.items():
+        assert effective[name] == value, name
+
+
+def test_message_upload_and_session_limits_are_small():
+    settings = _file_settings()
+    assert 1 <= settings["server.maxMessageSize"] <= 16  # megabytes; Streamlit's default is 200
+    assert settings["server.maxUploadSize"] <= 1  # the page uploads nothing
+    assert 10 <= settings["server.disconnectedSessionTTL"] <= 60  # seconds; default 120
+    assert isinstance(settings["runner.postScriptGC"], bool)
+
+
+def test_jax_cache_lives_outside_the_repository_and_can_be_moved_or_turned_off(tmp_path):
+    default = runtime.jax_cache_directory({"XDG_CACHE_HOME": str(tmp_path)})
+    assert default == tmp_path / "loss-landscape-lab" / "jax"
+    home_default = runtime.jax_cache_directory({})
+    assert REPO not in home_default.parents
+    assert runtime.jax_cache_directory({runtime.CACHE_ENV: "off"}) is None
+    assert runtime.jax_cache_directory({runtime.CACHE_ENV: str(tmp_path / "x")}) == tmp_path / "x"
+
+
+def test_importing_runtime_turns_on_the_persistent_cache_for_fast_programs(tmp_path):
+    script = (
+        "import jax, runtime; c = jax.config; "
+        "print(c.jax_compilation_cache_dir, c.jax_persistent_cache_min_compile_time_secs, "
+        "c.jax_compilation_cache_max_size)"
+    )
+    environment = {**os.environ, runtime.CACHE_ENV: str(tmp_path / "cache")}
+    output = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=environment,
+                            capture_output=True, text=True, check=True, timeout=120).stdout.split()
+    assert output == [str(tmp_path / "cache"), "0.0", str(runtime.CACHE_MAX_BYTES)]
+
+
+def _source_files():
+    skipped = {"tests", "scripts", "benchmarks", ".git"}
+    for path in REPO.rglob("*.py"):
+        if not skipped & set(path.relative_to(REPO).parts):
+            yield path
+
+
+def test_jax_configuration_is_set_in_runtime_only():
+    callers = set()
+    for path in _source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"
+                    and ast.unparse(node.func.value).endswith("config") and "jax" in ast.unparse(node.func.value)):
+                callers.add(path.relative_to(REPO).as_posix())
+    assert callers == {"runtime.py"}
