@@ -191,8 +191,8 @@ def check_gd(scene: Scene) -> ClaimResult:
 CURVATURE_KAPPA = 10.0
 CURVATURE_SCENE = Scene(
     landscape="bowl", landscape_params=(("angle", 0.0), ("kappa", CURVATURE_KAPPA)), start=(-2.5, 2.0), steps=60,
-    runs=(Run.of("gd", lr=0.95 * 2.0 / CURVATURE_KAPPA, color=PALETTE[0]),
-          Run.of("gd", lr=1.05 * 2.0 / CURVATURE_KAPPA, color=PALETTE[1])),
+    runs=(Run.of("gd", lr=round(0.95 * 2.0 / CURVATURE_KAPPA, 6), color=PALETTE[0]),  # rounded: the URL keeps 6 digits
+          Run.of("gd", lr=round(1.05 * 2.0 / CURVATURE_KAPPA, 6), color=PALETTE[1])),
 )
 
 
