@@ -67,6 +67,10 @@ class InternalsInfo:
         """One per-step array at the shown step, e.g. ``info.at("actual_step")``."""
         return np.asarray(getattr(self, name))[self.step]
 
+    def at_factor(self, name: str) -> float:
+        """A bias-correction factor at the shown step."""
+        return float(self.bias_correction[name][self.step])
+
     @property
     def point(self) -> np.ndarray:
         return self.params[self.step]

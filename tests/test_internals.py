@@ -1,0 +1,167 @@
+"""internals.py: the arrows are the engine's numbers, the noise ellipse is the exact mini-batch covariance,
+the seed band is the single runs, and 2/λ_max is the GD stability limit."""
+
+import itertools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import compute
+import internals
+import lessons
+from landscapes import LANDSCAPES
+from scene import Run, Scene
+
+
+def test_internals_arrows_are_the_engines_numbers_at_the_shared_step():
+    scene = lessons.ADAM_SCENE.replace(step=12)
+    index = lessons.run_index(scene, "adam")
+    info = internals.internals(scene, index)
+    traj = compute.trajectory(scene, scene.runs[index])
+    assert info.step == 12
+    np.testing.assert_array_equal(info.point, traj.params[12])
+    np.testing.assert_array_equal(info.at("gradient"), traj.grads[12])
+    np.testing.assert_array_equal(info.at("actual_step"), traj.params[13] - traj.params[12])
+    np.testing.assert_array_equal(info.at("moment"), traj.state.mu[12])
+    # Adam's actual step is −lr_eff ⊙ m; the scaled-gradient arrow is −lr_eff ⊙ g.
+    np.testing.assert_allclose(info.at("actual_step"), -traj.lr_eff[12] * traj.state.mu[12], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(info.at("scaled_gradient_step"), -traj.lr_eff[12] * traj.grads[12], rtol=1e-6)
+    assert info.at("grad_norm") == pytest.approx(float(np.linalg.norm(traj.grads[12])), rel=1e-6)
+    assert set(info.accumulators) == {"m", "v"} and info.moment_symbol == "m"
+    t = 13.0  # the 13th update
+    assert info.at_factor("1−β1^t") == pytest.approx(1 - 0.9**t, rel=1e-5)
+    assert info.at_factor("√(1−β2^t)") == pytest.approx(np.sqrt(1 - 0.9**t), rel=1e-5)
+
+
+def test_bias_correction_off_shows_unit_factors():
+    scene = lessons.ADAM_SCENE
+    info = internals.internals(scene, lessons.run_index(scene, "adam", 1))
+    assert all(np.all(values == 1.0) for values in info.bias_correction.values())
+    assert len(info.bias_correction) == 2
+
+
+def test_momentum_gradient_arrow_is_at_the_lookahead_point_for_nag():
+    scene = lessons.NAG_SCENE.replace(step=5)
+    info = internals.internals(scene, lessons.run_index(scene, "nag"))
+    run = scene.runs[lessons.run_index(scene, "nag")]
+    lr, beta = run.settings["lr"], run.settings["beta"]
+    previous_a = info.moment[4]
+    lookahead = info.point - lr * beta * previous_a
+    expected = jax.grad(scene.surface().fn)(jnp.asarray(lookahead))
+    np.testing.assert_allclose(info.at("gradient"), expected, rtol=1e-5)
+    assert not np.allclose(info.at("gradient"), jax.grad(scene.surface().fn)(jnp.asarray(info.point)), rtol=1e-3)
+
+
+def test_adagrad_lr_eff_never_rises_and_gd_has_no_accumulators():
+    scene = lessons.ADAGRAD_SCENE
+    info = internals.internals(scene, 0)
+    assert np.all(np.diff(info.lr_eff, axis=0) <= 0)
+    assert info.lr_eff[-1].max() < 0.5 * info.lr_eff[0].min()
+    np.testing.assert_allclose(info.lr_eff, 0.5 / (np.sqrt(info.accumulators["G"]) + 1e-8), rtol=1e-5)
+    gd = internals.internals(lessons.GD_SCENE, 0)
+    assert gd.moment is None and gd.accumulators == {} and gd.bias_correction == {}
+    np.testing.assert_allclose(gd.actual_step, gd.scaled_gradient_step, rtol=1e-5, atol=1e-7)
+
+
+def test_shown_step_is_clamped_to_the_last_update_and_bad_run_index_is_refused():
+    info = internals.internals(lessons.GD_SCENE, 0)  # step None = the end
+    assert info.step == lessons.GD_SCENE.steps - 1
+    with pytest.raises(ValueError, match="no run 9"):
+        internals.internals(lessons.GD_SCENE, 8)
+
+
+def test_diverged_run_stops_its_internals_at_the_divergence():
+    scene = lessons.CURVATURE_SCENE
+    info = internals.internals(scene, 1)
+    assert info.diverged_at is not None
+    assert info.steps == info.diverged_at - 1 and len(info.params) == info.diverged_at
+    assert np.all(np.isfinite(info.actual_step))
+
+
+@pytest.mark.parametrize("batch_size", [2, 62])
+def test_noise_ellipse_equals_the_covariance_over_every_batch(batch_size):
+    scene = lessons.BATCH_SCENE
+    run = Run.of("minibatch", lr=0.3, batch_size=batch_size)
+    point = (0.5, -0.5)
+    ellipse = internals.noise_ellipse(scene, run, point)
+    finite_sum, _ = compute.gradient_source(scene, run)
+    per_sample = internals.per_sample_gradients(finite_sum, point)
+    batches = np.array([per_sample[list(c)].mean(axis=0)
+                        for c in itertools.combinations(range(finite_sum.n), batch_size)])
+    assert len(batches) == 2016  # C(64, 2) = C(64, 62): every possible mini-batch, equally likely
+    np.testing.assert_allclose(ellipse.mean_gradient, batches.mean(axis=0), atol=1e-9)
+    np.testing.assert_allclose(ellipse.covariance, np.cov(batches.T, bias=True), rtol=1e-9, atol=1e-12)
+    full = jax.grad(scene.surface().fn)(jnp.asarray(point, dtype=jnp.float32))
+    np.testing.assert_allclose(ellipse.mean_gradient, full, rtol=1e-4, atol=1e-5)
+
+
+def test_noise_ellipse_shrinks_with_the_batch_and_vanishes_for_full_batch():
+    scene = lessons.BATCH_SCENE
+    sizes = [1, 8, 32, 64]
+    traces = [np.trace(internals.noise_ellipse(scene, Run.of("minibatch", batch_size=b), scene.start).covariance)
+              for b in sizes]
+    assert traces[0] > traces[1] > traces[2] > traces[3]
+    assert traces[3] == pytest.approx(0.0, abs=1e-12)
+    assert traces[0] / traces[1] == pytest.approx(8 * 63 / 56, rel=1e-9)  # (N−B)/((N−1)B) at B=1 vs 8
+    exact = internals.noise_ellipse(scene, Run.of("gd"), scene.start)
+    assert exact.batch_size == 64 and np.all(exact.covariance == 0)
+    stds, vectors = internals.noise_ellipse(scene, Run.of("sgd"), scene.start).axes
+    np.testing.assert_allclose(vectors.T @ vectors, np.eye(2), atol=1e-12)
+    assert np.all(stds > 0)
+
+
+def test_noise_ellipse_matches_sampled_minibatches_for_b8():
+    """B = 8 has too many batches to list; 20 000 random ones agree within sampling error."""
+    scene = lessons.BATCH_SCENE
+    run = Run.of("minibatch", batch_size=8)
+    ellipse = internals.noise_ellipse(scene, run, scene.start)
+    finite_sum, _ = compute.gradient_source(scene, run)
+    per_sample = internals.per_sample_gradients(finite_sum, scene.start)
+    rng = np.random.default_rng(1)
+    picks = np.argsort(rng.random((20000, finite_sum.n)), axis=1)[:, :8]
+    sampled = per_sample[picks].mean(axis=1)
+    np.testing.assert_allclose(np.cov(sampled.T), ellipse.covariance, rtol=0.05, atol=0.02 * ellipse.covariance.max())
+
+
+def test_seed_band_equals_the_single_runs():
+    scene = lessons.BATCH_SCENE
+    run = scene.runs[lessons.run_index(scene, "sgd")]
+    band = internals.seed_band(scene, run, 3)
+    singles = np.stack([compute.trajectory(scene, run, seed=s).params for s in (0, 1, 2)])
+    np.testing.assert_array_equal(band.seeds, [0, 1, 2])
+    np.testing.assert_allclose(band.params, singles, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(band.mean, singles.mean(axis=0), rtol=1e-5, atol=1e-5)
+    assert band.spread[0] == 0.0  # every seed starts at the scene's start
+    assert band.spread[-1] > 0.05  # SGD's seeds end in different places
+    assert band.diverged == 0
+    exact = internals.seed_band(scene, scene.runs[lessons.run_index(scene, "gd")], [4, 9])
+    assert float(exact.spread.max()) == 0.0  # batch GD has no randomness
+
+
+def test_curvature_of_quadratics_and_of_a_non_quadratic():
+    bowl = LANDSCAPES["bowl"].with_params(kappa=25.0, angle=30.0)
+    info = internals.curvature(bowl)
+    np.testing.assert_allclose(info.eigenvalues, [1.0, 25.0], rtol=1e-9)
+    assert info.quadratic and info.lr_max == pytest.approx(2 / 25.0)
+    booth = internals.curvature(LANDSCAPES["booth"])  # Hessian [[10, 8], [8, 10]]
+    np.testing.assert_allclose(booth.eigenvalues, [2.0, 18.0], rtol=1e-9)  # 10 ∓ 8
+    assert booth.lr_at(0.5) == pytest.approx(0.5 * 2 / 18.0)
+    rosenbrock = internals.curvature(LANDSCAPES["rosenbrock"])
+    assert not rosenbrock.quadratic and rosenbrock.point == (1.0, 1.0)
+    saddle = internals.curvature(LANDSCAPES["saddle"])
+    assert saddle.lr_max == pytest.approx(2 / 2.0)  # x² − y² has λ = 2 and −2; the limit comes from +2
+
+
+@pytest.mark.parametrize("fraction, converges", [(0.9, True), (1.1, False)])
+def test_gd_just_below_and_above_two_over_lambda_max(fraction, converges):
+    bowl = LANDSCAPES["booth"]
+    lr = internals.curvature(bowl).lr_at(fraction)
+    scene = Scene(landscape="booth", start=(-8.0, -8.0), steps=200, runs=(Run.of("gd", lr=lr),))
+    traj = compute.trajectory(scene, scene.runs[0])
+    distance = float(np.linalg.norm(traj.params[-1] - np.array([1.0, 3.0])))
+    if converges:
+        assert traj.diverged_at is None and distance < 1e-3
+    else:
+        assert traj.diverged_at is not None
