@@ -35,7 +35,7 @@ class FiniteSum:
         return jnp.mean(jax.vmap(self.sample_loss, (None, 0, None))(w, jnp.asarray(self.data), theta))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=64)  # bounded: every typed formula is a new family
 def _tilted_loss(family):
     def sample_loss(w, z, theta):
         return family(w, theta) + theta["noise"] * jnp.dot(z, w)

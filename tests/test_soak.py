@@ -1,0 +1,175 @@
+"""Soak facts that hold on any machine: no recompilation for traced settings, thread safety, bounded caches.
+
+The long version (1,000 page reruns, RSS per 100) is ``python -m benchmarks.soak``.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+import compute
+import optimizers
+from landscapes import LANDSCAPES, refined
+from scene import HPARAM_RANGES, Run, Scene
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The structure of each configuration is fixed (optimizer, convention, landscape, steps, gradient
+# source); everything the random draws change is a traced value.
+STRUCTURES = (
+    ("gd", "lecture", "bowl", None),
+    ("momentum", "lecture", "bowl", None),
+    ("adam", "lecture", "bowl", None),
+    ("nag", "torch", "rosenbrock", None),
+    ("rmsprop", "lecture", "plateau", None),
+    ("sgd", "lecture", "bowl", 1),
+    ("minibatch", "lecture", "line_fit", 8),
+)
+STEPS = 60
+
+
+def _random_value(rng: random.Random, low: float, high: float, log: bool) -> float:
+    if log:
+        return float(np.exp(rng.uniform(np.log(low), np.log(high))))
+    return rng.uniform(low, high)
+
+
+def random_scene(rng: random.Random, structure) -> tuple[Scene, Run]:
+    """A scene and its one run with the structure fixed and every traced value drawn at random."""
+    optimizer, convention, landscape_id, batch_size = structure
+    landscape = LANDSCAPES[landscape_id]
+    params = tuple(sorted((p.name, _random_value(rng, p.low, p.high, p.log)) for p in landscape.params))
+    defaults = optimizers.hyperparameters(optimizer, convention)
+    hparams = {name: _random_value(rng, *HPARAM_RANGES[name]) for name in defaults}
+    hparams["lr"] = _random_value(rng, 1e-4, 0.05, True)
+    (x0, x1), (y0, y1) = landscape.bounds
+    start = (rng.uniform(x0, x1), rng.uniform(y0, y1))
+    if batch_size is not None and landscape_id != "line_fit":
+        batch_size = rng.randint(1, 64)
+    run = Run.of(optimizer, convention, batch_size=batch_size, **hparams)
+    scene = Scene(landscape=landscape_id, landscape_params=params, runs=(run,), start=start, steps=STEPS,
+                  noise=rng.uniform(0.0, 3.0), seed=rng.randrange(2**31))
+    return scene, run
+
+
+def _compile_counts() -> tuple[int, int, int]:
+    return optimizers.compiled_programs(), compute._evaluate._cache_size(), compute._gradients._cache_size()
+
+
+def _page_numbers(scene: Scene, run: Run):
+    """What a rerun computes for one run: its path, the surface grid, the gradient field, its metrics."""
+    surface = scene.surface()
+    trajectory = compute.trajectory(scene, run)
+    grid = compute.surface_grid(surface)
+    field = compute.gradient_field(surface)
+    return trajectory, grid, field, compute.metrics(surface, trajectory)
+
+
+def test_random_traced_settings_compile_nothing_after_warm_up():
+    rng = random.Random(7)
+    for structure in STRUCTURES:
+        _page_numbers(*random_scene(rng, structure))
+    warm = _compile_counts()
+    finals = set()
+    for _ in range(6):
+        for structure in STRUCTURES:
+            trajectory = _page_numbers(*random_scene(rng, structure))[0]
+            finals.add(tuple(np.round(trajectory.params[-1], 4)))
+    assert _compile_counts() == warm
+    assert len(finals) > len(STRUCTURES)  # the draws really changed the runs
+
+
+def _engine_call(scene: Scene, run: Run) -> tuple[np.ndarray, np.ndarray]:
+    trajectory = compute.trajectory(scene, run)
+    return trajectory.params, trajectory.loss
+
+
+def test_sixteen_threads_give_the_serial_results():
+    rng = random.Random(11)
+    calls = [random_scene(rng, STRUCTURES[i % len(STRUCTURES)]) for i in range(16 * 50)]
+    serial = [_engine_call(*call) for call in calls]
+    bowl = LANDSCAPES["bowl"]
+    float64_polishes = []
+
+    def thread_share(index: int):
+        results = []
+        for position in range(index, len(calls), 16):
+            results.append((position, _engine_call(*calls[position])))
+            if position % 10 == 0:  # float64 Newton steps (jax.enable_x64) interleaved with float32 runs
+                float64_polishes.append(refined(bowl.family, {"kappa": 10.0, "angle": 30.0}, [((0.3, -0.2), "global_min")]))
+        return threading.get_ident(), results
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        shares = list(pool.map(thread_share, range(16)))
+    assert len({ident for ident, _ in shares}) > 1
+    threaded = dict(item for _, results in shares for item in results)
+    assert sorted(threaded) == list(range(len(calls)))
+    for position, (params, loss) in enumerate(serial):
+        assert threaded[position][0].dtype == np.float32
+        np.testing.assert_array_equal(threaded[position][0], params)
+        np.testing.assert_array_equal(threaded[position][1], loss)
+    assert float64_polishes and all(np.allclose(p[0].xy, (0.0, 0.0), atol=1e-12) for p in float64_polishes)
+
+
+# --- bounded caches ------------------------------------------------------------------------------------
+
+def _source_files():
+    skipped = {"tests", "benchmarks", "scripts", ".git"}
+    for path in sorted(REPO.rglob("*.py")):
+        if not skipped & set(path.relative_to(REPO).parts):
+            yield path
+
+
+def _streamlit_caches(tree: ast.AST):
+    """(name, call or bare decorator) for each st.cache_data / st.cache_resource use."""
+    for node in ast.walk(tree):
+        target = node.func if isinstance(node, ast.Call) else node
+        if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+            yield target.attr, node
+
+
+def _unbounded_caches(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    problems = []
+    for name, node in _streamlit_caches(tree):
+        if not isinstance(node, ast.Call):
+            if id(node) not in calls:  # a bare @st.cache_data, or the attribute of a call checked below
+                problems.append(f"{path.name}:{node.lineno} {name} without max_entries")
+            continue
+        bound = next((k.value for k in node.keywords if k.arg == "max_entries"), None)
+        if bound is None or (isinstance(bound, ast.Constant) and bound.value is None):
+            problems.append(f"{path.name}:{node.lineno} {name} without max_entries")
+    for node in ast.walk(tree):  # functools caches with no bound
+        if isinstance(node, ast.Attribute) and node.attr == "cache" and ast.unparse(node.value) == "functools":
+            problems.append(f"{path.name}:{node.lineno} functools.cache is unbounded")
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("lru_cache"):
+            size = next((k.value for k in node.keywords if k.arg == "maxsize"), None)
+            if isinstance(size, ast.Constant) and size.value is None:
+                problems.append(f"{path.name}:{node.lineno} lru_cache(maxsize=None)")
+    return problems
+
+
+def test_the_cache_scan_finds_an_unbounded_cache(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import functools, streamlit as st\n"
+        "@st.cache_data\ndef a(): ...\n"
+        "@st.cache_resource(show_spinner=False)\ndef b(): ...\n"
+        "@st.cache_data(max_entries=8)\ndef c(): ...\n"
+        "@functools.lru_cache(maxsize=None)\ndef d(): ...\n"
+        "@functools.lru_cache(maxsize=4)\ndef e(): ...\n",
+        encoding="utf-8",
+    )
+    assert [p.split(" ", 1)[0] for p in _unbounded_caches(sample)] == ["sample.py:2", "sample.py:4", "sample.py:8"]
+
+
+def test_every_cache_in_the_code_is_bounded():
+    found = [p for path in _source_files() for p in _unbounded_caches(path)]
+    assert found == []
