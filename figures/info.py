@@ -1,0 +1,221 @@
+"""The typed record every figure is drawn from: ``SceneInfo``, computed once per scene and step.
+
+``scene_info`` gathers what the builders need (surface grid, per-run paths with z on the surface,
+colours, critical points by kind, gradient field, labels in the scene's language); the builders in
+contour.py, surface3d.py and loss.py are pure functions of it. Tests assert on this record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Sequence
+
+import numpy as np
+
+import compute
+from figures.theme import Theme, dash_for, theme_named
+from i18n import t
+from landscapes import KINDS, Landscape
+from optimizers import Trajectory
+from scene import Scene
+
+SURFACE_3D_STRIDE = 2  # every 2nd grid node in 3D: a quarter of the WebGL work, same look
+LOG_DISPLAY_RATIO = 10.0  # show log10(f - f_min) when the range dwarfs the typical value this much
+STREAM_SEEDS = 9  # per side
+STREAM_POINTS = 40
+
+
+@dataclasses.dataclass(frozen=True)
+class RunPath:
+    index: int  # position in scene.runs
+    label: str
+    color: str
+    dash: str
+    x: np.ndarray  # (k+1,) float32, the whole run
+    y: np.ndarray
+    loss: np.ndarray  # (k+1,) float32, f(w_t) on the plotted surface
+    z: np.ndarray  # (k+1,) float32, loss in the display scale: the 3D points lie on the drawn surface
+    current: int  # index of the shown step in these arrays (a diverged run stops early)
+    diverged_at: int | None
+    stochastic: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class CriticalMarkers:
+    kind: str  # one of landscapes.KINDS
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray  # display scale
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrows:
+    """Line segments of the gradient-field overlay, NaN-separated (one trace draws them all)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    mode: str  # "arrows", "norm" (direction only) or "stream"
+
+
+@dataclasses.dataclass(frozen=True)
+class SceneInfo:
+    landscape_id: str
+    title: str
+    language: str
+    theme: Theme
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    xs: np.ndarray  # grid, float32
+    ys: np.ndarray
+    z: np.ndarray  # (R, R) f on the grid
+    z_display: np.ndarray  # (R, R) what the contour and 3D surface draw
+    log_display: bool  # z_display = log10(f - z_floor) when True
+    z_floor: float
+    start: tuple[float, float]
+    step: int  # the shared step shown in every view
+    steps: int
+    runs: tuple[RunPath, ...]  # visible runs only, in scene order
+    critical: tuple[CriticalMarkers, ...]  # only kinds present, in KINDS order; empty when hidden
+    field: Arrows | None
+    log_loss: bool
+    loss_offset: float  # the loss chart draws loss - loss_offset (non-zero only for a log axis under f ≤ 0)
+    labels: dict[str, str]
+
+    def display(self, values: np.ndarray) -> np.ndarray:
+        """Loss values in the scale the contour and the 3D surface use."""
+        values = np.asarray(values, dtype=np.float32)
+        if not self.log_display:
+            return values
+        return np.log10(np.maximum(values - self.z_floor, np.float32(1e-12))).astype(np.float32)
+
+
+def _display_scale(z: np.ndarray) -> tuple[bool, float]:
+    finite = z[np.isfinite(z)]
+    if not finite.size:
+        return False, 0.0
+    low, high, typical = float(finite.min()), float(finite.max()), float(np.median(finite))
+    spread = high - low
+    if spread <= 0 or (typical - low) * LOG_DISPLAY_RATIO >= spread:
+        return False, low
+    return True, low - 1e-3 * (typical - low)
+
+
+def _field_segments(field: compute.Field, bounds, mode: str) -> Arrows:
+    (x0, x1), (y0, y1) = bounds
+    cell = min(x1 - x0, y1 - y0) / (np.sqrt(len(field.x)) + 1)
+    if mode == "stream":
+        return _streamlines(field, bounds, cell)
+    gx, gy = -field.gx, -field.gy  # arrows point downhill, where the optimizers go
+    norm = np.hypot(gx, gy)
+    if mode == "norm":
+        scale = np.where(norm > 0, 0.8 * cell / np.maximum(norm, 1e-30), 0.0)
+    else:
+        scale = np.full_like(norm, 0.9 * cell / max(float(np.percentile(norm, 90)), 1e-30))
+        scale = np.minimum(scale, np.where(norm > 0, 1.2 * cell / np.maximum(norm, 1e-30), 0.0))
+    dx, dy = gx * scale, gy * scale
+    tip_x, tip_y = field.x + dx, field.y + dy
+    # Two short barbs at the tip, 25° off the shaft.
+    barbs = []
+    for angle in (np.deg2rad(155.0), np.deg2rad(-155.0)):
+        c, s = np.cos(angle), np.sin(angle)
+        barbs.append((tip_x + 0.35 * (c * dx - s * dy), tip_y + 0.35 * (s * dx + c * dy)))
+    nan = np.full_like(field.x, np.nan)
+    xs = np.stack([field.x, tip_x, barbs[0][0], nan, tip_x, barbs[1][0], nan], axis=1).ravel()
+    ys = np.stack([field.y, tip_y, barbs[0][1], nan, tip_y, barbs[1][1], nan], axis=1).ravel()
+    return Arrows(xs.astype(np.float32), ys.astype(np.float32), mode)
+
+
+def _streamlines(field: compute.Field, bounds, cell: float) -> Arrows:
+    """Downhill streamlines from a grid of seeds, by fixed-length steps along the interpolated field."""
+    (x0, x1), (y0, y1) = bounds
+    side = int(round(np.sqrt(len(field.x))))
+    gx = (-field.gx).reshape(side, side)
+    gy = (-field.gy).reshape(side, side)
+    seeds_x, seeds_y = np.meshgrid(np.linspace(x0, x1, STREAM_SEEDS + 2)[1:-1], np.linspace(y0, y1, STREAM_SEEDS + 2)[1:-1])
+    px, py = seeds_x.ravel().astype(np.float64), seeds_y.ravel().astype(np.float64)
+    rows_x, rows_y = [px.copy()], [py.copy()]
+    alive = np.ones_like(px, dtype=bool)
+    step = 0.35 * cell
+    for _ in range(STREAM_POINTS):
+        fx = (px - x0) / (x1 - x0) * (side - 1)
+        fy = (py - y0) / (y1 - y0) * (side - 1)
+        i = np.clip(fy.astype(int), 0, side - 2)
+        j = np.clip(fx.astype(int), 0, side - 2)
+        u, v = np.clip(fx - j, 0, 1), np.clip(fy - i, 0, 1)
+
+        def bilinear(a):
+            return (a[i, j] * (1 - u) * (1 - v) + a[i, j + 1] * u * (1 - v)
+                    + a[i + 1, j] * (1 - u) * v + a[i + 1, j + 1] * u * v)
+
+        vx, vy = bilinear(gx), bilinear(gy)
+        norm = np.hypot(vx, vy)
+        alive &= norm > 1e-9
+        move = np.where(alive, step / np.maximum(norm, 1e-30), 0.0)
+        px, py = px + vx * move, py + vy * move
+        alive &= (px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)
+        rows_x.append(np.where(alive, px, np.nan))
+        rows_y.append(np.where(alive, py, np.nan))
+    nan = np.full_like(px, np.nan)
+    xs = np.stack(rows_x + [nan], axis=1).ravel()
+    ys = np.stack(rows_y + [nan], axis=1).ravel()
+    return Arrows(xs.astype(np.float32), ys.astype(np.float32), "stream")
+
+
+def _labels(language: str, log_display: bool) -> dict[str, str]:
+    keys = ("fig.start", "fig.current", "fig.step", "fig.loss", "fig.loss_gap", "fig.field", "fig.title_contour",
+            "fig.title_surface", "fig.title_loss", "fig.diverged")
+    labels = {key: t(key, language) for key in keys}
+    labels["fig.z"] = t("fig.z_log" if log_display else "fig.z", language)
+    return labels
+
+
+def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajectory | None], grid: compute.Grid,
+               field: compute.Field | None = None, theme: str | None = None) -> SceneInfo:
+    """The record of one scene at its shown step. ``trajectories`` lines up with ``scene.runs`` (None for hidden runs)."""
+    language = scene.language
+    theme_obj = theme_named(theme or ("projector" if scene.view.projector else "screen"))
+    log_display, z_floor = _display_scale(grid.z)
+    info = SceneInfo(
+        landscape_id=scene.landscape, title=landscape.name.get(language, landscape.id), language=language,
+        theme=theme_obj, bounds=landscape.bounds, xs=grid.xs, ys=grid.ys, z=grid.z, z_display=grid.z,
+        log_display=log_display, z_floor=z_floor, start=tuple(float(v) for v in scene.start),
+        step=scene.shown_step, steps=scene.steps, runs=(), critical=(), field=None,
+        log_loss=scene.view.log_loss, loss_offset=0.0, labels=_labels(language, log_display),
+    )
+    runs = []
+    for index, (run, traj) in enumerate(zip(scene.runs, trajectories)):
+        if not run.visible or traj is None:
+            continue
+        params = np.asarray(traj.params, dtype=np.float32)
+        loss = np.asarray(traj.loss, dtype=np.float32)
+        runs.append(RunPath(
+            index=index, label=run.label(language), color=run.color, dash=dash_for(theme_obj, index),
+            x=params[:, 0], y=params[:, 1], loss=loss, z=info.display(loss),
+            current=min(scene.shown_step, len(loss) - 1), diverged_at=traj.diverged_at,
+            stochastic=run.batch_size is not None,
+        ))
+    critical = []
+    if scene.view.show_critical:
+        points = landscape.critical_points
+        for kind in KINDS:
+            chosen = [p.xy for p in points if p.kind == kind]
+            if chosen:
+                xy = np.asarray(chosen, dtype=np.float32)
+                critical.append(CriticalMarkers(kind, t(f"kind.{kind}", language), xy[:, 0], xy[:, 1],
+                                                info.display(compute.values_at(landscape, xy))))
+    arrows = None
+    if field is not None and scene.view.field != "none":
+        arrows = _field_segments(field, landscape.bounds, scene.view.field)
+    lowest = min([float(np.nanmin(grid.z)) if np.isfinite(grid.z).any() else 0.0]
+                 + [float(np.nanmin(r.loss)) for r in runs if np.isfinite(r.loss).any()])
+    loss_offset = lowest if scene.view.log_loss and lowest <= 0 else 0.0
+    return dataclasses.replace(
+        info, z_display=info.display(grid.z), runs=tuple(runs), critical=tuple(critical), field=arrows,
+        loss_offset=loss_offset,
+    )
+
+
+def surface_arrays(info: SceneInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grid thinned for the 3D view (x, y, z_display)."""
+    s = SURFACE_3D_STRIDE
+    return info.xs[::s], info.ys[::s], info.z_display[::s, ::s]

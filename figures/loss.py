@@ -1,0 +1,51 @@
+"""Loss against step for every visible run, with the shared step marked."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from figures.info import SceneInfo
+from figures.theme import styled
+
+LOG_FLOOR = 1e-12  # a log axis cannot show 0: values at or below the offset are drawn here
+
+
+def loss_values(info: SceneInfo, loss: np.ndarray) -> np.ndarray:
+    """What the chart draws for a run's losses: as they are, or above the offset on a log axis."""
+    values = np.asarray(loss, dtype=np.float32) - np.float32(info.loss_offset)
+    if info.log_loss:
+        values = np.maximum(values, np.float32(LOG_FLOOR))
+    return values.astype(np.float32)
+
+
+def loss_figure(info: SceneInfo) -> go.Figure:
+    theme = info.theme
+    data = []
+    for run in info.runs:
+        values = loss_values(info, run.loss)
+        data.append(go.Scatter(
+            x=np.arange(len(values), dtype=np.int32), y=values, mode="lines", name=run.label,
+            legendgroup=f"run{run.index}", line=dict(color=run.color, width=theme.line_width, dash=run.dash),
+            customdata=run.loss,
+            hovertemplate=f"{run.label}<br>{info.labels['fig.step']} %{{x}}<br>f=%{{customdata:.5g}}<extra></extra>",
+            meta=dict(role="loss", run=run.index),
+        ))
+        data.append(go.Scatter(
+            x=np.int32([run.current]), y=values[run.current:run.current + 1], mode="markers", showlegend=False,
+            name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}",
+            marker=dict(color=run.color, size=theme.current_marker_size * 0.8, line=dict(color="white", width=2)),
+            hoverinfo="skip", meta=dict(role="current", run=run.index),
+        ))
+    figure = go.Figure(data=data)
+    figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"))
+    y_title = info.labels["fig.loss_gap"].format(offset=f"{info.loss_offset:.4g}") if info.loss_offset else \
+        info.labels["fig.loss"]
+    figure.update_xaxes(title=info.labels["fig.step"], range=[0, max(info.steps, 1)], gridcolor=theme.grid_color)
+    figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
+    figure.update_layout(
+        title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {info.step}"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
+        hovermode="x unified",
+    )
+    return styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss")

@@ -1,0 +1,61 @@
+"""The 3D view: the surface, and each visible run's path on it (z = f(w_t) in the display scale)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from figures.contour import path_until
+from figures.info import SceneInfo, surface_arrays
+from figures.theme import KIND_COLORS, KIND_SYMBOLS_3D, styled
+
+
+def path_lift(info: SceneInfo) -> float:
+    """How far above the mesh the 3D paths and markers are drawn, so the surface does not hide them."""
+    z = info.z_display
+    return 0.004 * float(np.nanmax(z) - np.nanmin(z)) if np.isfinite(z).any() else 0.0
+
+
+def surface_figure(info: SceneInfo) -> go.Figure:
+    theme = info.theme
+    xs, ys, z = surface_arrays(info)
+    data: list = [go.Surface(
+        x=xs, y=ys, z=z, colorscale=theme.colorscale, showscale=False, opacity=0.92, name=info.title,
+        hoverinfo="skip", contours=dict(z=dict(show=False)), meta=dict(role="surface"),
+    )]
+    lift = np.float32(path_lift(info))
+    for m in info.critical:
+        data.append(go.Scatter3d(
+            x=m.x, y=m.y, z=m.z + lift, mode="markers", name=m.label, legendgroup=m.kind,
+            marker=dict(symbol=KIND_SYMBOLS_3D[m.kind], color=KIND_COLORS[m.kind], size=theme.marker_size,
+                        line=dict(color="black", width=1)),
+            hovertemplate=f"{m.label}<extra></extra>", meta=dict(role="critical", kind=m.kind),
+        ))
+    for run in info.runs:
+        shown = path_until(run)
+        data.append(go.Scatter3d(
+            x=run.x[shown], y=run.y[shown], z=run.z[shown] + lift, mode="lines", name=run.label,
+            legendgroup=f"run{run.index}", line=dict(color=run.color, width=theme.line_width * 2, dash=run.dash),
+            customdata=run.loss[shown],
+            hovertemplate=f"{run.label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<br>f=%{{customdata:.4g}}<extra></extra>",
+            meta=dict(role="path", run=run.index),
+        ))
+        here = slice(run.current, run.current + 1)
+        data.append(go.Scatter3d(
+            x=run.x[here], y=run.y[here], z=run.z[here] + lift, mode="markers", showlegend=False,
+            name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}",
+            marker=dict(color=run.color, size=theme.current_marker_size * 0.6, line=dict(color="white", width=2)),
+            hoverinfo="skip", meta=dict(role="current", run=run.index),
+        ))
+    figure = go.Figure(data=data)
+    (x0, x1), (y0, y1) = info.bounds
+    figure.update_layout(
+        title=dict(text=info.labels["fig.title_surface"]),
+        scene=dict(
+            xaxis=dict(title="x", range=[x0, x1]), yaxis=dict(title="y", range=[y0, y1]),
+            zaxis=dict(title=info.labels["fig.z"]), aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
+            camera=dict(eye=dict(x=-1.5, y=-1.5, z=1.1)),
+        ),
+        legend=dict(orientation="h", yanchor="top", y=0.0, x=0),
+    )
+    return styled(figure, theme, uirevision=f"surface-{info.landscape_id}")

@@ -1,0 +1,68 @@
+"""Looks of the figures: ``screen`` (the page), ``projector`` (the back row of a lecture hall) and
+``print`` (white paper, grayscale-safe: runs differ by dash as well as colour, fixed size for export).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import plotly.graph_objects as go
+
+
+# Critical points by kind: a symbol for the contour, one for 3D (Scatter3d knows fewer), a colour.
+KIND_SYMBOLS = {"global_min": "star", "local_min": "diamond", "saddle": "x", "max": "triangle-up",
+                "degenerate": "circle-open"}
+KIND_SYMBOLS_3D = {"global_min": "diamond", "local_min": "diamond-open", "saddle": "x", "max": "cross",
+                   "degenerate": "circle-open"}
+KIND_COLORS = {"global_min": "#FFD700", "local_min": "#FFFFFF", "saddle": "#FF4040", "max": "#FF8C00",
+               "degenerate": "#C0C0C0"}
+
+
+class Theme(NamedTuple):
+    name: str
+    font_size: int
+    line_width: float
+    marker_size: float
+    current_marker_size: float
+    background: str
+    grid_color: str
+    dashes: tuple[str, ...]  # one per run, cycled; all "solid" where colour alone tells runs apart
+    width: int | None  # pixels; None lets the page size the figure
+    height: int
+    colorscale: str
+
+
+THEMES: dict[str, Theme] = {
+    "screen": Theme("screen", 13, 2.5, 5, 12, "rgba(0,0,0,0)", "rgba(128,128,128,0.25)", ("solid",), None, 520,
+                    "Viridis"),
+    "projector": Theme("projector", 22, 5.0, 8, 20, "rgba(0,0,0,0)", "rgba(128,128,128,0.35)", ("solid",), None,
+                       640, "Viridis"),
+    "print": Theme("print", 18, 3.0, 6, 14, "#ffffff", "rgba(0,0,0,0.2)",
+                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys"),
+}
+
+
+def theme_named(name: str) -> Theme:
+    return THEMES.get(name, THEMES["screen"])
+
+
+def dash_for(theme: Theme, index: int) -> str:
+    return theme.dashes[index % len(theme.dashes)]
+
+
+def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> go.Figure:
+    """Applies the theme's fonts, background and size to a finished figure."""
+    figure.update_layout(
+        font=dict(size=theme.font_size, color="#111111" if theme.name == "print" else None),
+        paper_bgcolor=theme.background,
+        plot_bgcolor=theme.background,
+        height=height or theme.height,
+        width=theme.width,
+        margin=dict(l=50, r=10, t=40 if theme.name != "screen" else 30, b=40),
+        legend=dict(font=dict(size=theme.font_size), itemsizing="constant"),
+        hoverlabel=dict(font=dict(size=theme.font_size)),
+        uirevision=uirevision,
+    )
+    if theme.name == "print":
+        figure.update_layout(template="simple_white")
+    return figure

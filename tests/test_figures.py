@@ -1,0 +1,210 @@
+"""Figure builders: the SceneInfo record first, then the go.Figure fields drawn from it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import compute
+from figures import CLICK_TRACE_NAME, EDGES, THEMES, contour_figure, family_tree_figure, loss_figure, scene_info, \
+    surface_figure
+from figures.contour import CLICK_GRID
+from figures.info import SURFACE_3D_STRIDE
+from figures.surface3d import path_lift
+from i18n import STRINGS
+from scene import DEFAULT_SCENE, PALETTE, Run, Scene, View
+
+
+def build(scene: Scene, theme: str | None = None):
+    landscape = scene.surface()
+    trajectories = [compute.trajectory(scene, run) if run.visible else None for run in scene.runs]
+    field = compute.gradient_field(landscape) if scene.view.field != "none" else None
+    return scene_info(scene, landscape, trajectories, compute.surface_grid(landscape), field, theme), trajectories
+
+
+def traces(figure, role: str, **meta):
+    return [tr for tr in figure.data if tr.meta and tr.meta.get("role") == role
+            and all(tr.meta.get(k) == v for k, v in meta.items())]
+
+
+@pytest.fixture(scope="module")
+def default_info():
+    return build(DEFAULT_SCENE)
+
+
+def test_info_paths_are_the_engines_trajectories_in_float32(default_info):
+    info, trajectories = default_info
+    assert [r.index for r in info.runs] == [0, 1, 2]
+    for run, traj in zip(info.runs, trajectories):
+        assert run.x.dtype == run.y.dtype == run.z.dtype == np.float32
+        np.testing.assert_array_equal(run.x, traj.params[:, 0].astype(np.float32))
+        np.testing.assert_array_equal(run.y, traj.params[:, 1].astype(np.float32))
+        assert run.current == DEFAULT_SCENE.steps
+
+
+def test_path_z_is_f_at_each_step_on_a_linear_surface(default_info):
+    info, _ = default_info
+    assert not info.log_display  # the bowl's values need no log scale
+    landscape = DEFAULT_SCENE.surface()
+    for run in info.runs:
+        expected = compute.values_at(landscape, np.stack([run.x, run.y], axis=1))
+        np.testing.assert_allclose(run.z, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_rosenbrock_is_drawn_in_log_scale_and_points_stay_on_the_drawn_surface():
+    scene = Scene(landscape="rosenbrock", start=(-1.5, 2.5), steps=50, runs=(Run.of("adam", lr=0.05),))
+    info, _ = build(scene)
+    assert info.log_display
+    run = info.runs[0]
+    expected = np.log10(compute.values_at(scene.surface(), np.stack([run.x, run.y], axis=1)) - info.z_floor)
+    np.testing.assert_allclose(run.z, expected, rtol=1e-4, atol=1e-4)
+    # The grid's own display values agree with the same transform at a node.
+    assert info.z_display[0, 0] == pytest.approx(np.log10(info.z[0, 0] - info.z_floor), rel=1e-5)
+
+
+def test_contour_figure_has_one_path_per_visible_run_and_a_click_grid_when_asked():
+    scene = DEFAULT_SCENE.replace(runs=(DEFAULT_SCENE.runs[0], DEFAULT_SCENE.runs[1].__class__(
+        **{**DEFAULT_SCENE.runs[1].__dict__, "visible": False}), DEFAULT_SCENE.runs[2]))
+    info, _ = build(scene)
+    plain = contour_figure(info)
+    clickable = contour_figure(info, click_grid=True)
+    assert [tr.type for tr in plain.data].count("contour") == 1
+    assert [tr.meta["run"] for tr in traces(plain, "path")] == [0, 2]
+    assert not traces(plain, "click")
+    (grid,) = traces(clickable, "click")
+    assert grid.name == CLICK_TRACE_NAME and grid.opacity == 0.0
+    assert len(grid.x) == CLICK_GRID**2
+    assert clickable.layout.clickmode == "event+select"
+    # Each run keeps its colour.
+    assert [tr.line.color for tr in traces(plain, "path")] == [scene.runs[0].color, scene.runs[2].color]
+
+
+def test_shared_step_cuts_every_view_at_the_same_step():
+    scene = DEFAULT_SCENE.replace(step=10)
+    info, trajectories = build(scene)
+    contour, surface, loss = contour_figure(info), surface_figure(info), loss_figure(info)
+    for figure in (contour, surface):
+        for path, traj in zip(traces(figure, "path"), trajectories):
+            assert len(path.x) == 11
+            np.testing.assert_allclose(path.x[-1], traj.params[10, 0], rtol=1e-6)
+    for marker, traj in zip(traces(contour, "current"), trajectories):
+        np.testing.assert_allclose([marker.x[0], marker.y[0]], traj.params[10], rtol=1e-6)
+    for marker in traces(loss, "current"):
+        assert list(marker.x) == [10]
+    assert loss.layout.shapes[0].x0 == 10  # the step line
+
+
+def test_surface_figure_points_lie_on_the_surface(default_info):
+    info, _ = default_info
+    figure = surface_figure(info)
+    (surface,) = [tr for tr in figure.data if tr.type == "surface"]
+    assert surface.z.shape == info.z_display[::SURFACE_3D_STRIDE, ::SURFACE_3D_STRIDE].shape
+    assert surface.z.dtype == np.float32
+    lift = path_lift(info)
+    for path, run in zip(traces(figure, "path"), info.runs):
+        assert path.type == "scatter3d"
+        np.testing.assert_allclose(np.asarray(path.z) - lift, run.z, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(path.customdata, run.loss)
+    kinds = [tr.meta["kind"] for tr in traces(figure, "critical")]
+    assert kinds == ["global_min"]
+
+
+def test_critical_points_by_kind_and_hidden_on_request():
+    scene = Scene(landscape="himmelblau", start=(-0.3, -0.9), steps=5, runs=(Run.of("gd", lr=0.01),))
+    info, _ = build(scene)
+    counts = {m.kind: len(m.x) for m in info.critical}
+    assert counts == {"global_min": 4, "saddle": 4, "max": 1}
+    symbols = {tr.meta["kind"]: tr.marker.symbol for tr in traces(contour_figure(info), "critical")}
+    assert len(set(symbols.values())) == 3
+    hidden, _ = build(scene.replace(view=View(show_critical=False)))
+    assert hidden.critical == () and not traces(contour_figure(hidden), "critical")
+
+
+def test_diverged_run_is_drawn_up_to_its_last_good_point():
+    scene = Scene(landscape="bowl", start=(-2.5, 2.0), steps=100, runs=(Run.of("gd", lr=5.0),))
+    info, (traj,) = build(scene)
+    assert traj.diverged_at is not None and traj.diverged_at < 100
+    (run,) = info.runs
+    assert run.diverged_at == traj.diverged_at
+    assert run.current == len(traj.params) - 1
+    (path,) = traces(contour_figure(info), "path")
+    assert len(path.x) == len(traj.params)
+
+
+@pytest.mark.parametrize("mode", ["arrows", "norm", "stream"])
+def test_gradient_field_overlay_points_downhill(mode):
+    scene = DEFAULT_SCENE.replace(view=View(field=mode))
+    info, _ = build(scene)
+    (field,) = traces(contour_figure(info), "field", mode=mode)
+    x, y = np.asarray(field.x, dtype=np.float64), np.asarray(field.y, dtype=np.float64)
+    assert np.isnan(x).any()  # segments are NaN-separated in one trace
+    landscape = scene.surface()
+    pieces = np.split(np.stack([x, y], axis=1), np.nonzero(np.isnan(x))[0])
+    checked = 0
+    for piece in pieces:
+        piece = piece[~np.isnan(piece[:, 0])]
+        if len(piece) <= 2 or np.allclose(piece[0], piece[1]):
+            continue  # a lone barb of an arrow head, or a zero-length arrow
+        f = compute.values_at(landscape, piece[:2])
+        assert f[1] < f[0]  # the shaft goes downhill
+        checked += 1
+    assert checked > 20
+
+
+def test_log_loss_axis_shifts_negative_losses_above_zero():
+    scene = Scene(landscape="wells", start=(0.6, 0.9), steps=60, runs=(Run.of("gd", lr=0.1),),
+                  view=View(log_loss=True))
+    info, (traj,) = build(scene)
+    assert info.loss_offset <= float(np.min(traj.loss))
+    figure = loss_figure(info)
+    assert figure.layout.yaxis.type == "log"
+    (curve,) = traces(figure, "loss")
+    assert np.all(np.asarray(curve.y) > 0)
+    np.testing.assert_allclose(curve.customdata, traj.loss)  # hover shows the true loss
+    linear, _ = build(scene.replace(view=View(log_loss=False)))
+    assert loss_figure(linear).layout.yaxis.type == "linear" and linear.loss_offset == 0.0
+
+
+def test_themes_projector_is_larger_and_print_tells_runs_apart_without_colour(default_info):
+    info, _ = default_info
+    screen = contour_figure(info)
+    projector_info, _ = build(DEFAULT_SCENE.replace(view=View(projector=True)))
+    projector = contour_figure(projector_info)
+    assert projector_info.theme.name == "projector"
+    assert projector.layout.font.size > screen.layout.font.size
+    assert traces(projector, "path")[0].line.width > traces(screen, "path")[0].line.width
+    print_info, _ = build(DEFAULT_SCENE, theme="print")
+    printed = loss_figure(print_info)
+    assert printed.layout.paper_bgcolor == "#ffffff" and printed.layout.width == THEMES["print"].width
+    dashes = [tr.line.dash for tr in traces(printed, "loss")]
+    assert len(set(dashes)) == len(dashes) == 3
+
+
+def test_labels_follow_the_language():
+    info_en, _ = build(DEFAULT_SCENE.replace(language="en", steps=5))
+    info_ko, _ = build(DEFAULT_SCENE.replace(steps=5))
+    assert info_en.labels["fig.start"] == "start" and info_ko.labels["fig.start"] == "출발점"
+    assert info_en.critical[0].label == "global minimum" and info_ko.critical[0].label == "전역최저점"
+    assert "Gradient descent" in info_en.runs[0].label and "경사하강법" in info_ko.runs[0].label
+
+
+def test_family_tree_has_the_lectures_edges_and_marks_the_scenes_optimizers():
+    required = {("gd", "sgd"), ("sgd", "momentum"), ("momentum", "nag"), ("adagrad", "rmsprop"),
+                ("adagrad", "adadelta"), ("momentum", "adam"), ("rmsprop", "adam"), ("adam", "nadam"), ("nag", "nadam")}
+    assert set(EDGES) == required
+    figure = family_tree_figure("en", {"adam": PALETTE[2]})
+    assert len(figure.layout.annotations) == len(EDGES)
+    (nodes,) = traces(figure, "nodes")
+    ids = list(nodes.customdata)
+    assert len(ids) == 9
+    line_colors = dict(zip(ids, nodes.marker.line.color))
+    assert line_colors["adam"] == PALETTE[2] and line_colors["gd"] != PALETTE[2]
+    assert "Adam" in list(nodes.text) and "Momentum" in list(nodes.text)
+
+
+def test_every_text_exists_in_korean_and_english():
+    from i18n import strings
+
+    for key, entry in strings.STRINGS.items():
+        assert entry.get("ko") and entry.get("en"), key
+    assert STRINGS["app.title"]["ko"] != STRINGS["app.title"]["en"]
