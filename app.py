@@ -1,0 +1,68 @@
+"""Loss Landscape Lab — the page. Wiring only: URL + widgets → Scene → cached compute → figures → layout.
+
+Each panel is one call of a function of the Scene; add a tab by adding one line to ``PANELS``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from scene import from_query
+from ui import cache, controls, views
+from ui import state as S
+
+st.set_page_config(page_title="Loss Landscape Lab — 손실 지형 실험실", page_icon="⛰️", layout="wide",
+                   initial_sidebar_state="expanded")
+
+
+def load_from_url() -> None:
+    """On a session's first run: the scene in the URL (with a notice for every value that fell back)."""
+    if S.BASE in st.session_state:
+        return
+    query = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    scene, found = from_query(query)
+    try:
+        S.surface_of(scene)
+    except ValueError as error:
+        found.append(t("notice.bad_surface", scene.language, error=str(error)[:200]))
+        scene = scene.replace(landscape="bowl", landscape_params=(), formula="")
+    S.load_scene(st.session_state, scene)
+    st.session_state["notices"] = found
+
+
+def trajectories_tab(scene, landscape, trajectories) -> None:
+    views.scene_views(scene, landscape)
+    views.metrics_table(scene, landscape, trajectories)
+
+
+def formulas_tab(scene, landscape, trajectories) -> None:
+    views.formula_panel(scene)
+
+
+# (tab label key, panel). Internals, Maps, Lessons and Export panels plug in here.
+PANELS = [
+    ("tab.trajectories", trajectories_tab),
+    ("tab.formulas", formulas_tab),
+]
+
+
+def main() -> None:
+    load_from_url()
+    scene = S.scene_from_state(st.session_state)  # widget changes and their callbacks are in session state already
+    landscape = S.surface_of(scene)
+    lang = scene.language
+    controls.sidebar(scene, landscape)
+    views.projector_style(scene.view.projector)
+    st.title(t("app.title", lang))
+    st.caption(t("app.subtitle", lang))
+    trajectories = cache.visible_trajectories(scene)
+    views.notices(scene, trajectories)
+    for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs"), PANELS):
+        with tab:
+            panel(scene, landscape, trajectories)
+    views.link_box(scene)
+    views.sync_url(scene)
+
+
+main()

@@ -1,0 +1,219 @@
+"""The page through Streamlit's AppTest: widgets by key → Scene → figures, the URL, the language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import compute
+from presets import PRESETS
+from scene import DEFAULT_SCENE, Run, Scene, from_query, to_query
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def load(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def url_scene(at: AppTest) -> Scene:
+    """The scene the address bar holds now."""
+    scene, notices = from_query(dict(at.query_params))
+    assert notices == []
+    return scene
+
+
+def figures(at: AppTest) -> dict[str, dict]:
+    """Every Plotly chart of the page by its key, as the JSON the browser receives."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return {_chart_kind(spec): spec for spec in specs}
+
+
+def _chart_kind(spec: dict) -> str:
+    types = {tr["type"] for tr in spec["data"]}
+    if "contour" in types:
+        return "contour"
+    if "surface" in types:
+        return "surface"
+    roles = {(tr.get("meta") or {}).get("role") for tr in spec["data"]}
+    return "tree" if "nodes" in roles else "loss"
+
+
+def decoded(array) -> np.ndarray:
+    """A Plotly JSON array (a list, or a typed array {dtype, bdata})."""
+    if isinstance(array, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray(array, dtype=np.float64)
+
+
+def paths(spec: dict) -> list[dict]:
+    return [tr for tr in spec["data"] if (tr.get("meta") or {}).get("role") == "path"]
+
+
+def test_default_page_draws_every_view_with_the_engines_trajectories():
+    at = load()
+    assert at.title[0].value == "손실 지형 실험실"
+    charts = figures(at)
+    assert set(charts) == {"contour", "surface", "loss", "tree"}
+    assert [tr["type"] for tr in charts["contour"]["data"]].count("contour") == 1
+    assert [tr["type"] for tr in charts["surface"]["data"]].count("surface") == 1
+    scene = url_scene(at)
+    assert scene.runs == DEFAULT_SCENE.runs and scene.start == DEFAULT_SCENE.start
+    for view in ("contour", "surface"):
+        drawn = paths(charts[view])
+        assert len(drawn) == len(scene.runs)
+        for trace, run in zip(drawn, scene.runs):
+            traj = compute.trajectory(scene, run)
+            np.testing.assert_allclose(decoded(trace["x"]), traj.params[:, 0], rtol=1e-6)
+            np.testing.assert_allclose(decoded(trace["y"]), traj.params[:, 1], rtol=1e-6)
+            assert trace["line"]["color"] == run.color
+    # Arrays reach the browser as float32 typed arrays.
+    assert paths(charts["contour"])[0]["x"]["dtype"] == "f4"
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 3
+
+
+def test_changing_a_learning_rate_changes_that_runs_path_only():
+    at = load()
+    before = {i: decoded(tr["x"]) for i, tr in enumerate(paths(figures(at)["contour"]))}
+    at.select_slider(key="run0.hp.lr").set_value(0.05).run()
+    scene = url_scene(at)
+    assert scene.runs[0].settings["lr"] == 0.05
+    after = paths(figures(at)["contour"])
+    np.testing.assert_allclose(decoded(after[0]["x"]), compute.trajectory(scene, scene.runs[0]).params[:, 0], rtol=1e-6)
+    assert not np.allclose(decoded(after[0]["x"]), before[0])
+    np.testing.assert_array_equal(decoded(after[1]["x"]), before[1])
+
+
+def test_hide_add_duplicate_and_remove_runs():
+    at = load()
+    at.toggle(key="run1.visible").set_value(False).run()
+    assert [tr["meta"]["run"] for tr in paths(figures(at)["contour"])] == [0, 2]
+    assert url_scene(at).runs[1].visible is False  # hidden, not lost
+    at.selectbox(key="new_run_optimizer").set_value("rmsprop").run()
+    at.button(key="add_run").click().run()
+    scene = url_scene(at)
+    assert [r.optimizer for r in scene.runs] == ["gd", "momentum", "adam", "rmsprop"]
+    assert len({r.color for r in scene.runs}) == 4
+    at.button(key="run2.duplicate").click().run()
+    scene = url_scene(at)
+    assert [r.optimizer for r in scene.runs] == ["gd", "momentum", "adam", "rmsprop", "adam"]
+    assert scene.runs[4].hparams == scene.runs[2].hparams and scene.runs[4].color != scene.runs[2].color
+    at.button(key="run0.remove").click().run()
+    scene = url_scene(at)
+    assert [r.optimizer for r in scene.runs] == ["momentum", "adam", "rmsprop", "adam"]
+    assert len(paths(figures(at)["surface"])) == 3  # momentum is still hidden
+
+
+def test_switching_optimizer_convention_and_batch_size():
+    at = load()
+    at.selectbox(key="run0.optimizer").set_value("nag").run()
+    run = url_scene(at).runs[0]
+    assert run.optimizer == "nag" and set(run.settings) == {"lr", "beta"}
+    at.segmented_control(key="run0.convention").set_value("torch").run()
+    assert url_scene(at).runs[0].convention == "torch"
+    at.selectbox(key="run0.batch").set_value(4).run()
+    scene = url_scene(at)
+    assert scene.runs[0].batch_size == 4
+    assert at.slider(key="noise") is not None  # noise control appears for stochastic runs
+    traj = compute.trajectory(scene, scene.runs[0])
+    np.testing.assert_allclose(decoded(paths(figures(at)["contour"])[0]["y"]), traj.params[:, 1], rtol=1e-6)
+
+
+def test_landscape_change_resets_its_parameters_and_start():
+    at = load()
+    at.selectbox(key="landscape").set_value("rosenbrock").run()
+    scene = url_scene(at)
+    assert scene.landscape == "rosenbrock" and scene.start == (-1.5, 2.5)
+    assert dict(scene.landscape_params) == {"a": 1.0, "b": 100.0}
+    at.select_slider(key="lp.b").set_value(20.0).run()
+    assert dict(url_scene(at).landscape_params)["b"] == 20.0
+    at.number_input(key="start_x").set_value(0.5).run()
+    assert url_scene(at).start == (0.5, 2.5)
+
+
+def test_step_slider_moves_every_view_and_lands_in_the_url():
+    at = load()
+    at.slider(key="step").set_value(10).run()
+    assert at.query_params["step"] == ["10"] or at.query_params["step"] == "10"
+    charts = figures(at)
+    for view in ("contour", "surface"):
+        assert all(len(decoded(tr["x"])) == 11 for tr in paths(charts[view]))
+    currents = [tr for tr in charts["loss"]["data"] if tr["meta"]["role"] == "current"]
+    assert [decoded(tr["x"])[0] for tr in currents] == [10, 10, 10]
+
+
+def test_url_round_trip_restores_a_preset_scene_exactly():
+    preset = PRESETS["rosenbrock_adaptive"].scene
+    at = load(to_query(preset))
+    assert not at.warning
+    scene = url_scene(at)
+    assert scene.landscape == preset.landscape and scene.start == preset.start and scene.steps == preset.steps
+    assert scene.runs == preset.runs and scene.view == preset.view
+    assert from_query(to_query(scene))[0] == scene
+
+
+def test_preset_selection_loads_the_whole_scene():
+    at = load()
+    at.selectbox(key="preset").set_value("batch_sgd_minibatch").run()
+    scene = url_scene(at)
+    preset = PRESETS["batch_sgd_minibatch"].scene
+    assert scene.landscape == "line_fit" and scene.runs == preset.runs and scene.steps == preset.steps
+
+
+@pytest.mark.parametrize("query, fallback", [
+    ({"run": "gd,lr=abc"}, lambda s: s.runs[0].settings["lr"] == Run.of("gd").settings["lr"]),
+    ({"steps": "99999"}, lambda s: s.steps == 2000),
+    ({"x": "nan"}, lambda s: s.start[0] == DEFAULT_SCENE.start[0]),
+    ({"ls": "nowhere"}, lambda s: s.landscape == "bowl"),
+    ({"lang": "fr"}, lambda s: s.language == "ko"),
+    ({"steps": "9" * 600}, lambda s: s.steps == DEFAULT_SCENE.steps),
+    ({"bogus": "1"}, lambda s: s.runs == DEFAULT_SCENE.runs),
+    ({"ls": "custom", "f": "x**2 +"}, lambda s: s.landscape != "custom" or s.formula),
+])
+def test_invalid_url_values_fall_back_with_a_visible_notice(query, fallback):
+    at = load(query)
+    assert at.warning, "a notice is shown"
+    assert fallback(url_scene(at))
+    assert len(figures(at)) == 4  # the page is still drawn
+
+
+def test_language_switch_changes_every_label():
+    at = load()
+    assert at.tabs[0].label == "학습 경로"
+    at.segmented_control(key="lang").set_value("en").run()
+    assert at.title[0].value == "Loss Landscape Lab"
+    assert at.tabs[0].label == "Trajectories" and at.tabs[1].label == "Formulas"
+    assert url_scene(at).language == "en"
+    contour = figures(at)["contour"]
+    assert any(tr.get("name") == "start" for tr in contour["data"])
+    assert "Gradient descent" in paths(contour)[0]["name"]
+
+
+def test_a_diverging_run_is_reported_and_still_drawn():
+    at = load({"run": ["gd,lr=5", "adam,lr=0.1"]})
+    assert any("발산" in e.value for e in at.error)
+    assert len(paths(figures(at)["contour"])) == 2
+    table = at.dataframe[0].value
+    assert table.iloc[0, -1] != "—" and table.iloc[1, -1] == "—"
+
+
+def test_projector_mode_and_field_overlay():
+    at = load()
+    small = figures(at)["contour"]["layout"]["font"]["size"]
+    at.toggle(key="projector").set_value(True).run()
+    at.selectbox(key="field").set_value("arrows").run()
+    contour = figures(at)["contour"]
+    assert contour["layout"]["font"]["size"] > small
+    assert any(tr["meta"]["role"] == "field" for tr in contour["data"])
+    assert url_scene(at).view.projector and url_scene(at).view.field == "arrows"

@@ -1,0 +1,206 @@
+"""The main area: notices, the shared step control with play/pause, the three synchronized views,
+metrics, formulas and the link to the scene. Each piece is one function of the Scene."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+import compute
+from figures import contour_figure, family_tree_figure, loss_figure, scene_info, surface_figure
+from i18n import optimizer_name, t
+from landscapes import Landscape
+from optimizers import RULE_TABLE
+from scene import Scene, query_string, to_query
+from ui import cache
+from ui import state as S
+
+TICK_SECONDS = 0.5  # one animation frame per tick while playing
+FRAMES_PER_PLAY = 50  # a play from step 0 to the end takes about this many ticks
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+CONTOUR_KEY = "contour_chart"
+FULL_RERUN = "_full_rerun"
+HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
+
+
+def play_increment(steps: int) -> int:
+    return max(1, math.ceil(steps / FRAMES_PER_PLAY))
+
+
+def sync_url(scene: Scene) -> None:
+    """The address bar always holds the exact scene."""
+    wanted = to_query(scene)
+    current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    normalised = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)
+
+
+def scene_link(scene: Scene) -> str:
+    base = (st.context.url or "http://localhost:8501/").split("?")[0]
+    return f"{base}?{query_string(scene)}"
+
+
+def notices(scene: Scene, trajectories) -> None:
+    lang = scene.language
+    found = st.session_state.get("notices") or []
+    if found:
+        st.warning(t("notice.url", lang) + "\n\n" + "\n".join(f"- {n}" for n in found))
+        st.button(t("notice.dismiss", lang), key="dismiss_notices",
+                  on_click=lambda: st.session_state.update(notices=[]))
+    for run, traj in zip(scene.runs, trajectories):
+        if traj is not None and traj.diverged_at is not None:
+            st.error(t("notice.diverged", lang, run=run.label(lang), step=traj.diverged_at))
+
+
+# --- the three synchronized views ----------------------------------------------------------------------
+
+def _contour_clicked() -> None:
+    chart = st.session_state.get(CONTOUR_KEY)
+    points = chart.selection.points if chart is not None else []
+    if points:
+        S.set_start(st.session_state, float(points[0]["x"]), float(points[0]["y"]))
+        st.session_state[FULL_RERUN] = True
+
+
+def _play_toggled() -> None:
+    if st.session_state.get("playing") and st.session_state.get("step", 0) >= st.session_state.get("steps", 0):
+        st.session_state["step"] = 0  # play from the end starts over
+
+
+def _advance(scene: Scene) -> None:
+    """One animation frame: every run moves together; at the last step the animation stops."""
+    step = min(int(st.session_state.get("step", 0)) + play_increment(scene.steps), scene.steps)
+    st.session_state["step"] = step
+    if step >= scene.steps:
+        st.session_state["playing"] = False
+
+
+def scene_views(scene: Scene, landscape: Landscape) -> None:
+    """Step slider + play/pause driving contour, 3D and loss chart together, in one fragment.
+
+    While playing, the fragment reruns every ``TICK_SECONDS`` and only it is redrawn: the sidebar,
+    metrics and formulas stay as they are.
+    """
+    playing = bool(st.session_state.get("playing", False))
+
+    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    def views() -> None:
+        if st.session_state.pop(FULL_RERUN, False) or bool(st.session_state.get("playing")) != playing:
+            st.rerun(scope="app")
+        current = S.scene_from_state(st.session_state)
+        if playing:
+            _advance(current)
+        st.session_state["step"] = min(int(st.session_state.get("step", current.steps)), current.steps)
+        lang = current.language
+        controls = st.columns([1, 8], vertical_alignment="bottom")
+        controls[0].toggle(t("view.play", lang), key="playing", on_change=_play_toggled, help=t("view.play.help", lang))
+        controls[1].slider(t("view.step", lang), min_value=0, max_value=current.steps, key="step",
+                           help=t("view.step.help", lang))
+        current = S.scene_from_state(st.session_state)
+        info = scene_info(current, landscape, cache.visible_trajectories(current),
+                          cache.surface_grid(cache.surface_key(current)),
+                          cache.gradient_field(cache.surface_key(current)) if current.view.field != "none" else None)
+        left, right = st.columns(2)
+        left.plotly_chart(contour_figure(info, click_grid=True), key=CONTOUR_KEY, on_select=_contour_clicked,
+                          selection_mode="points", config=PLOT_CONFIG, theme=None)
+        right.plotly_chart(surface_figure(info), key="surface_chart", config=PLOT_CONFIG, theme=None)
+        st.plotly_chart(loss_figure(info), key="loss_chart", config=PLOT_CONFIG, theme=None)
+        sync_url(current)
+
+    views()
+
+
+# --- metrics -------------------------------------------------------------------------------------------
+
+def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[str, object]]:
+    lang = scene.language
+    rows = []
+    for run, traj in zip(scene.runs, trajectories):
+        if traj is None:
+            continue
+        m = compute.metrics(landscape, traj)
+        nearest = "—" if m.nearest_minimum is None else \
+            f"{t(f'kind.{m.nearest_kind}', lang)} ({m.nearest_minimum[0]:.3g}, {m.nearest_minimum[1]:.3g})"
+        rows.append({
+            t("metrics.run", lang): run.label(lang),
+            t("metrics.color", lang): run.color,
+            t("metrics.final_loss", lang): float(m.final_loss),
+            t("metrics.nearest", lang): nearest,
+            t("metrics.distance", lang): None if m.distance is None else float(m.distance),
+            t("metrics.steps_to_tol", lang): "—" if m.steps_to_tolerance is None else str(m.steps_to_tolerance),
+            t("metrics.diverged", lang): "—" if m.diverged_at is None else t("metrics.diverged_at", lang, step=m.diverged_at),
+        })
+    return rows
+
+
+def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
+    lang = scene.language
+    st.subheader(t("metrics.header", lang))
+    rows = metrics_rows(scene, landscape, trajectories)
+    if not rows:
+        st.info(t("metrics.none", lang))
+        return
+    color = t("metrics.color", lang)
+    styler = _styled_rows(rows, color)
+    st.dataframe(styler, hide_index=True, key="metrics_table",
+                 column_config={color: None, t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
+                                t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
+    st.caption(t("metrics.caption", lang))
+
+
+def _styled_rows(rows, color_column: str):
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    colors = frame[color_column]
+    first = frame.columns[0]
+    return frame.style.apply(lambda column: [f"color: {c}; font-weight: 600" for c in colors], subset=[first])
+
+
+# --- formulas ------------------------------------------------------------------------------------------
+
+def formula_panel(scene: Scene) -> None:
+    lang = scene.language
+    st.subheader(t("formula.header", lang))
+    st.caption(t("formula.caption", lang))
+    groups: dict[tuple[str, str], list] = {}
+    for run in scene.runs:
+        if run.visible:
+            groups.setdefault((run.optimizer, run.convention), []).append(run)
+    for (optimizer, convention), runs in groups.items():
+        with st.container(border=True):
+            st.markdown(f"**{optimizer_name(optimizer, lang)}** · {t(f'ctl.convention.{convention}', lang)}")
+            st.latex(RULE_TABLE[(optimizer, convention)].latex)
+            st.markdown(t(f"explain.{optimizer}", lang))
+            if convention == "torch" and f"explain_torch.{optimizer}" in _explained():
+                st.markdown(t(f"explain_torch.{optimizer}", lang))
+            for run in runs:
+                settings = ", ".join(f"{HP_SYMBOLS.get(k, k)} = {v:.4g}" for k, v in run.hparams)
+                st.markdown(f"<span style='color:{run.color}'>●</span> {run.label(lang)} — {settings}",
+                            unsafe_allow_html=True)
+    used = {}
+    for run in scene.runs:
+        used.setdefault(run.optimizer, run.color)
+    st.plotly_chart(family_tree_figure(lang, used, "projector" if scene.view.projector else "screen"),
+                    key="family_tree", config={"displayModeBar": False}, theme=None)
+    st.caption(t("formula.tree_caption", lang))
+
+
+def _explained() -> frozenset[str]:
+    from i18n import STRINGS
+
+    return frozenset(STRINGS)
+
+
+def link_box(scene: Scene) -> None:
+    lang = scene.language
+    with st.expander(t("link.header", lang), expanded=False):
+        st.caption(t("link.caption", lang))
+        st.code(scene_link(scene), language=None, wrap_lines=True)
+
+
+def projector_style(enabled: bool) -> None:
+    if enabled:
+        st.html("<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>")
