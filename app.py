@@ -10,6 +10,7 @@ import streamlit as st
 from i18n import t
 from scene import from_query
 from ui import cache, controls, views
+from ui.lessons import internals_panel, lessons_panel
 from ui import state as S
 
 st.set_page_config(page_title="Loss Landscape Lab — 손실 지형 실험실", page_icon="⛰️", layout="wide",
@@ -44,6 +45,8 @@ def formulas_tab(scene, landscape, trajectories) -> None:
 PANELS = [
     ("tab.trajectories", trajectories_tab),
     ("tab.formulas", formulas_tab),
+    ("tab.internals", internals_panel),
+    ("tab.lessons", lessons_panel),
 ]
 
 

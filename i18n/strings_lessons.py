@@ -255,6 +255,8 @@ _LESSONS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 _UI: dict[str, dict[str, str]] = {
+    "tab.internals": {"ko": "실행 내부", "en": "Internals"},
+    "tab.lessons": {"ko": "수업 모드", "en": "Lessons"},
     "lessons.header": {"ko": "수업 모드: 2.3.7을 순서대로", "en": "Lesson mode: section 2.3.7 in order"},
     "lessons.pick": {"ko": "장면", "en": "Scene"},
     "lessons.claim": {"ko": "주장 {claim}", "en": "Claim {claim}"},

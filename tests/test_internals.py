@@ -1,6 +1,7 @@
 """internals.py: the arrows are the engine's numbers, the noise ellipse is the exact mini-batch covariance,
 the seed band is the single runs, and 2/λ_max is the GD stability limit."""
 
+import dataclasses
 import itertools
 
 import jax
@@ -11,6 +12,8 @@ import pytest
 import compute
 import internals
 import lessons
+from figures import internals as internal_figures
+from figures import theme_named
 from landscapes import LANDSCAPES
 from scene import Run, Scene
 
@@ -165,3 +168,75 @@ def test_gd_just_below_and_above_two_over_lambda_max(fraction, converges):
         assert traj.diverged_at is None and distance < 1e-3
     else:
         assert traj.diverged_at is not None
+
+
+# --- figures/internals.py: records first, then figure fields ---------------------------------------------
+
+
+def test_step_arrows_record_and_traces():
+    scene = lessons.ADAM_SCENE.replace(step=3)
+    info = internals.internals(scene, lessons.run_index(scene, "adam"))
+    bounds = scene.surface().bounds
+    arrows = {a.role: a for a in internal_figures.step_arrows(info, bounds, "en")}
+    assert set(arrows) == {"gradient", "moment", "scaled", "actual"}
+    for arrow in arrows.values():
+        np.testing.assert_allclose(arrow.tail, info.point)
+        np.testing.assert_allclose(arrow.head, arrow.tail + arrow.scale * arrow.vector, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(arrows["gradient"].vector, -info.at("gradient"))
+    np.testing.assert_allclose(arrows["actual"].vector, info.at("actual_step"))
+    width = 6.0
+    longest = max(np.linalg.norm(arrows[r].head - arrows[r].tail) for r in ("gradient", "moment"))
+    assert longest == pytest.approx(internal_figures.DIRECTION_LENGTH * width, rel=1e-4)
+    assert arrows["scaled"].scale == arrows["actual"].scale >= 1.0  # one factor: their sizes compare
+    traces = internal_figures.arrow_traces(arrows.values(), theme_named("screen"))
+    assert [tr.meta["kind"] for tr in traces] == list(arrows)
+    assert all(tr.marker.symbol == "arrow" and tr.marker.angleref == "previous" for tr in traces)
+
+
+def test_internals_charts_mark_the_step_in_every_row():
+    scene = lessons.ADAM_SCENE.replace(step=9)
+    info = internals.internals(scene, lessons.run_index(scene, "adam"))
+    figure = internal_figures.internals_charts(info, theme_named("screen"), "en")
+    names = {tr.name for tr in figure.data}
+    assert {"‖g‖", "η_eff,x", "η_eff,y", "m_x", "v_y", "1−β1^t", "√(1−β2^t)"} <= names
+    assert [shape.x0 for shape in figure.layout.shapes] == [9, 9, 9, 9]
+    series = next(tr for tr in figure.data if tr.name == "η_eff,y")
+    np.testing.assert_array_equal(series.y, info.lr_eff[:, 1])
+    assert figure.layout.yaxis.type == "log"
+
+
+def test_seed_band_outline_is_discs_of_the_spread_around_the_mean():
+    band = internals.seed_band(lessons.BATCH_SCENE, lessons.BATCH_SCENE.runs[1], 4)
+    x, y = internal_figures.band_outline(band.mean, band.spread, most=10)
+    discs = np.stack([x, y], axis=1).reshape(10, internal_figures.BAND_DISC_POINTS + 1, 2)
+    assert np.all(np.isnan(discs[:, -1]))
+    chosen = np.linspace(0, len(band.mean) - 1, 10).round().astype(int)
+    radii = np.linalg.norm(discs[:, :-1] - band.mean[chosen, None], axis=2)
+    np.testing.assert_allclose(radii, np.repeat(band.spread[chosen, None], internal_figures.BAND_DISC_POINTS, 1),
+                               rtol=1e-4, atol=1e-5)
+    traces = internal_figures.seed_band_traces(band, "#D55E00", "SGD", theme_named("screen"), upto=20)
+    assert traces[0].fill == "toself" and len(traces[1].x) == 21
+
+
+def test_noise_ellipse_outline_is_the_two_sigma_contour_of_the_step():
+    scene = lessons.BATCH_SCENE
+    run = scene.runs[lessons.run_index(scene, "minibatch")]
+    ellipse = internals.noise_ellipse(scene, run, scene.start)
+    x, y = internal_figures.ellipse_outline(ellipse)
+    centre = ellipse.point - ellipse.lr * ellipse.mean_gradient
+    offsets = np.stack([x, y], axis=1) - centre
+    step_covariance = ellipse.lr**2 * ellipse.covariance
+    mahalanobis = np.einsum("ij,jk,ik->i", offsets, np.linalg.inv(step_covariance), offsets)
+    np.testing.assert_allclose(mahalanobis, 4.0, rtol=1e-3)  # (2σ)²
+    no_lr = dataclasses.replace(ellipse, lr=None)
+    assert internal_figures.ellipse_outline(no_lr) is None
+
+
+def test_gradient_norm_heatmap_is_log_norm_on_the_field_grid():
+    field = compute.gradient_field(LANDSCAPES["bowl"], 11)
+    heatmap = internal_figures.gradient_norm_heatmap(field, theme_named("screen"))
+    norm = np.hypot(field.gx, field.gy).reshape(11, 11)
+    np.testing.assert_allclose(heatmap.customdata, norm, rtol=1e-6)
+    np.testing.assert_allclose(heatmap.z, np.log10(np.maximum(norm, 1e-12)), rtol=1e-5)
+    np.testing.assert_allclose(heatmap.x, np.linspace(-3, 3, 11), atol=1e-6)
+    np.testing.assert_allclose(heatmap.y, np.linspace(-3, 3, 11), atol=1e-6)

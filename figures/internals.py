@@ -1,0 +1,229 @@
+"""Figures of a run's internals and of stochastic gradients (pure Plotly, no Streamlit).
+
+Records first, then figures: ``step_arrows`` turns an ``internals.InternalsInfo`` into typed arrows
+(tests assert on them), ``arrow_traces`` draws them; the charts over steps, the seed band, the noise
+ellipse and the ‖∇f‖ heatmap are pure functions of their records in internals.py and compute.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from compute import Field
+from figures.contour import contour_figure
+from figures.info import SceneInfo
+from figures.theme import Theme, styled
+from i18n import t
+from internals import InternalsInfo, NoiseEllipse, SeedBand
+
+DIRECTION_LENGTH = 0.18  # the longer of −g and −a/−m is drawn this fraction of the plot's width
+STEP_MIN_LENGTH = 0.10  # steps shorter than this fraction of the width are magnified (both by one factor)
+ELLIPSE_SIGMAS = 2.0
+ELLIPSE_POINTS = 73
+BAND_DISCS = 80
+BAND_DISC_POINTS = 25
+ARROW_COLORS = {"gradient": "#E69F00", "moment": "#CC79A7", "scaled": "#56B4E9", "actual": "#FFFFFF"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrow:
+    role: str  # "gradient", "moment", "scaled", "actual"
+    label: str
+    tail: np.ndarray  # (2,) float32
+    head: np.ndarray  # (2,) float32, tail + scale · vector
+    vector: np.ndarray  # (2,) the true value (−g, −a or −m, or a displacement)
+    scale: float  # display factor: 1 for a step drawn to scale
+
+
+def _width(bounds) -> float:
+    (x0, x1), (y0, y1) = bounds
+    return float(min(x1 - x0, y1 - y0))
+
+
+def _common_scale(vectors, target: float, magnify_only: bool) -> float:
+    longest = max(float(np.linalg.norm(v)) for v in vectors)
+    if longest <= 0 or not np.isfinite(longest):
+        return 1.0
+    scale = target / longest
+    return max(scale, 1.0) if magnify_only else scale
+
+
+def step_arrows(info: InternalsInfo, bounds, language: str = "ko") -> tuple[Arrow, ...]:
+    """The arrows at the shown step: −g and −a/−m (directions, at a common display length), the scaled
+    gradient step −η_eff·g and the actual step (displacements, to scale or magnified by one common factor)."""
+    width = _width(bounds)
+    tail = np.asarray(info.point, dtype=np.float64)
+    directions = [("gradient", t("internals.gradient", language), -info.at("gradient"))]
+    if info.moment is not None:
+        directions.append(("moment", t("internals.moment", language, symbol=info.moment_symbol), -info.at("moment")))
+    steps = [("scaled", t("internals.scaled", language), info.at("scaled_gradient_step")),
+             ("actual", t("internals.actual", language), info.at("actual_step"))]
+    arrows = []
+    for group, target, magnify_only in ((directions, DIRECTION_LENGTH, False), (steps, STEP_MIN_LENGTH, True)):
+        scale = _common_scale([v for _, _, v in group], target * width, magnify_only)
+        for role, label, vector in group:
+            vector = np.asarray(vector, dtype=np.float64)
+            shown = label if scale == 1.0 or role in ("gradient", "moment") else f"{label} (×{scale:.3g})"
+            arrows.append(Arrow(role, shown, tail.astype(np.float32), (tail + scale * vector).astype(np.float32),
+                                vector.astype(np.float32), float(scale)))
+    return tuple(arrows)
+
+
+def arrow_traces(arrows, theme: Theme) -> list[go.Scatter]:
+    traces = []
+    for arrow in arrows:
+        color = ARROW_COLORS[arrow.role]
+        if arrow.role == "actual" and theme.name == "print":
+            color = "#000000"
+        traces.append(go.Scatter(
+            x=np.float32([arrow.tail[0], arrow.head[0]]), y=np.float32([arrow.tail[1], arrow.head[1]]),
+            mode="lines+markers", name=arrow.label,
+            line=dict(color=color, width=theme.line_width * (1.4 if arrow.role == "actual" else 1.0),
+                      dash="dot" if arrow.role in ("gradient", "moment") else "solid"),
+            marker=dict(symbol="arrow", angleref="previous", size=[0, theme.current_marker_size * 1.2], color=color),
+            customdata=np.float32([arrow.vector, arrow.vector]),
+            hovertemplate=f"{arrow.label}<br>(%{{customdata[0]:.4g}}, %{{customdata[1]:.4g}})<extra></extra>",
+            meta=dict(role="arrow", kind=arrow.role, scale=arrow.scale),
+        ))
+    return traces
+
+
+def internals_contour_figure(scene_info: SceneInfo, info: InternalsInfo) -> go.Figure:
+    """The page's contour at the shared step with the chosen run's arrows on top."""
+    figure = contour_figure(scene_info)
+    figure.add_traces(arrow_traces(step_arrows(info, scene_info.bounds, scene_info.language), scene_info.theme))
+    return figure
+
+
+# --- charts over steps ---------------------------------------------------------------------------------
+
+def _chart_rows(info: InternalsInfo, language: str) -> list[tuple[str, dict[str, np.ndarray], bool]]:
+    """(title, series by name, log axis) for each chart the run has."""
+    rows = [(t("internals.grad_norm", language), {"‖g‖": info.grad_norm}, True),
+            (t("internals.lr_eff", language), {"η_eff,x": info.lr_eff[:, 0], "η_eff,y": info.lr_eff[:, 1]}, True)]
+    if info.accumulators:
+        series = {f"{symbol}_{axis}": values[:, i] for symbol, values in info.accumulators.items()
+                  for i, axis in enumerate("xy")}
+        positive = all(np.all(v > 0) for v in series.values())
+        rows.append((t("internals.accumulators", language), series, positive))
+    if info.bias_correction:
+        rows.append((t("internals.bias", language), dict(info.bias_correction), False))
+    return rows
+
+
+def internals_charts(info: InternalsInfo, theme: Theme, language: str = "ko") -> go.Figure:
+    """‖g‖, η_eff per coordinate, the accumulators and Adam's bias-correction factors against the step,
+    with the shown step marked by a vertical line in every chart."""
+    rows = _chart_rows(info, language)
+    figure = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                           subplot_titles=[title for title, _, _ in rows])
+    steps = np.arange(info.steps, dtype=np.int32)
+    palette = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+    for row, (title, series, log) in enumerate(rows, start=1):
+        for i, (name, values) in enumerate(series.items()):
+            figure.add_trace(go.Scatter(
+                x=steps, y=np.asarray(values, dtype=np.float32), mode="lines", name=name,
+                line=dict(color=palette[i % len(palette)], width=theme.line_width * 0.7),
+                hovertemplate=f"{name}<br>{t('internals.step_axis', language)} %{{x}}: %{{y:.4g}}<extra></extra>",
+                meta=dict(role="series", chart=title, series=name),
+            ), row=row, col=1)
+        if log:
+            figure.update_yaxes(type="log", row=row, col=1)
+        figure.add_vline(x=info.step, line=dict(color="#888888", width=1.5, dash="dash"), row=row, col=1)
+    figure.update_xaxes(title=t("internals.step_axis", language), row=len(rows), col=1)
+    figure.update_layout(showlegend=True, hovermode="x unified", legend=dict(orientation="h", y=-0.08))
+    return styled(figure, theme, height=180 * len(rows) + 80, uirevision=f"internals-{info.run_index}")
+
+
+# --- stochastic views ----------------------------------------------------------------------------------
+
+def band_outline(mean: np.ndarray, radius: np.ndarray, most: int = BAND_DISCS) -> tuple[np.ndarray, np.ndarray]:
+    """A band of half-width ``radius`` around the path ``mean``, as discs centred on the path's points
+    (at most ``most`` of them, NaN-separated; one filled trace draws their union as a tube)."""
+    mean = np.asarray(mean, dtype=np.float64)
+    chosen = np.unique(np.linspace(0, len(mean) - 1, min(len(mean), most)).round().astype(int))
+    angle = np.linspace(0.0, 2.0 * np.pi, BAND_DISC_POINTS)
+    ring = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    discs = mean[chosen, None, :] + radius[chosen, None, None] * ring[None]
+    gap = np.full((len(chosen), 1, 2), np.nan)
+    outline = np.concatenate([discs, gap], axis=1).reshape(-1, 2)
+    return outline[:, 0].astype(np.float32), outline[:, 1].astype(np.float32)
+
+
+def seed_band_traces(band: SeedBand, color: str, label: str, theme: Theme, upto: int | None = None) -> list[go.Scatter]:
+    """The mean path of several seeds and a translucent band of ±1 spread around it, up to step ``upto``."""
+    end = len(band.mean) if upto is None else max(1, min(int(upto) + 1, len(band.mean)))
+    x, y = band_outline(band.mean[:end], band.spread[:end])
+    fill = _translucent(color, 0.22)
+    return [
+        go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, line=dict(width=0, color=fill),
+                   name=label, hoverinfo="skip", meta=dict(role="seed_band")),
+        go.Scatter(x=band.mean[:end, 0], y=band.mean[:end, 1], mode="lines", name=f"{label} · μ",
+                   line=dict(color=color, width=theme.line_width, dash="dash"), meta=dict(role="seed_mean")),
+    ]
+
+
+def seed_loss_traces(band: SeedBand, color: str, label: str, theme: Theme) -> list[go.Scatter]:
+    """Mean loss over seeds with a ±1 standard-deviation band, for the loss chart."""
+    steps = np.arange(len(band.loss_mean), dtype=np.int32)
+    upper, lower = band.loss_mean + band.loss_std, band.loss_mean - band.loss_std
+    fill = _translucent(color, 0.22)
+    return [
+        go.Scatter(x=np.concatenate([steps, steps[::-1]]), y=np.concatenate([upper, lower[::-1]]).astype(np.float32),
+                   fill="toself", fillcolor=fill, line=dict(width=0, color=fill), mode="lines", name=label,
+                   hoverinfo="skip", meta=dict(role="seed_loss_band")),
+        go.Scatter(x=steps, y=band.loss_mean, mode="lines", name=f"{label} · μ",
+                   line=dict(color=color, width=theme.line_width, dash="dash"), meta=dict(role="seed_loss_mean")),
+    ]
+
+
+def ellipse_outline(ellipse: NoiseEllipse, sigmas: float = ELLIPSE_SIGMAS) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the next step w − η ĝ lands: the ``sigmas``-σ ellipse of η²·Cov[ĝ] around w − η ∇f.
+
+    None for a rule without a learning rate (the step is not a multiple of ĝ then)."""
+    if ellipse.lr is None:
+        return None
+    stds, vectors = ellipse.axes
+    angle = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
+    circle = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    centre = ellipse.point - ellipse.lr * ellipse.mean_gradient
+    points = centre + sigmas * ellipse.lr * (circle * stds) @ vectors.T
+    return points[:, 0].astype(np.float32), points[:, 1].astype(np.float32)
+
+
+def noise_ellipse_traces(ellipse: NoiseEllipse, color: str, label: str, theme: Theme) -> list[go.Scatter]:
+    outline = ellipse_outline(ellipse)
+    if outline is None:
+        return []
+    centre = (ellipse.point - ellipse.lr * ellipse.mean_gradient).astype(np.float32)
+    return [
+        go.Scatter(x=outline[0], y=outline[1], mode="lines", fill="toself", fillcolor=_translucent(color, 0.15),
+                   line=dict(color=color, width=theme.line_width * 0.6), name=label, hoverinfo="skip",
+                   meta=dict(role="noise_ellipse", batch_size=ellipse.batch_size)),
+        go.Scatter(x=centre[:1], y=centre[1:], mode="markers", showlegend=False, name=f"{label} · E",
+                   marker=dict(symbol="x-thin", size=theme.marker_size * 2, color=color, line=dict(width=2, color=color)),
+                   hoverinfo="skip", meta=dict(role="noise_centre")),
+    ]
+
+
+def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖") -> go.Heatmap:
+    """‖∇f‖ on the field's grid, on a log colour scale (the norm spans orders of magnitude)."""
+    side = int(round(np.sqrt(len(field.x))))
+    norm = np.hypot(field.gx, field.gy).reshape(side, side).astype(np.float64)
+    shown = np.log10(np.maximum(norm, 1e-12)).astype(np.float32)
+    return go.Heatmap(
+        x=field.x[:side], y=field.y[::side], z=shown, colorscale="Magma" if theme.name != "print" else "Greys",
+        opacity=0.55, showscale=True, customdata=norm.astype(np.float32),
+        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16),
+        hovertemplate=f"{label} = %{{customdata:.3g}}<extra></extra>", name=label, meta=dict(role="grad_norm"),
+    )
+
+
+def _translucent(color: str, alpha: float) -> str:
+    hex_color = color.lstrip("#")
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"

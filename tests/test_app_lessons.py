@@ -1,0 +1,102 @@
+"""The Lessons and Internals panels through Streamlit's AppTest (the real app.py, real engine)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import compute
+import lessons
+from i18n import t
+from scene import from_query
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def url_scene(app: AppTest):
+    scene, notices = from_query(dict(app.query_params))
+    assert notices == []
+    return scene
+
+
+def chart(app: AppTest, key: str) -> dict:
+    for element in app.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if element.proto.id and key in element.proto.id:
+            return spec
+    raise AssertionError(f"no chart {key}")
+
+
+def decoded(array) -> np.ndarray:
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray(array, dtype=np.float64)
+
+
+def values_table(app: AppTest) -> dict[str, tuple[float, float]]:
+    frame = next(df.value for df in app.dataframe if "x" in df.value.columns)
+    return {row[""]: (row["x"], row["y"]) for _, row in frame.iterrows()}
+
+
+def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
+    at.radio(key="lesson").set_value("ravine").run()
+    at.button(key="load_ravine").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    expected = lessons.LESSONS_BY_ID["ravine"].scene
+    assert url_scene(at).replace(language=expected.language) == expected
+    figures = lessons.LESSONS_BY_ID["ravine"].result().figures
+    shown = " ".join(s.value for s in at.success)
+    assert f"{figures['momentum_flips']:.0f}" in shown and f"{figures['gd_flips']:.0f}" in shown
+    differs = t("lessons.changed", expected.language)
+    assert differs not in [c.value for c in at.caption]  # right after loading, the page shows the lesson's scene
+    at.radio(key="lesson").set_value("nag").run()
+    assert differs in [c.value for c in at.caption]  # another lesson's figures: the note says so
+
+
+def test_internals_panel_shows_the_engines_values_at_the_chosen_step(at):
+    at.radio(key="lesson").set_value("adam").run()
+    at.button(key="load_adam").click().run()
+    scene = url_scene(at)
+    adam = lessons.run_index(scene, "adam")
+    at.selectbox(key="internals_run").set_value(adam).run()
+    at.slider(key="internals_step").set_value(7).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.slider(key="step").value == 7  # the shared step control follows
+    traj = compute.trajectory(scene, scene.runs[adam])
+    table = values_table(at)
+    np.testing.assert_allclose(table["g_t"], traj.grads[7], rtol=1e-5)
+    np.testing.assert_allclose(table["m"], traj.state.mu[7], rtol=1e-5)
+    np.testing.assert_allclose(table["Δw"], traj.params[8] - traj.params[7], rtol=1e-4, atol=1e-7)
+    assert table["1−β1^t"][0] == pytest.approx(1 - 0.9**8, rel=1e-5)
+    arrows = [tr for tr in chart(at, "internals_contour")["data"] if (tr.get("meta") or {}).get("role") == "arrow"]
+    assert {a["meta"]["kind"] for a in arrows} == {"gradient", "moment", "scaled", "actual"}
+    tail = decoded(arrows[0]["x"])[0], decoded(arrows[0]["y"])[0]
+    np.testing.assert_allclose(tail, traj.params[7], rtol=1e-5)
+    charts = chart(at, "internals_charts")
+    assert any(shape.get("x0") == 7 for shape in charts["layout"]["shapes"])  # the current step is marked
+
+
+def test_stochastic_run_draws_seed_band_and_noise_ellipse(at):
+    at.radio(key="lesson").set_value("batch").run()
+    at.button(key="load_batch").click().run()
+    scene = url_scene(at)
+    at.selectbox(key="internals_run").set_value(lessons.run_index(scene, "sgd")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    roles = {(tr.get("meta") or {}).get("role") for tr in chart(at, "internals_contour")["data"]}
+    assert {"seed_band", "seed_mean", "noise_ellipse"} <= roles
+    at.toggle(key="internals_ellipse").set_value(False).run()
+    roles = {(tr.get("meta") or {}).get("role") for tr in chart(at, "internals_contour")["data"]}
+    assert "noise_ellipse" not in roles and "seed_band" in roles

@@ -1,0 +1,175 @@
+"""The Lessons and Internals panels of the page. Each panel is one function of
+``(scene, landscape, trajectories)``, the signature of ``app.PANELS``.
+
+Lessons: section 2.3.7 in order; each lesson's explanation, question, a button that loads its scene,
+and the figures its check measured through the engine (the same ones tests/test_lessons.py asserts).
+Internals: one run at the shared step: arrows on the contour, the table of values at that step,
+charts over steps, and for stochastic runs the noise ellipse and the spread over seeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+import internals
+from figures import scene_info, theme_named
+from figures import internals as internal_figures
+from i18n import t
+from landscapes import Landscape
+from lessons import LESSONS, LESSONS_BY_ID, ClaimResult
+from scene import MAX_SEEDS, Scene
+from ui import cache
+from ui import state as S
+
+PLOT_CONFIG = {"displaylogo": False}
+LESSON_KEY = "lesson"
+RUN_KEY = "internals_run"
+STEP_KEY = "internals_step"  # mirrors the shared "step" both ways
+
+
+# --- lessons -------------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=len(LESSONS), show_spinner=False)
+def claim_result(lesson_id: str) -> ClaimResult:
+    lesson = LESSONS_BY_ID[lesson_id]
+    return lesson.check(lesson.scene)
+
+
+def _load_lesson(lesson_id: str) -> None:
+    lesson = LESSONS_BY_ID[lesson_id]
+    S.load_scene(st.session_state, lesson.scene.replace(language=st.session_state.get("lang", "ko")))
+
+
+def _lesson_label(lesson_id: str, lang: str) -> str:
+    lesson = LESSONS_BY_ID[lesson_id]
+    tag = t("lessons.claim", lang, claim=lesson.claim) if lesson.claim else t("lessons.extra", lang)
+    return f"{lesson.order}. {lesson.title[lang]} ({tag})"
+
+
+def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
+    lang = scene.language
+    st.subheader(t("lessons.header", lang))
+    lesson_id = st.radio(t("lessons.pick", lang), options=[lesson.id for lesson in LESSONS], key=LESSON_KEY,
+                         format_func=lambda lid: _lesson_label(lid, lang))
+    lesson = LESSONS_BY_ID[lesson_id]
+    st.markdown(f"#### {lesson.title[lang]}")
+    st.caption(t("lessons.section", lang, section=lesson.section))
+    st.write(lesson.explanation[lang])
+    st.button(t("lessons.load", lang), key=f"load_{lesson.id}", on_click=_load_lesson, args=(lesson.id,),
+              type="primary")
+    st.info(f"**{t('lessons.question', lang)}** — {lesson.question[lang]}")
+    result = claim_result(lesson.id)
+    verdict = t("lessons.holds", lang) if result.passed else t("lessons.fails", lang)
+    (st.success if result.passed else st.error)(
+        f"**{t('lessons.measured', lang)}** ({verdict}): {result.statement(lang)}")
+    if scene.replace(language=lesson.scene.language, step=None) != lesson.scene.replace(step=None):
+        st.caption(t("lessons.changed", lang))
+
+
+# --- internals -----------------------------------------------------------------------------------------
+
+def _step_moved() -> None:
+    st.session_state["step"] = st.session_state[STEP_KEY]
+
+
+def _set_view(**changes) -> None:
+    """View settings without a sidebar widget live in the base scene."""
+    base: Scene = st.session_state[S.BASE]
+    st.session_state[S.BASE] = base.replace(view=dataclasses.replace(base.view, **changes))
+
+
+def _seeds_changed() -> None:
+    _set_view(seeds=int(st.session_state["internals_seeds"]))
+
+
+def _ellipse_changed() -> None:
+    _set_view(noise_ellipse=bool(st.session_state["internals_ellipse"]))
+
+
+def value_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, object]]:
+    """The table at the shown step: one row per quantity, its x and y components."""
+    rows = [("w_t", info.point), ("g_t", info.at("gradient"))]
+    if info.moment is not None:
+        rows.append((info.moment_symbol, info.at("moment")))
+    rows += [(symbol, values[info.step]) for symbol, values in info.accumulators.items()]
+    rows += [("η_eff", info.at("lr_eff")), ("−η_eff·g", info.at("scaled_gradient_step")),
+             ("Δw", info.at("actual_step"))]
+    table = [{"": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
+    table.append({"": "‖g‖", "x": float(info.at("grad_norm")), "y": None})
+    table += [{"": name, "x": info.at_factor(name), "y": None} for name in info.bias_correction]
+    return table
+
+
+def _curvature_note(landscape: Landscape, lang: str) -> None:
+    try:
+        info = internals.curvature(landscape)
+    except Exception:  # a custom formula may have no usable Hessian; the note is optional
+        return
+    if info.lr_max is None:
+        st.caption(t("curvature.none", lang))
+        return
+    note = t("curvature.limit", lang, lambda_max=float(info.eigenvalues[-1]), lr_max=info.lr_max)
+    st.caption(note if info.quadratic else f"{note} {t('curvature.local', lang)}")
+
+
+def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
+    lang = scene.language
+    st.subheader(t("internals.header", lang))
+    shown = [i for i, (run, traj) in enumerate(zip(scene.runs, trajectories)) if run.visible and traj is not None]
+    if not shown:
+        st.info(t("internals.none", lang))
+        return
+    if st.session_state.get(RUN_KEY) not in shown:
+        st.session_state[RUN_KEY] = shown[0]
+    columns = st.columns([2, 5])
+    index = columns[0].selectbox(t("internals.run", lang), options=shown, key=RUN_KEY,
+                                 format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
+    st.session_state[STEP_KEY] = scene.shown_step
+    columns[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key=STEP_KEY, on_change=_step_moved)
+    run, traj = scene.runs[index], trajectories[index]
+    info = internals.internals_of(scene, index, traj)
+    if traj.diverged_at is not None:
+        st.warning(t("internals.diverged", lang, step=traj.diverged_at))
+    if info.steps == 0:
+        return
+    st.caption(t("internals.at_step", lang, step=info.step, next=info.step + 1) + " · "
+               + t("internals.arrow_scale", lang))
+    _curvature_note(landscape, lang)
+    base_info = scene_info(scene, landscape, trajectories, cache.surface_grid(cache.surface_key(scene)))
+    figure = internal_figures.internals_contour_figure(base_info, info)
+    theme = base_info.theme
+    if run.batch_size is not None:
+        stochastic_overlays(figure, scene, index, info, lang)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(figure, key="internals_contour", config=PLOT_CONFIG, theme=None)
+    right.markdown(f"**{t('internals.table', lang)}**")
+    right.dataframe(value_rows(info, lang), hide_index=True, key="internals_values")
+    st.plotly_chart(internal_figures.internals_charts(info, theme, lang), key="internals_charts",
+                    config=PLOT_CONFIG, theme=None)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def seed_band(key: tuple, _scene: Scene, _run, seeds: int) -> internals.SeedBand:
+    return internals.seed_band(_scene, _run, seeds)
+
+
+def stochastic_overlays(figure, scene: Scene, index: int, info: internals.InternalsInfo, lang: str) -> None:
+    """Seed band and noise ellipse for a stochastic run, with their two controls."""
+    run = scene.runs[index]
+    theme = theme_named("projector" if scene.view.projector else "screen")
+    st.session_state["internals_seeds"] = scene.view.seeds
+    st.session_state["internals_ellipse"] = scene.view.noise_ellipse
+    columns = st.columns(2)
+    columns[0].slider(t("seeds.band", lang, count=scene.view.seeds), min_value=1, max_value=MAX_SEEDS,
+                      key="internals_seeds", on_change=_seeds_changed)
+    columns[1].toggle(t("noise.ellipse", lang), key="internals_ellipse", on_change=_ellipse_changed)
+    if scene.view.seeds > 1:
+        band = seed_band(cache.trajectory_key(scene, run), scene, run, scene.view.seeds)
+        figure.add_traces(internal_figures.seed_band_traces(
+            band, run.color, t("seeds.band", lang, count=scene.view.seeds), theme, upto=scene.shown_step))
+    if scene.view.noise_ellipse:
+        ellipse = internals.noise_ellipse(scene, run, np.asarray(info.point))
+        figure.add_traces(internal_figures.noise_ellipse_traces(ellipse, run.color, t("noise.ellipse", lang), theme))
