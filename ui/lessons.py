@@ -94,7 +94,8 @@ def value_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, objec
     rows = [("w_t", info.point), ("g_t", info.at("gradient"))]
     if info.moment is not None:
         rows.append((info.moment_symbol, info.at("moment")))
-    rows += [(symbol, values[info.step]) for symbol, values in info.accumulators.items()]
+    rows += [(symbol, values[info.step]) for symbol, values in info.accumulators.items()
+             if symbol != info.moment_symbol]
     rows += [("η_eff", info.at("lr_eff")), ("−η_eff·g", info.at("scaled_gradient_step")),
              ("Δw", info.at("actual_step"))]
     table = [{"": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
