@@ -70,11 +70,13 @@ class Run:
         return dict(self.hparams)
 
     def label(self, language: str = "ko") -> str:
-        from i18n import optimizer_name  # local: i18n is a leaf module, this keeps Scene importable alone
+        from i18n import optimizer_name, t  # local: i18n is a leaf module, this keeps Scene importable alone
 
         parts = [optimizer_name(self.optimizer, language)]
         if "lr" in self.settings:
             parts.append(f"η={self.settings['lr']:.3g}")
+        if self.settings.get("bias_correction", 1.0) < 0.5:
+            parts.append(t("run.no_bias_correction", language))
         if self.batch_size is not None and self.optimizer not in ("sgd",):
             parts.append(f"B={self.batch_size}")
         if self.convention == "torch":
