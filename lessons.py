@@ -307,7 +307,7 @@ def check_adagrad(scene: Scene) -> ClaimResult:
     lengths = step_lengths(traj)
     slowdown = float(lengths[-WINDOW:].mean() / lengths[:WINDOW].mean())
     final_distance = float(distance_to(traj, global_minimum(landscape))[-1])
-    passed = rises == 0 and decay < 0.25 and slowdown < 0.1 and final_distance > 1.0
+    passed = rises == 0 and decay < 0.25 and slowdown < 0.2 and final_distance > 1.0
     return _result("adagrad", passed, rises=rises, decay=decay, slowdown=slowdown,
                    final_distance=final_distance, steps=scene.steps)
 
