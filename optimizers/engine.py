@@ -1,9 +1,10 @@
-"""Trace optimizers on surfaces: one jitted ``lax.scan`` per (rule, surface family, steps, mode).
+"""Trace optimizers on surfaces: one jitted ``lax.scan`` per (rule, surface family, steps bucket, mode).
 
-Hyperparameters, landscape parameters, the start point, the seed and the batch size are traced
-arrays, so moving a slider reuses the compiled program. Everything a caller passes is normalised
-to arrays of the default float dtype (``float32``, or ``float64`` under ``jax.enable_x64``) first,
-because a Python float, a NumPy float32 and a Python int are different trace types.
+Hyperparameters, landscape parameters, the start point, the seed, the batch size and the step count
+(within its power-of-two bucket, see ``scan_length``) are traced arrays, so moving a slider reuses
+the compiled program. Everything a caller passes is normalised to arrays of the default float dtype
+(``float32``, or ``float64`` under ``jax.enable_x64``) first, because a Python float, a NumPy
+float32 and a Python int are different trace types.
 """
 
 from __future__ import annotations
@@ -137,7 +138,8 @@ def _gradient_source(family, sample_loss, theta, data, key, batch_size):
     return gradient
 
 
-def _scan(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, batch_size, radius, grad_tol):
+def _scan(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, batch_size, radius, grad_tol,
+          active_steps):
     gradient = _gradient_source(family, sample_loss, theta, data, jax.random.PRNGKey(seed), batch_size)
     loss0 = family(x0, theta)
 
@@ -149,7 +151,7 @@ def _scan(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, 
         new_w = w + updates
         new_loss = family(new_w, theta)
         bad = ~(jnp.all(jnp.isfinite(new_w)) & jnp.isfinite(new_loss)) | (jnp.max(jnp.abs(new_w)) > radius)
-        alive = diverged_at < 0
+        alive = (diverged_at < 0) & (t < active_steps)  # steps past active_steps only pad the scan
         keep = alive & ~bad
         diverged_at = jnp.where(alive & bad, t + 1, diverged_at)
         converged_at = jnp.where(alive & (converged_at < 0) & (jnp.linalg.norm(g) < grad_tol), t, converged_at)
@@ -171,10 +173,11 @@ _single = jax.jit(_scan, static_argnames=_STATIC)
 
 
 @functools.partial(jax.jit, static_argnames=_STATIC)
-def _batched(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, batch_size, radius, grad_tol):
+def _batched(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, batch_size, radius, grad_tol,
+             active_steps):
     one = functools.partial(_scan, rule, family, sample_loss, steps, history)
-    return jax.vmap(one, in_axes=(0, None, None, 0, 0, None, None, None))(
-        hp, theta, data, x0, seed, batch_size, radius, grad_tol
+    return jax.vmap(one, in_axes=(0, None, None, 0, 0, None, None, None, None))(
+        hp, theta, data, x0, seed, batch_size, radius, grad_tol, active_steps
     )
 
 
@@ -199,6 +202,15 @@ def _check_steps(steps) -> int:
     return steps
 
 
+def scan_length(steps: int) -> int:
+    """The compiled scan length for ``steps``: the next power of two, at least 16.
+
+    The step count is traced; only its bucket is a compile key, so a step-count control compiles a
+    handful of programs (each holds megabytes), not one per value.
+    """
+    return max(16, 1 << (steps - 1).bit_length())
+
+
 def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, seed: int = 0,
         grad_tol: float = DEFAULT_GRAD_TOL) -> Trajectory:
     """Trace ``opt`` from ``x0`` for ``steps`` steps on ``fn``.
@@ -210,12 +222,13 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
     if start.shape != (2,) or not bool(jnp.all(jnp.isfinite(start))):
         raise ValueError(f"the start point must be two finite numbers, got {x0!r}")
     static, surface, batch = _inputs(opt, fn, batch_size)
+    steps = _check_steps(steps)
     _, loss0, _, _, diverged_at, _, rows = _single(
-        steps=_check_steps(steps), history=True, hp=opt.hparams, theta=surface.theta, data=surface.data,
+        steps=scan_length(steps), history=True, hp=opt.hparams, theta=surface.theta, data=surface.data,
         x0=start, seed=jnp.asarray(seed, jnp.uint32), batch_size=batch, radius=surface.radius,
-        grad_tol=_float(grad_tol), **static,
+        grad_tol=_float(grad_tol), active_steps=jnp.asarray(steps, jnp.int32), **static,
     )
-    params, loss, grads, lr_eff, state = jax.device_get(rows)
+    params, loss, grads, lr_eff, state = jax.tree.map(lambda leaf: leaf[:steps], jax.device_get(rows))
     params = np.concatenate([np.asarray(start)[None], params])
     loss = np.concatenate([np.asarray(loss0)[None], loss])
     k = int(diverged_at)
@@ -247,13 +260,15 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     x0 = _float(np.broadcast_to(starts, (m, 2)))
     seeds = jnp.asarray(np.broadcast_to(np.asarray(seed, dtype=np.uint32), (m,)))
     static, surface, batch = _inputs(opt, fn, batch_size)
+    steps = _check_steps(steps)
     _, loss0, w, loss, diverged_at, converged_at, rows = _batched(
-        steps=_check_steps(steps), history=history, hp=hp, theta=surface.theta, data=surface.data,
-        x0=x0, seed=seeds, batch_size=batch, radius=surface.radius, grad_tol=_float(grad_tol), **static,
+        steps=scan_length(steps), history=history, hp=hp, theta=surface.theta, data=surface.data,
+        x0=x0, seed=seeds, batch_size=batch, radius=surface.radius, grad_tol=_float(grad_tol),
+        active_steps=jnp.asarray(steps, jnp.int32), **static,
     )
     if history:
-        params = np.concatenate([np.asarray(x0)[:, None], np.asarray(rows[0])], axis=1)
-        losses = np.concatenate([np.asarray(loss0)[:, None], np.asarray(rows[1])], axis=1)
+        params = np.concatenate([np.asarray(x0)[:, None], np.asarray(rows[0])[:, :steps]], axis=1)
+        losses = np.concatenate([np.asarray(loss0)[:, None], np.asarray(rows[1])[:, :steps]], axis=1)
     else:
         params = losses = None
     return Batch(np.asarray(w), np.asarray(loss), np.asarray(diverged_at), np.asarray(converged_at), params, losses)

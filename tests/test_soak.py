@@ -85,6 +85,25 @@ def test_random_traced_settings_compile_nothing_after_warm_up():
     assert len(finals) > len(STRUCTURES)  # the draws really changed the runs
 
 
+def test_step_counts_share_one_program_per_power_of_two_and_keep_their_paths():
+    adam, bowl, start = optimizers.make("adam", lr=0.05), LANDSCAPES["bowl"], (-2.5, 2.0)
+    longest = optimizers.run(adam, bowl, start, 256)
+    optimizers.run_many(adam, bowl, [start, start], 256, hparams={"lr": [0.05, 0.01]})
+    before = optimizers.compiled_programs()
+    for steps in (129, 150, 200, 255):
+        trajectory = optimizers.run(adam, bowl, start, steps)
+        assert trajectory.params.shape == (steps + 1, 2) and trajectory.grads.shape == (steps, 2)
+        np.testing.assert_array_equal(trajectory.params, longest.params[: steps + 1])
+        batch = optimizers.run_many(adam, bowl, [start, start], steps, hparams={"lr": [0.05, 0.01]})
+        np.testing.assert_allclose(batch.final_params[0], longest.params[steps], rtol=1e-5, atol=1e-6)  # vmapped: ulps apart
+    assert optimizers.compiled_programs() == before
+    shorter_bucket = optimizers.run(adam, bowl, start, 100)
+    np.testing.assert_allclose(shorter_bucket.params, longest.params[:101], rtol=1e-6, atol=1e-7)
+    diverging = optimizers.make("gd", lr=1.5)  # 1.5 > 2/κ on the κ=10 bowl
+    cut = [optimizers.run(diverging, bowl, start, steps).diverged_at for steps in (150, 200, 256)]
+    assert cut[0] is not None and cut[0] < 150 and len(set(cut)) == 1
+
+
 def _engine_call(scene: Scene, run: Run) -> tuple[np.ndarray, np.ndarray]:
     trajectory = compute.trajectory(scene, run)
     return trajectory.params, trajectory.loss
