@@ -12,6 +12,7 @@ failed (a timeout, a render error). Every failure prints one line on stderr, nev
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -68,6 +69,11 @@ def scene_from_url(text: str):
     if not query or not known & query.keys():
         raise UsageError(f"not a scene query: {text[:80]!r} (expected e.g. 'ls=bowl&run=gd,lr=0.1')")
     scene, notices = from_query(query, DEFAULT_SCENE)
+    asked = query.get("ls", [scene.landscape])[-1]
+    if asked != scene.landscape:  # an unknown surface or a refused formula: not the figure that was asked for
+        reason = next((n for n in notices if "formula" in n or "'ls" in n), f"surface {asked!r}")
+        reason = re.split(r"[;.] [Uu]sing ", reason)[0]  # the fallback the page would take does not apply here
+        raise UsageError(f"the URL's surface cannot be used: {' '.join(reason.split())[:200]}")
     try:
         scene.surface()
     except Exception as error:  # noqa: BLE001 - a refused formula, whatever its type: the URL is bad
@@ -93,6 +99,7 @@ def _jobs(args) -> list[tuple[str | None, object]]:
 
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    import runtime  # noqa: F401 - JAX's persistent compilation cache, before anything compiles
     from export.bundle import FORMATS, export_files
     from export.views import VIEWS
     from presets import PRESETS
