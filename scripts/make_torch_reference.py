@@ -50,20 +50,21 @@ SURFACES = {
 
 GRADIENT_PROPORTIONAL = ("gd", "sgd", "minibatch", "momentum", "nag")
 
-# optimizer id -> two settings: torch's defaults (with a usable learning rate) and a non-default one
+# optimizer id -> two settings: torch's defaults (with a usable learning rate) and a non-default one,
+# whose large ε makes it matter where a formula puts ε
 SETTINGS = {
     "gd": ({"lr": 0.02}, {"lr": 0.15}),
     "sgd": ({"lr": 0.05}, {"lr": 0.12}),
     "minibatch": ({"lr": 0.01}, {"lr": 0.18}),
     "momentum": ({"lr": 0.01, "beta": 0.9}, {"lr": 0.05, "beta": 0.5}),
     "nag": ({"lr": 0.01, "beta": 0.9}, {"lr": 0.04, "beta": 0.6}),
-    "adagrad": ({"lr": 0.1, "eps": 1e-10}, {"lr": 0.5, "eps": 1e-6}),
+    "adagrad": ({"lr": 0.1, "eps": 1e-10}, {"lr": 0.5, "eps": 0.1}),
     "adadelta": ({"lr": 1.0, "gamma": 0.9, "eps": 1e-6}, {"lr": 5.0, "gamma": 0.5, "eps": 1e-3}),
-    "rmsprop": ({"lr": 0.01, "gamma": 0.99, "eps": 1e-8}, {"lr": 0.05, "gamma": 0.8, "eps": 1e-6}),
+    "rmsprop": ({"lr": 0.01, "gamma": 0.99, "eps": 1e-8}, {"lr": 0.05, "gamma": 0.8, "eps": 0.1}),
     "adam": ({"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-             {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 1e-6}),
+             {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 0.1}),
     "nadam": ({"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-              {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 1e-6}),
+              {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 0.1}),
 }
 
 
