@@ -280,6 +280,15 @@ def from_query(query: Mapping[str, str | list[str]], base: Scene | None = None) 
         if not formula:
             reader.notices.append("custom landscape without a formula; using the convex bowl")
             landscape_id = "bowl"
+        else:
+            from landscapes import FormulaError, parse_formula
+
+            x0, x1, y0, y1 = formula_bounds
+            try:
+                parse_formula(formula, bounds=((x0, x1), (y0, y1)))
+            except FormulaError as error:
+                reader.notices.append(f"formula 'f' refused: {error} Using the convex bowl")
+                landscape_id = "bowl"
     landscape = LANDSCAPES.get(landscape_id)
     params = dict(base.landscape_params) if landscape_id == base.landscape else {}
     if landscape is not None:

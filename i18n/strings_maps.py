@@ -1,3 +1,128 @@
 """Texts of basin-of-attraction maps, hyperparameter sweeps and custom formulas, in Korean and English."""
 
-STRINGS: dict[str, dict[str, str]] = {}
+
+def _text(ko: str, en: str) -> dict[str, str]:
+    return {"ko": ko, "en": en}
+
+
+FORMULA = {
+    "formula.empty": _text(
+        "x와 y로 된 식을 입력하세요. 예: x**2 + 3*sin(y)",
+        "Type a formula in x and y, e.g. x**2 + 3*sin(y).",
+    ),
+    "formula.too_long": _text(
+        "식이 {length}글자입니다. 최대 {limit}글자까지 쓸 수 있습니다 ({position}번째 글자 '{token}'부터 초과).",
+        "The formula is {length} characters long; at most {limit} are allowed (the excess starts at position {position}: '{token}').",
+    ),
+    "formula.nul": _text(
+        "{position}번째 글자에 NUL 문자가 있습니다. 지워 주세요.",
+        "There is a NUL character at position {position}; remove it.",
+    ),
+    "formula.non_ascii": _text(
+        "{position}번째 글자 '{token}' ({name})는 쓸 수 없습니다. 영문 반각 문자와 숫자, + - * / ** ( )만 쓰세요.",
+        "Character '{token}' ({name}) at position {position} is not allowed: use plain ASCII letters, digits and + - * / ** ( ).",
+    ),
+    "formula.control": _text(
+        "{position}번째 글자에 제어 문자({token})가 있습니다. 식은 한 줄로 쓰세요.",
+        "Control character {token} at position {position} is not allowed; write the formula on one line.",
+    ),
+    "formula.character": _text(
+        "{position}번째 글자 '{token}'는 식에 쓸 수 없습니다.",
+        "Character '{token}' at position {position} cannot be used in a formula.",
+    ),
+    "formula.parens_deep": _text(
+        "{position}번째 글자 '{token}'에서 괄호가 {limit}겹보다 깊어집니다.",
+        "Parentheses nest more than {limit} deep at position {position} ('{token}').",
+    ),
+    "formula.unmatched": _text(
+        "{position}번째 글자 '{token}'에 짝이 되는 여는 괄호가 없습니다.",
+        "The '{token}' at position {position} has no matching opening parenthesis.",
+    ),
+    "formula.syntax": _text(
+        "{position}번째 글자 '{token}' 근처를 읽을 수 없습니다 ({detail}).",
+        "Cannot read the formula at position {position}, near '{token}' ({detail}).",
+    ),
+    "formula.unexpected_end": _text(
+        "식이 '{token}' 뒤에서 끝나 버렸습니다 ({position}번째 글자). 빠진 부분이 있습니다.",
+        "The formula ends too early after '{token}' (position {position}): something is missing.",
+    ),
+    "formula.forbidden": _text(
+        "{position}번째 글자의 '{token}'는 쓸 수 없습니다: {what}.",
+        "'{token}' at position {position} is not allowed: {what}.",
+    ),
+    "formula.operator": _text(
+        "{position}번째 글자의 연산자 '{token}'는 쓸 수 없습니다. + - * / ** 만 쓰세요.",
+        "Operator '{token}' at position {position} is not allowed; use + - * / **.",
+    ),
+    "formula.caret": _text(
+        "{position}번째 글자의 '^'는 거듭제곱이 아닙니다. x²은 x**2로 쓰세요.",
+        "The '^' at position {position} is not a power here: write x² as x**2.",
+    ),
+    "formula.unknown_name": _text(
+        "{position}번째 글자의 '{token}'는 모르는 이름입니다. x, y, pi, e와 함수 {functions}만 쓸 수 있습니다.",
+        "Unknown name '{token}' at position {position}: use x, y, pi, e and the functions {functions}.",
+    ),
+    "formula.function_as_name": _text(
+        "{position}번째 글자의 '{token}'는 함수입니다. {token}(...)처럼 괄호와 함께 쓰세요.",
+        "'{token}' at position {position} is a function: write {token}(...).",
+    ),
+    "formula.unknown_function": _text(
+        "{position}번째 글자의 '{token}'는 쓸 수 있는 함수가 아닙니다. 쓸 수 있는 함수: {functions}.",
+        "'{token}' at position {position} is not an allowed function; allowed: {functions}.",
+    ),
+    "formula.not_callable": _text(
+        "{position}번째 글자의 '{token}'는 함수가 아니므로 괄호를 붙여 부를 수 없습니다.",
+        "'{token}' at position {position} is not a function and cannot be called.",
+    ),
+    "formula.arity": _text(
+        "{position}번째 글자의 {token}()에는 인수가 {expected}개 필요한데 {got}개가 있습니다.",
+        "{token}() at position {position} takes {expected} argument(s), got {got}.",
+    ),
+    "formula.not_number": _text(
+        "{position}번째 글자의 '{token}'는 숫자가 아닙니다.",
+        "'{token}' at position {position} is not a number.",
+    ),
+    "formula.complex": _text(
+        "{position}번째 글자의 '{token}'는 복소수입니다. 실수만 쓸 수 있습니다.",
+        "'{token}' at position {position} is a complex number; only real numbers are allowed.",
+    ),
+    "formula.too_large": _text(
+        "{position}번째 글자의 수 '{token}'가 너무 큽니다. 상수의 크기는 {limit:g} 이하여야 합니다.",
+        "The number '{token}' at position {position} is too large: constants must be at most {limit:g} in size.",
+    ),
+    "formula.constant_too_large": _text(
+        "{position}번째 글자의 '{token}'의 값이 {value}로, 허용 범위 ±{limit:g}를 넘습니다.",
+        "'{token}' at position {position} evaluates to {value}, beyond the limit of ±{limit:g}.",
+    ),
+    "formula.too_many_nodes": _text(
+        "식이 너무 깁니다: 항과 연산이 {limit}개를 넘습니다 ({position}번째 글자 '{token}').",
+        "The formula is too large: more than {limit} terms and operations (at position {position}, '{token}').",
+    ),
+    "formula.too_deep": _text(
+        "식이 {limit}단계보다 깊게 중첩되어 있습니다 ({position}번째 글자 '{token}').",
+        "The formula nests more than {limit} levels deep (at position {position}, '{token}').",
+    ),
+    "formula.bounds": _text(
+        "그림 범위가 잘못되었습니다 ({token}). 최솟값 < 최댓값인 유한한 수로, 각각 ±{limit:g} 이내여야 합니다.",
+        "Invalid plot bounds ({token}): they must be finite numbers with min < max, each within ±{limit:g}.",
+    ),
+    "formula.what.attribute": _text("속성 접근(.)은 쓸 수 없습니다", "attribute access (.) is not allowed"),
+    "formula.what.subscript": _text("인덱싱([ ])은 쓸 수 없습니다", "indexing ([ ]) is not allowed"),
+    "formula.what.lambda": _text("lambda는 쓸 수 없습니다", "lambda is not allowed"),
+    "formula.what.comprehension": _text("컴프리헨션(for)은 쓸 수 없습니다", "comprehensions (for) are not allowed"),
+    "formula.what.walrus": _text("대입 연산자 :=는 쓸 수 없습니다", "the walrus operator := is not allowed"),
+    "formula.what.fstring": _text("f-문자열은 쓸 수 없습니다", "f-strings are not allowed"),
+    "formula.what.text": _text("문자열은 쓸 수 없습니다", "text in quotes is not allowed"),
+    "formula.what.starred": _text("별표 인수(*)는 쓸 수 없습니다", "starred arguments (*) are not allowed"),
+    "formula.what.keyword_argument": _text(
+        "이름 붙인 인수(name=...)는 쓸 수 없습니다", "keyword arguments (name=...) are not allowed"
+    ),
+    "formula.what.comparison": _text("비교(<, ==)는 쓸 수 없습니다", "comparisons (<, ==) are not allowed"),
+    "formula.what.boolean": _text("and/or는 쓸 수 없습니다", "and/or are not allowed"),
+    "formula.what.conditional": _text("if ... else는 쓸 수 없습니다", "if ... else is not allowed"),
+    "formula.what.container": _text("목록, 튜플, 집합, 사전은 쓸 수 없습니다", "lists, tuples, sets and dicts are not allowed"),
+    "formula.what.keyword": _text("이 키워드는 쓸 수 없습니다", "this keyword is not allowed"),
+    "formula.what.expression": _text("이런 식은 쓸 수 없습니다", "this kind of expression is not allowed"),
+}
+
+STRINGS: dict[str, dict[str, str]] = {**FORMULA}
