@@ -90,13 +90,14 @@ def rss_bytes(pid: int) -> int:
 class Server:
     """``streamlit run APP`` on a free 127.0.0.1 port while the ``with`` block lasts.
 
-    ``options`` are Streamlit config options (``{"runner.postScriptGC": "false"}``) given on the
-    command line, so they override ``.streamlit/config.toml`` for this run only.
+    It runs in APP's directory, so that directory's ``.streamlit/config.toml`` applies; ``options``
+    are Streamlit config options (``{"runner.postScriptGC": "false"}``) given on the command line,
+    so they override the file for this run only.
     """
 
-    def __init__(self, app: str = "app.py", options: dict[str, str] | None = None,
+    def __init__(self, app: str | Path = REPO / "app.py", options: dict[str, str] | None = None,
                  env: dict[str, str] | None = None, startup_timeout: float = 120.0):
-        self.app = app
+        self.app = (REPO / app).resolve()
         self.options = dict(options or {})
         self.env = {**os.environ, **(env or {})}
         self.startup_timeout = startup_timeout
@@ -125,9 +126,10 @@ class Server:
             "browser.gatherUsageStats": "false",
             **self.options,
         }
-        command = [sys.executable, "-m", "streamlit", "run", self.app, *(f"--{k}={v}" for k, v in options.items())]
+        command = [sys.executable, "-m", "streamlit", "run", self.app.name, *(f"--{k}={v}" for k, v in options.items())]
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=self.app.parent, env=self.env, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
         try:
             self._wait_healthy()
         except BaseException:
@@ -497,7 +499,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a session's slider moves")
     parser.add_argument("--widget", default="", help="the slider to move: part of its key or label (default: the first)")
     parser.add_argument("--query", default="", help="query string every session opens the page with")
-    parser.add_argument("--app", default="app.py")
+    parser.add_argument("--app", type=Path, default=REPO / "app.py",
+                        help="the page; the server runs in its directory (e.g. a `git archive` snapshot)")
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
                         help="a Streamlit config option for this run, e.g. runner.postScriptGC=false")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take before it counts as an error")
