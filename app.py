@@ -11,6 +11,7 @@ from i18n import t
 from scene import from_query
 from ui import cache, controls, views
 from ui.lessons import internals_panel, lessons_panel
+from ui.export import export_panel
 from ui import state as S
 
 st.set_page_config(page_title="Loss Landscape Lab — 손실 지형 실험실", page_icon="⛰️", layout="wide",
@@ -47,6 +48,7 @@ PANELS = [
     ("tab.formulas", formulas_tab),
     ("tab.internals", internals_panel),
     ("tab.lessons", lessons_panel),
+    ("export.tab", export_panel),
 ]
 
 

@@ -96,3 +96,24 @@ def test_without_chromium_the_panel_says_how_to_install_it(monkeypatch, tmp_path
     disabled = {button.key: button.disabled for button in at.button}
     assert disabled == {"export.make.images": True, "export.make.gif": True, "export.make.html": False,
                         "export.make.bundle": True}
+
+
+def test_the_page_has_the_export_tab_and_camera_buttons_named_after_the_scene():
+    from pathlib import Path
+
+    from scene import from_query
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Export" in [tab.label for tab in at.tabs]
+    assert at.button(key="export.make.bundle").label == "Make notes bundle (ZIP)"
+    scene, _ = from_query(dict(at.query_params))  # the address bar holds the page's scene
+    names = set()
+    for chart in at.get("plotly_chart"):
+        options = json.loads(chart.proto.config).get("toImageButtonOptions")
+        if options:
+            assert (options["format"], options["scale"]) == ("png", 3)
+            names.add(options["filename"])
+    assert names == {f"{file_stem(scene)}-{view}" for view in ("contour", "surface", "loss")}

@@ -13,6 +13,7 @@ from i18n import optimizer_name, t
 from landscapes import Landscape
 from optimizers import RULE_TABLE
 from scene import Scene, query_string, to_query
+from export.toolbar import toolbar_config
 from ui import cache
 from ui import state as S
 
@@ -22,6 +23,11 @@ PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sele
 CONTOUR_KEY = "contour_chart"
 FULL_RERUN = "_full_rerun"
 HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
+
+
+def chart_config(scene: Scene, view: str) -> dict:
+    """The toolbar of a view: its camera button downloads a 3× PNG named after the scene."""
+    return {**PLOT_CONFIG, **toolbar_config(scene, view)}
 
 
 def play_increment(steps: int) -> int:
@@ -104,9 +110,9 @@ def scene_views(scene: Scene, landscape: Landscape) -> None:
                           cache.gradient_field(cache.surface_key(current)) if current.view.field != "none" else None)
         left, right = st.columns(2)
         left.plotly_chart(contour_figure(info, click_grid=True), key=CONTOUR_KEY, on_select=_contour_clicked,
-                          selection_mode="points", config=PLOT_CONFIG, theme=None)
-        right.plotly_chart(surface_figure(info), key="surface_chart", config=PLOT_CONFIG, theme=None)
-        st.plotly_chart(loss_figure(info), key="loss_chart", config=PLOT_CONFIG, theme=None)
+                          selection_mode="points", config=chart_config(current, "contour"), theme=None)
+        right.plotly_chart(surface_figure(info), key="surface_chart", config=chart_config(current, "surface"), theme=None)
+        st.plotly_chart(loss_figure(info), key="loss_chart", config=chart_config(current, "loss"), theme=None)
         sync_url(current)
 
     views()
