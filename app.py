@@ -34,7 +34,7 @@ def load_from_url() -> None:
 
 
 def trajectories_tab(scene, landscape, trajectories) -> None:
-    views.scene_views(scene, landscape)
+    views.scene_views(scene, landscape, trajectories)
     views.metrics_table(scene, landscape, trajectories)
 
 
@@ -63,6 +63,7 @@ def main() -> None:
     st.caption(t("app.subtitle", lang))
     trajectories = cache.visible_trajectories(scene)
     views.notices(scene, trajectories)
+    views.step_controls(scene)
     for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs"), PANELS):
         with tab:
             panel(scene, landscape, trajectories)

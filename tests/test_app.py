@@ -32,20 +32,23 @@ def url_scene(at: AppTest) -> Scene:
     return scene
 
 
+CHART_KEYS = {"contour_chart": "contour", "surface_chart": "surface", "loss_chart": "loss", "family_tree": "tree"}
+
+
 def figures(at: AppTest) -> dict[str, dict]:
-    """Every Plotly chart of the page by its key, as the JSON the browser receives."""
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return {_chart_kind(spec): spec for spec in specs}
+    """This part's Plotly charts by their keys, as the JSON the browser receives."""
+    charts = {}
+    for chart in at.get("plotly_chart"):
+        key = chart.proto.id.rsplit("-", 1)[-1]
+        if key in CHART_KEYS:
+            charts[CHART_KEYS[key]] = json.loads(chart.proto.spec)
+    return charts
 
 
-def _chart_kind(spec: dict) -> str:
-    types = {tr["type"] for tr in spec["data"]}
-    if "contour" in types:
-        return "contour"
-    if "surface" in types:
-        return "surface"
-    roles = {(tr.get("meta") or {}).get("role") for tr in spec["data"]}
-    return "tree" if "nodes" in roles else "loss"
+def metrics(at: AppTest):
+    """The metrics table: the dataframe with a final-loss column."""
+    (table,) = [d.value for d in at.dataframe if {"최종 손실", "Final loss"} & set(d.value.columns)]
+    return table
 
 
 def decoded(array) -> np.ndarray:
@@ -80,7 +83,7 @@ def test_default_page_draws_every_view_with_the_engines_trajectories():
             assert trace["line"]["color"] == run.color
     # Arrays reach the browser as float32 typed arrays.
     assert paths(charts["contour"])[0]["x"]["dtype"] == "f4"
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 3
+    assert len(metrics(at)) == 3
 
 
 def test_changing_a_learning_rate_changes_that_runs_path_only():
@@ -204,7 +207,7 @@ def test_a_diverging_run_is_reported_and_still_drawn():
     at = load({"run": ["gd,lr=5", "adam,lr=0.1"]})
     assert any("발산" in e.value for e in at.error)
     assert len(paths(figures(at)["contour"])) == 2
-    table = at.dataframe[0].value
+    table = metrics(at)
     assert table.iloc[0, -1] != "—" and table.iloc[1, -1] == "—"
 
 

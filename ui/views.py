@@ -21,7 +21,7 @@ TICK_SECONDS = 0.5  # one animation frame per tick while playing
 FRAMES_PER_PLAY = 50  # a play from step 0 to the end takes about this many ticks
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 CONTOUR_KEY = "contour_chart"
-FULL_RERUN = "_full_rerun"
+ARMED = "_play_clock_armed"
 HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 
 
@@ -67,7 +67,6 @@ def _contour_clicked() -> None:
     points = chart.selection.points if chart is not None else []
     if points:
         S.set_start(st.session_state, float(points[0]["x"]), float(points[0]["y"]))
-        st.session_state[FULL_RERUN] = True
 
 
 def _play_toggled() -> None:
@@ -75,47 +74,51 @@ def _play_toggled() -> None:
         st.session_state["step"] = 0  # play from the end starts over
 
 
-def _advance(scene: Scene) -> None:
+def advance(state, steps: int) -> None:
     """One animation frame: every run moves together; at the last step the animation stops."""
-    step = min(int(st.session_state.get("step", 0)) + play_increment(scene.steps), scene.steps)
-    st.session_state["step"] = step
-    if step >= scene.steps:
-        st.session_state["playing"] = False
+    step = min(int(state.get("step", 0)) + play_increment(steps), steps)
+    state["step"] = step
+    if step >= steps:
+        state["playing"] = False
 
 
-def scene_views(scene: Scene, landscape: Landscape) -> None:
-    """Step slider + play/pause driving contour, 3D and loss chart together, in one fragment.
+def play_clock(steps: int) -> None:
+    """While playing: a fragment that wakes every ``TICK_SECONDS``, moves the shared step and reruns the page.
 
-    While playing, the fragment reruns every ``TICK_SECONDS`` and only it is redrawn: the sidebar,
-    metrics and formulas stay as they are.
+    Its body also runs once inside the page's own run; ``ARMED`` tells that run (do nothing) from a tick.
     """
-    playing = bool(st.session_state.get("playing", False))
+    if not st.session_state.get("playing"):
+        return
+    st.session_state[ARMED] = False
 
-    @st.fragment(run_every=TICK_SECONDS if playing else None)
-    def views() -> None:
-        if st.session_state.pop(FULL_RERUN, False) or bool(st.session_state.get("playing")) != playing:
+    @st.fragment(run_every=TICK_SECONDS)
+    def clock() -> None:
+        if st.session_state.get(ARMED):
+            advance(st.session_state, steps)
             st.rerun(scope="app")
-        current = S.scene_from_state(st.session_state)
-        if playing:
-            _advance(current)
-        st.session_state["step"] = min(int(st.session_state.get("step", current.steps)), current.steps)
-        lang = current.language
-        controls = st.columns([1, 8], vertical_alignment="bottom")
-        controls[0].toggle(t("view.play", lang), key="playing", on_change=_play_toggled, help=t("view.play.help", lang))
-        controls[1].slider(t("view.step", lang), min_value=0, max_value=current.steps, key="step",
-                           help=t("view.step.help", lang))
-        current = S.scene_from_state(st.session_state)
-        info = scene_info(current, landscape, cache.visible_trajectories(current),
-                          cache.surface_grid(cache.surface_key(current)),
-                          cache.gradient_field(cache.surface_key(current)) if current.view.field != "none" else None)
-        left, right = st.columns(2)
-        left.plotly_chart(contour_figure(info, click_grid=True), key=CONTOUR_KEY, on_select=_contour_clicked,
-                          selection_mode="points", config=chart_config(current, "contour"), theme=None)
-        right.plotly_chart(surface_figure(info), key="surface_chart", config=chart_config(current, "surface"), theme=None)
-        st.plotly_chart(loss_figure(info), key="loss_chart", config=chart_config(current, "loss"), theme=None)
-        sync_url(current)
+        st.session_state[ARMED] = True
 
-    views()
+    clock()
+
+
+def step_controls(scene: Scene) -> None:
+    lang = scene.language
+    st.session_state["step"] = min(int(st.session_state.get("step", scene.steps)), scene.steps)
+    row = st.columns([1, 8], vertical_alignment="bottom")
+    row[0].toggle(t("view.play", lang), key="playing", on_change=_play_toggled, help=t("view.play.help", lang))
+    row[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key="step", help=t("view.step.help", lang))
+    play_clock(scene.steps)
+
+
+def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
+    """The shared step control, then contour and 3D side by side and the loss chart, all at that step."""
+    info = scene_info(scene, landscape, trajectories, cache.surface_grid(cache.surface_key(scene)),
+                      cache.gradient_field(cache.surface_key(scene)) if scene.view.field != "none" else None)
+    left, right = st.columns(2)
+    left.plotly_chart(contour_figure(info, click_grid=True), key=CONTOUR_KEY, on_select=_contour_clicked,
+                      selection_mode="points", config=chart_config(scene, "contour"), theme=None)
+    right.plotly_chart(surface_figure(info), key="surface_chart", config=chart_config(scene, "surface"), theme=None)
+    st.plotly_chart(loss_figure(info), key="loss_chart", config=chart_config(scene, "loss"), theme=None)
 
 
 # --- metrics -------------------------------------------------------------------------------------------
