@@ -125,4 +125,32 @@ FORMULA = {
     "formula.what.expression": _text("이런 식은 쓸 수 없습니다", "this kind of expression is not allowed"),
 }
 
-STRINGS: dict[str, dict[str, str]] = {**FORMULA}
+MAPS = {
+    "maps.diverged": _text("발산", "diverged"),
+    "maps.not_converged": _text("수렴하지 않음", "not converged"),
+    "maps.loss_gap": _text("log₁₀(f − f*)", "log₁₀(f − f*)"),
+    "maps.steps_to_converge": _text("수렴까지 단계", "steps to converge"),
+    "maps.diverged_at": _text("발산한 단계", "step of divergence"),
+    "maps.diverged_at_step": _text("{step}단계에서 발산", "diverged at step {step}"),
+    "maps.hover_steps": _text("{steps}단계 만에 수렴", "converged in {steps} steps"),
+    "maps.hover_loss": _text("마지막 손실 {loss}", "final loss {loss}"),
+    "maps.current_setting": _text("지금 설정", "current setting"),
+    "maps.basin_title": _text("끌림 영역: {run}, {steps}단계", "Basins of attraction: {run}, {steps} steps"),
+    "maps.sweep_title": _text("하이퍼파라미터 탐색: {run} · {metric}", "Hyperparameter sweep: {run} · {metric}"),
+    "maps.metric.loss": _text("마지막 손실", "final loss"),
+    "maps.metric.steps": _text("수렴까지 단계", "steps to converge"),
+    "maps.metric.divergence": _text("발산", "divergence"),
+    "maps.metric.minimum": _text("도착한 최저점", "minimum reached"),
+    "maps.coloring.minimum": _text("도착한 최저점", "minimum reached"),
+    "maps.coloring.steps": _text("수렴까지 단계", "steps to converge"),
+    "maps.coloring.loss": _text("마지막 손실", "final loss"),
+    "maps.axis.lr": _text("학습률 η", "learning rate η"),
+    "maps.axis.beta": _text("모멘텀 β", "momentum β"),
+    "maps.axis.gamma": _text("감쇠율 γ", "decay γ"),
+    "maps.axis.beta1": _text("β₁", "β₁"),
+    "maps.axis.beta2": _text("β₂", "β₂"),
+    "maps.axis.eps": _text("ε", "ε"),
+    "maps.axis.steps": _text("단계 수", "steps"),
+}
+
+STRINGS: dict[str, dict[str, str]] = {**FORMULA, **MAPS}
