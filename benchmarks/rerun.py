@@ -1,0 +1,74 @@
+"""Server rerun time of the page, through Streamlit's AppTest (the real script, no browser).
+
+    python -m benchmarks.rerun             # from the repository root
+    python -m benchmarks.rerun --runs 10   # quicker
+
+After warm-up (first load, JAX compilation), it times reruns of the default scene:
+- ``unchanged``: a rerun with nothing changed (what a widget that changes nothing costs);
+- ``step``: the shared step moved (what one play tick costs: every view redrawn, trajectories cached);
+- ``new lr``: a learning rate moved to a value not seen before (one trajectory recomputed, the grid cached).
+The baseline is a one-line Streamlit script run the same way in the same process, so the ratios show
+what the page costs beyond AppTest's own overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ui.controls import log_options
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+BASELINE = "import streamlit as st\nst.write('baseline')\n"
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median_seconds(make_change, runs: int) -> float:
+    return statistics.median(timed(make_change(i)) for i in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    baseline = AppTest.from_string(BASELINE, default_timeout=60)
+    baseline.run()
+    base = median_seconds(lambda i: baseline.run, args.runs)
+
+    page = AppTest.from_file(APP, default_timeout=300)
+    first = timed(page.run)
+    page.run()  # warm: the first rerun after load may still compile
+
+    unchanged = median_seconds(lambda i: page.run, args.runs)
+
+    def move_step(i: int):
+        return lambda: page.slider(key="step").set_value(10 + i % 80).run()
+
+    step = median_seconds(move_step, args.runs)
+
+    lr_values = log_options(1e-4, 1.0)  # the learning-rate slider's own values, each one new to the cache
+
+    def move_lr(i: int):
+        return lambda: page.select_slider(key="run0.hp.lr").set_value(lr_values[i % len(lr_values)]).run()
+
+    new_lr = median_seconds(move_lr, min(args.runs, len(lr_values)))
+
+    assert not page.exception, [e.message for e in page.exception]
+    print(f"first load (imports, JAX compilation): {first:.2f} s")
+    print(f"baseline one-line script rerun:        {1000 * base:.1f} ms (median of {args.runs})")
+    for name, seconds in (("unchanged", unchanged), ("step", step), ("new lr", new_lr)):
+        print(f"default scene rerun, {name:<10}       {1000 * seconds:.1f} ms  = {seconds / base:.1f} × baseline")
+
+
+if __name__ == "__main__":
+    main()
