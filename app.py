@@ -39,7 +39,7 @@ def trajectories_tab(scene, landscape, trajectories) -> None:
 
 
 def formulas_tab(scene, landscape, trajectories) -> None:
-    views.formula_panel(scene)
+    views.formula_panel(scene, landscape)
 
 
 # (tab label key, panel). Internals, Maps, Lessons and Export panels plug in here.

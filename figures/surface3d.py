@@ -16,7 +16,18 @@ def path_lift(info: SceneInfo) -> float:
     return 0.004 * float(np.nanmax(z) - np.nanmin(z)) if np.isfinite(z).any() else 0.0
 
 
-def surface_figure(info: SceneInfo) -> go.Figure:
+DEFAULT_VIEW_ANGLE = (-135.0, 25.0)  # azimuth and elevation of the camera, in degrees
+CAMERA_DISTANCE = 2.4
+
+
+def camera_eye(azimuth: float, elevation: float) -> dict[str, float]:
+    """Plotly's camera eye for an azimuth (from +x, counter-clockwise) and an elevation, in degrees."""
+    az, el = np.deg2rad(azimuth), np.deg2rad(elevation)
+    return dict(x=float(CAMERA_DISTANCE * np.cos(el) * np.cos(az)), y=float(CAMERA_DISTANCE * np.cos(el) * np.sin(az)),
+                z=float(CAMERA_DISTANCE * np.sin(el)))
+
+
+def surface_figure(info: SceneInfo, view_angle: tuple[float, float] = DEFAULT_VIEW_ANGLE) -> go.Figure:
     theme = info.theme
     xs, ys, z = surface_arrays(info)
     data: list = [go.Surface(
@@ -54,7 +65,7 @@ def surface_figure(info: SceneInfo) -> go.Figure:
         scene=dict(
             xaxis=dict(title="x", range=[x0, x1]), yaxis=dict(title="y", range=[y0, y1]),
             zaxis=dict(title=info.labels["fig.z"]), aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-            camera=dict(eye=dict(x=-1.5, y=-1.5, z=1.1)),
+            camera=dict(eye=camera_eye(*view_angle)),
         ),
         legend=dict(orientation="h", yanchor="top", y=0.0, x=0),
     )

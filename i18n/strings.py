@@ -80,6 +80,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "ctl.field.stream": _ko_en("유선 (흐름선)", "Streamlines"),
     "ctl.field.norm": _ko_en("화살표 (방향만)", "Arrows (direction only)"),
     "ctl.show_critical": _ko_en("임계점 표시", "Show critical points"),
+    "ctl.azimuth": _ko_en("3D 방위각 (°)", "3D azimuth (°)"),
+    "ctl.elevation": _ko_en("3D 고도각 (°)", "3D elevation (°)"),
+    "ctl.view_angle.help": _ko_en(
+        "3D 그림을 보는 방향입니다. 마우스로 돌린 시점은 단계가 바뀌면 처음으로 돌아가므로, 재생하는 동안 유지할 "
+        "시점은 여기서 정하세요.",
+        "The direction the 3D plot is seen from. A view turned with the mouse returns to this one when the step "
+        "changes, so set the angle to keep during play here.",
+    ),
     "ctl.projector": _ko_en("프로젝터 모드", "Projector mode"),
     "ctl.projector.help": _ko_en("강의실 뒷자리에서도 보이도록 글자와 선을 키웁니다 (1920×1080).",
                                  "Larger fonts and thicker lines, readable from the back row at 1920×1080."),
@@ -161,6 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
     ),
 
     # --- formulas ---
+    "formula.landscape": _ko_en("지형: {name}", "Landscape: {name}"),
     "formula.header": _ko_en("실제로 실행되는 갱신 규칙", "The update rules that actually run"),
     "formula.caption": _ko_en("gₜ = ∇f(wₜ)는 t단계의 기울기(확률적 실행이면 미니배치 기울기)입니다.",
                               "gₜ = ∇f(wₜ) is the gradient at step t (the mini-batch gradient for stochastic runs)."),

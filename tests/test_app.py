@@ -220,3 +220,13 @@ def test_projector_mode_and_field_overlay():
     assert contour["layout"]["font"]["size"] > small
     assert any(tr["meta"]["role"] == "field" for tr in contour["data"])
     assert url_scene(at).view.projector and url_scene(at).view.field == "arrows"
+
+
+def test_3d_view_angle_control_sets_the_camera():
+    at = load()
+    at.select_slider(key="view_azimuth").set_value(0).run()
+    at.select_slider(key="view_elevation").set_value(90).run()
+    eye = figures(at)["surface"]["layout"]["scene"]["camera"]["eye"]
+    assert eye["z"] == pytest.approx(2.4) and abs(eye["x"]) < 1e-6 and abs(eye["y"]) < 1e-6
+    at.slider(key="step").set_value(5).run()
+    assert figures(at)["surface"]["layout"]["scene"]["camera"]["eye"] == eye  # kept through a step change

@@ -6,7 +6,8 @@ import math
 
 import streamlit as st
 
-from i18n import optimizer_name, t
+from figures.surface3d import DEFAULT_VIEW_ANGLE
+from i18n import STRINGS, optimizer_name, t
 from landscapes import LANDSCAPES, Landscape, Param
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
@@ -48,8 +49,8 @@ def choice_slider(label: str, options: list[float], key: str, help: str | None =
 
 def hparam_control(run_id: int, name: str, lang: str) -> None:
     key = S.hparam_key(run_id, name)
-    label = t(f"hp.{name}", lang) if f"hp.{name}" in _HP_KEYS else name
-    help_text = t(f"hp.{name}.help", lang) if f"hp.{name}.help" in _HP_KEYS else None
+    label = t(f"hp.{name}", lang) if f"hp.{name}" in STRINGS else name
+    help_text = t(f"hp.{name}.help", lang) if f"hp.{name}.help" in STRINGS else None
     if name in S.SWITCH_HPARAMS:
         st.toggle(label, key=key, help=help_text, persist_state="session")
         return
@@ -108,8 +109,6 @@ def landscape_controls(lang: str) -> None:
     if landscape is None:
         return
     st.caption(landscape.description[lang])
-    if landscape.latex:
-        st.latex(landscape.latex)
     for param in landscape.params:
         landscape_param_control(param, lang)
 
@@ -183,6 +182,13 @@ def view_controls(lang: str) -> None:
     st.selectbox(t("ctl.field", lang), options=FIELD_MODES, key="field", format_func=lambda m: t(f"ctl.field.{m}", lang),
                  help=t("ctl.field.help", lang), persist_state="session")
     st.toggle(t("ctl.show_critical", lang), key="show_critical", persist_state="session")
+    st.session_state.setdefault("view_azimuth", int(DEFAULT_VIEW_ANGLE[0]))
+    st.session_state.setdefault("view_elevation", int(DEFAULT_VIEW_ANGLE[1]))
+    left, right = st.columns(2)
+    left.select_slider(t("ctl.azimuth", lang), options=list(range(-180, 181, 15)), key="view_azimuth",
+                       help=t("ctl.view_angle.help", lang), persist_state="session")
+    right.select_slider(t("ctl.elevation", lang), options=list(range(0, 91, 5)), key="view_elevation",
+                        help=t("ctl.view_angle.help", lang), persist_state="session")
     st.toggle(t("ctl.projector", lang), key="projector", help=t("ctl.projector.help", lang), persist_state="session")
 
 
@@ -197,12 +203,3 @@ def sidebar(scene: Scene, landscape: Landscape) -> None:
         steps_controls(lang, stochastic=any(run.batch_size is not None for run in scene.runs))
         runs_controls(lang, [run.label(lang) for run in scene.runs])
         view_controls(lang)
-
-
-def _hp_keys() -> frozenset[str]:
-    from i18n import STRINGS
-
-    return frozenset(k for k in STRINGS if k.startswith("hp."))
-
-
-_HP_KEYS = _hp_keys()

@@ -8,8 +8,9 @@ import math
 import streamlit as st
 
 import compute
+from figures.surface3d import DEFAULT_VIEW_ANGLE
 from figures import contour_figure, family_tree_figure, loss_figure, scene_info, surface_figure
-from i18n import optimizer_name, t
+from i18n import STRINGS, optimizer_name, t
 from landscapes import Landscape
 from optimizers import RULE_TABLE
 from scene import Scene, query_string, to_query
@@ -110,6 +111,16 @@ def step_controls(scene: Scene) -> None:
     play_clock(scene.steps)
 
 
+def view_angle() -> tuple[float, float]:
+    """The 3D camera from the sidebar (kept for the session, not in the URL).
+
+    Streamlit mounts a new chart whenever a figure changes, so a camera turned with the mouse goes back
+    to this angle at the next step; these controls keep a chosen angle through play.
+    """
+    return (float(st.session_state.get("view_azimuth", DEFAULT_VIEW_ANGLE[0])),
+            float(st.session_state.get("view_elevation", DEFAULT_VIEW_ANGLE[1])))
+
+
 def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
     """The shared step control, then contour and 3D side by side and the loss chart, all at that step."""
     info = scene_info(scene, landscape, trajectories, cache.surface_grid(cache.surface_key(scene)),
@@ -117,7 +128,7 @@ def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
     left, right = st.columns(2)
     left.plotly_chart(contour_figure(info, click_grid=True), key=CONTOUR_KEY, on_select=_contour_clicked,
                       selection_mode="points", config=chart_config(scene, "contour"), theme=None)
-    right.plotly_chart(surface_figure(info), key="surface_chart", config=chart_config(scene, "surface"), theme=None)
+    right.plotly_chart(surface_figure(info, view_angle()), key="surface_chart", config=chart_config(scene, "surface"), theme=None)
     st.plotly_chart(loss_figure(info), key="loss_chart", config=chart_config(scene, "loss"), theme=None)
 
 
@@ -170,8 +181,12 @@ def _styled_rows(rows, color_column: str):
 
 # --- formulas ------------------------------------------------------------------------------------------
 
-def formula_panel(scene: Scene) -> None:
+def formula_panel(scene: Scene, landscape: Landscape) -> None:
     lang = scene.language
+    st.subheader(t("formula.landscape", lang, name=landscape.name.get(lang, landscape.id)))
+    if landscape.latex:
+        st.latex(landscape.latex)
+    st.markdown(landscape.description.get(lang, ""))
     st.subheader(t("formula.header", lang))
     st.caption(t("formula.caption", lang))
     groups: dict[tuple[str, str], list] = {}
@@ -183,7 +198,7 @@ def formula_panel(scene: Scene) -> None:
             st.markdown(f"**{optimizer_name(optimizer, lang)}** · {t(f'ctl.convention.{convention}', lang)}")
             st.latex(RULE_TABLE[(optimizer, convention)].latex)
             st.markdown(t(f"explain.{optimizer}", lang))
-            if convention == "torch" and f"explain_torch.{optimizer}" in _explained():
+            if convention == "torch" and f"explain_torch.{optimizer}" in STRINGS:
                 st.markdown(t(f"explain_torch.{optimizer}", lang))
             for run in runs:
                 settings = ", ".join(f"{HP_SYMBOLS.get(k, k)} = {v:.4g}" for k, v in run.hparams)
@@ -195,12 +210,6 @@ def formula_panel(scene: Scene) -> None:
     st.plotly_chart(family_tree_figure(lang, used, "projector" if scene.view.projector else "screen"),
                     key="family_tree", config={"displayModeBar": False}, theme=None)
     st.caption(t("formula.tree_caption", lang))
-
-
-def _explained() -> frozenset[str]:
-    from i18n import STRINGS
-
-    return frozenset(STRINGS)
 
 
 def link_box(scene: Scene) -> None:
