@@ -48,8 +48,10 @@ PRESET_LIST: tuple[Preset, ...] = (
     ),
     _preset(
         "adagrad_fades", "Adagrad의 학습률이 사라진다", "Adagrad's learning rate fades",
-        Scene(landscape="plateau", landscape_params=(("width", 1.0),), start=(3.0, 2.5), steps=300,
-              runs=(Run.of("adagrad", lr=0.3, eps=1e-8, color=C[4]), Run.of("rmsprop", lr=0.03, gamma=0.9, color=C[3]))),
+        # Rosenbrock's steep walls fill Adagrad's sum Gₜ early; on the valley floor its steps shrink to a crawl,
+        # while RMSProp's moving average forgets the walls and keeps going.
+        Scene(landscape="rosenbrock", start=(-1.5, 2.5), steps=1000, view=View(log_loss=True),
+              runs=(Run.of("adagrad", lr=0.5, eps=1e-8, color=C[4]), Run.of("rmsprop", lr=0.01, gamma=0.9, color=C[3]))),
     ),
     _preset(
         "batch_sgd_minibatch", "배치 대 SGD 대 미니배치", "Batch vs SGD vs mini-batch",

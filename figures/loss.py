@@ -44,7 +44,7 @@ def loss_figure(info: SceneInfo) -> go.Figure:
     figure.update_xaxes(title=info.labels["fig.step"], range=[0, max(info.steps, 1)], gridcolor=theme.grid_color)
     figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
     figure.update_layout(
-        title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {info.step}"),
+        title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {info.step}", x=0.0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
         hovermode="x unified",
     )
