@@ -210,6 +210,7 @@ class Session:
         self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (element type, latest proto)
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
         self.cached_hashes: set[str] = set()
+        self.largest_message = 0  # bytes
         self.page_script_hash = ""
         self._socket = None
 
@@ -264,6 +265,7 @@ class Session:
         while True:
             payload = await self._socket.recv()
             received += len(payload)
+            self.largest_message = max(self.largest_message, len(payload))
             messages += 1
             message = ForwardMsg()
             message.ParseFromString(payload)

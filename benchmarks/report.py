@@ -1,0 +1,403 @@
+"""Performance report: measures the page and writes its sections of benchmarks/README.md.
+
+    python -m benchmarks.report                      # everything (about 10 minutes on 2 cores)
+    python -m benchmarks.report --only server,browser
+
+Sections (each names the machine it ran on):
+- ``server``: rerun latency of the default scene on an idle server, measured by the protocol
+  client (a learning-rate slider moved, rerun request sent → ``script_finished``), payload bytes
+  and messages per rerun, the largest message.
+- ``browser``: the same in headless Chromium (/usr/bin/chromium, Playwright): page opened → both
+  plots drawn; slider released → contour and 3D plot redrawn with the new values.
+- ``coldstart``: ``streamlit run`` started → first run finished, with JAX's persistent
+  compilation cache off, on but empty, and on and filled by the previous start.
+- ``engine``: ``python -m benchmarks.engine`` (the engine against NumPy), its output verbatim.
+- ``loadtest``: ``python -m benchmarks.loadtest`` with 30 sessions for 60 s, and the same without
+  Streamlit's full garbage collection after every run (``runner.postScriptGC``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from benchmarks.loadtest import (
+    REPO, Server, Session, machine, moved_slider, percentile, run_load_test, arguments as loadtest_arguments,
+    describe as describe_load,
+)
+
+README = REPO / "benchmarks" / "README.md"
+RESULTS = REPO / "out" / "report.json"
+LR_SLIDER = "run0.hp.lr"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def machine_line(info: dict[str, Any]) -> str:
+    return (f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB RAM, {info['os']}; "
+            f"Python {info['python']}, Streamlit {info['streamlit']}, JAX {info['jax']}, Plotly {info['plotly']}.")
+
+
+def ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{1000 * seconds:.0f} ms"
+
+
+# --- server side -----------------------------------------------------------------------------------------
+
+async def _server_reruns(url: str, reruns: int, pause: float) -> dict[str, Any]:
+    rng = random.Random(1)
+    session = Session(url, timeout=300.0)
+    try:
+        first = await session.open()
+        largest = session.largest_message
+        slider = session.find_slider(LR_SLIDER)
+        results = []
+        for _ in range(reruns):
+            await asyncio.sleep(pause)
+            proto = session.widgets[slider][1]
+            results.append(await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng)))
+        return {"first_run_seconds": first.seconds, "first_run_bytes": first.received_bytes,
+                "reruns": [r.seconds for r in results], "bytes": [r.received_bytes for r in results],
+                "messages": [r.messages for r in results], "referenced": [r.referenced for r in results],
+                "largest_message_bytes": max(largest, session.largest_message)}
+    finally:
+        await session.close()
+
+
+def measure_server(app: Path, reruns: int = 30, pause: float = 0.3) -> dict[str, Any]:
+    with Server(app) as server:
+        asyncio.run(_server_reruns(server.url, 3, pause))  # warm-up: compile what the reruns use
+        result = asyncio.run(_server_reruns(server.url, reruns, pause))
+    times = result["reruns"]
+    result.update(p50=percentile(times, 50), p95=percentile(times, 95), max=max(times),
+                  mean_bytes=statistics.fmean(result["bytes"]), mean_messages=statistics.fmean(result["messages"]),
+                  mean_referenced=statistics.fmean(result["referenced"]))
+    return result
+
+
+def server_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    return "\n".join([
+        "### Rerun of the default scene, server side",
+        "",
+        f"One session on an idle server moves the first run's learning-rate slider {len(result['reruns'])} times "
+        "(protocol client: rerun request sent → `script_finished` received, localhost).",
+        "",
+        "| | p50 | p95 | max |",
+        "| --- | --- | --- | --- |",
+        f"| rerun latency | {ms(result['p50'])} | {ms(result['p95'])} | {ms(result['max'])} |",
+        "",
+        f"- Payload per rerun: {result['mean_bytes'] / 1024:.1f} KiB in {result['mean_messages']:.0f} messages "
+        f"({result['mean_referenced']:.1f} sent as references to messages the browser holds).",
+        f"- First run of a new session: {ms(result['first_run_seconds'])}, {result['first_run_bytes'] / 1024:.1f} KiB.",
+        f"- Largest single message: {result['largest_message_bytes'] / 1024:.1f} KiB "
+        "(`server.maxMessageSize` in .streamlit/config.toml keeps a wide margin over it).",
+        "",
+        machine_line(info),
+    ])
+
+
+# --- Chromium ---------------------------------------------------------------------------------------------
+
+WATCH_PLOTS = """
+() => {
+  // Every animation frame: note when each visible plot first shows data other than the baseline's.
+  const state = window.__lab = {baseline: {}, changed: {}, released: null};
+  const kind = gd => {
+    const types = (gd._fullData || []).map(t => t.type);
+    return types.includes('surface') ? 'surface' : types.includes('contour') ? 'contour' : 'other';
+  };
+  const last = a => (a && a.length) ? Number(a[a.length - 1]) : null;
+  const signature = gd => JSON.stringify([
+    ((gd._fullLayout || {}).title || {}).text || '',
+    (gd._fullData || []).map(t => [t.type, t.name, t.x ? t.x.length : 0, last(t.x), last(t.y)]),
+  ]);
+  state.signatures = () => {
+    const out = {};
+    document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+      if (gd.getBoundingClientRect().width > 0 && gd._fullData) out[kind(gd)] = signature(gd);
+    });
+    return out;
+  };
+  state.arm = () => { state.baseline = state.signatures(); state.changed = {}; state.released = null; };
+  const watch = () => {
+    if (state.released !== null) {
+      const now = state.signatures();
+      for (const k of Object.keys(now)) {
+        if (!(k in state.changed) && now[k] !== state.baseline[k]) state.changed[k] = performance.now();
+      }
+    }
+    requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
+  document.addEventListener('pointerup', () => { state.released = performance.now(); }, true);
+}
+"""
+
+BOTH_PLOTS_DRAWN = """
+() => {
+  const drawn = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd =>
+      gd.getBoundingClientRect().width > 0 && gd._fullData && gd._fullData.length && gd.querySelector('.main-svg'));
+  const types = drawn.flatMap(gd => gd._fullData.map(t => t.type));
+  return types.includes('contour') && types.includes('surface');
+}
+"""
+
+
+SCRIPT_IDLE = "() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon]')"
+
+
+def _drag_slider(page, key: str, fraction: float) -> None:
+    """Drag the thumb of the slider with widget key ``key`` to ``fraction`` of its track and release it."""
+    box = page.locator(f".st-key-{key.replace('.', '-')} [role=group] > div").first
+    box.scroll_into_view_if_needed()
+    track = box.bounding_box()
+    thumb = page.locator(f".st-key-{key.replace('.', '-')} input[type=range]").first.locator("xpath=../..")
+    handle = thumb.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + fraction * track["width"], track["y"] + track["height"] / 2, steps=4)
+    page.mouse.up()
+
+
+def _redraw_after_release(page, timeout: float = 120.0) -> float:
+    """Seconds from the slider's release to the first frame in which both plots show new data."""
+    page.wait_for_function("() => window.__lab.released !== null && 'contour' in window.__lab.changed"
+                           " && 'surface' in window.__lab.changed", timeout=timeout * 1000)
+    state = page.evaluate("() => ({released: window.__lab.released, changed: window.__lab.changed})")
+    return (max(state["changed"]["contour"], state["changed"]["surface"]) - state["released"]) / 1000
+
+
+def _open_run_settings(page, key: str) -> None:
+    """Open the sidebar expander holding ``key`` (its title changes with the learning rate, so it may close)."""
+    widget = page.locator(f".st-key-{key.replace('.', '-')}")
+    if widget.count() and widget.first.is_visible():
+        return
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
+    widget.first.wait_for(state="visible", timeout=30000)
+
+
+def _slider_redraws(page, key: str, repeats: int, open_first: bool) -> list[float]:
+    seconds = []
+    for repeat in range(repeats):
+        if open_first:
+            _open_run_settings(page, key)
+        page.wait_for_function(SCRIPT_IDLE, timeout=300000)  # the previous run (or the first one) is over
+        page.wait_for_timeout(1000)
+        page.evaluate("() => window.__lab.arm()")
+        _drag_slider(page, key, (0.35, 0.65)[repeat % 2])
+        seconds.append(_redraw_after_release(page))
+    return seconds
+
+
+def measure_browser(app: Path, repeats: int = 5) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    with Server(app) as server:
+        asyncio.run(_server_reruns(server.url, 3, 0.1))  # compile first: the browser figures are of a warm server
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM)
+            try:
+                page = browser.new_page(viewport={"width": 1600, "height": 1000})
+                page.add_init_script(f"window.addEventListener('DOMContentLoaded', {WATCH_PLOTS.strip()})")
+                opened = time.perf_counter()
+                page.goto(server.url)
+                page.wait_for_function(BOTH_PLOTS_DRAWN, polling="raf", timeout=300000)
+                load = time.perf_counter() - opened
+                step = _slider_redraws(page, "step", repeats, open_first=False)
+                learning_rate = _slider_redraws(page, LR_SLIDER, repeats, open_first=True)
+            finally:
+                browser.close()
+    return {"page_load_seconds": load, "step_slider": step, "lr_slider": learning_rate,
+            "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()}
+
+
+def browser_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    row = lambda name, values: (f"| {name} | {ms(statistics.median(values))} | {ms(max(values))} | "
+                                f"{', '.join(ms(v) for v in values)} |")
+    return "\n".join([
+        "### Rerun of the default scene in Chromium",
+        "",
+        "Headless Chromium (Playwright, software WebGL) on a warm server: a slider is dragged and released; "
+        "the time runs from the release (`pointerup`) to the first animation frame in which both the contour "
+        "and the 3D plot show the new data.",
+        "",
+        "| slider | median | max | each |",
+        "| --- | --- | --- | --- |",
+        row("shared step (main area)", result["step_slider"]),
+        row("learning rate of run 1 (sidebar)", result["lr_slider"]),
+        "",
+        f"- Page opened → contour and 3D plot drawn: {ms(result['page_load_seconds'])}.",
+        f"- {result['chromium']}.",
+        "",
+        machine_line(info),
+    ])
+
+
+# --- cold start ------------------------------------------------------------------------------------------
+
+async def _first_run(url: str) -> float:
+    session = Session(url, timeout=600.0)
+    try:
+        return (await session.open()).seconds
+    finally:
+        await session.close()
+
+
+def _cold_start(app: Path, cache: str) -> dict[str, float]:
+    with Server(app, env={"LOSS_LAB_JAX_CACHE": cache}, startup_timeout=300.0) as server:
+        healthy = time.perf_counter() - server.started_at
+        first_run = asyncio.run(_first_run(server.url))
+        total = time.perf_counter() - server.started_at
+    return {"healthy_seconds": healthy, "first_run_seconds": first_run, "total_seconds": total}
+
+
+def measure_coldstart(app: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="jax-cache-") as directory:
+        return {
+            "cache off": _cold_start(app, "off"),
+            "cache on, empty": _cold_start(app, directory),
+            "cache on, filled": _cold_start(app, directory),
+        }
+
+
+def coldstart_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    lines = [
+        "### Cold start to the first figure",
+        "",
+        "`streamlit run app.py` started → `/_stcore/health` answers → the first session's first run finished "
+        "(its figures sent). runtime.py turns JAX's persistent compilation cache on (under the user's cache "
+        "directory; `LOSS_LAB_JAX_CACHE=off` turns it off).",
+        "",
+        "| JAX compilation cache | server up | first run | total |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, row in result.items():
+        lines.append(f"| {name} | {row['healthy_seconds']:.1f} s | {row['first_run_seconds']:.1f} s | "
+                     f"{row['total_seconds']:.1f} s |")
+    lines += ["", machine_line(info)]
+    return "\n".join(lines)
+
+
+# --- engine ----------------------------------------------------------------------------------------------
+
+def measure_engine(app: Path) -> dict[str, Any]:
+    if not (app.parent / "benchmarks" / "engine.py").exists():
+        return {"output": "benchmarks/engine.py does not exist yet."}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.engine"], cwd=app.parent, capture_output=True, text=True,
+                          timeout=1800)
+    return {"output": (done.stdout + (done.stderr if done.returncode else "")).strip(), "returncode": done.returncode}
+
+
+def engine_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    return "\n".join([
+        "### The engine against NumPy",
+        "",
+        "`python -m benchmarks.engine`, as the report ran it:",
+        "",
+        "```text",
+        result["output"],
+        "```",
+        "",
+        machine_line(info),
+    ])
+
+
+# --- load test -------------------------------------------------------------------------------------------
+
+def measure_loadtest(app: Path, sessions: int, seconds: float) -> dict[str, Any]:
+    runs = {}
+    for name, options in (("as configured", []), ("postScriptGC off", ["--server-option", "runner.postScriptGC=false"])):
+        argv = ["--sessions", str(sessions), "--seconds", str(seconds), "--widget", LR_SLIDER, *options]
+        arguments = loadtest_arguments([*argv, "--app", str(app)])
+        result = run_load_test(arguments)
+        result["command"] = "python -m benchmarks.loadtest " + " ".join(argv)
+        print(describe_load(result), flush=True)
+        runs[name] = result
+    return runs
+
+
+def loadtest_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    lines = [
+        "### Load test: a class on one server",
+        "",
+        "Protocol-level sessions (benchmarks/loadtest.py) against one `streamlit run app.py` on localhost: one "
+        "session warms the server up, then all open the page at once and each moves the first run's learning-rate "
+        "slider to a random position about every 2 s.",
+        "",
+        "| server | sessions | reruns/s | p50 | p95 | max | errors | KiB/rerun | RSS start → end | RSS growth, 2nd half |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, run in result.items():
+        rss, rerun = run["rss"], run["rerun"]
+        lines.append(
+            f"| {name} | {run['sessions']} | {run['reruns_per_second']:.1f} | {ms(rerun['p50'])} | {ms(rerun['p95'])} | "
+            f"{ms(rerun['max'])} | {run['errors']} | {(run['received_bytes_per_rerun'] or 0) / 1024:.0f} | "
+            f"{rss['start_mb']:.0f} → {rss['end_mb']:.0f} MiB | {100 * rss['growth_second_half']:+.1f}% |")
+    lines += ["", "Commands:", ""]
+    lines += [f"    {run['command']}" for run in result.values()]
+    lines += ["", machine_line(info)]
+    return "\n".join(lines)
+
+
+# --- the README --------------------------------------------------------------------------------------------
+
+SECTIONS: dict[str, tuple[Callable[..., dict], Callable[[dict, dict], str]]] = {
+    "server": (measure_server, server_section),
+    "browser": (measure_browser, browser_section),
+    "coldstart": (measure_coldstart, coldstart_section),
+    "engine": (measure_engine, engine_section),
+    "loadtest": (measure_loadtest, loadtest_section),
+}
+README_HEAD = "# Benchmarks\n\nEach benchmark is one command; each figure names the machine it was measured on.\n"
+
+
+def write_section(name: str, text: str, readme: Path = README) -> None:
+    """Replace (or append) the README block between this section's markers; other sections stay as they are."""
+    begin, end = f"<!-- report:{name} -->", f"<!-- /report:{name} -->"
+    block = f"{begin}\n{text.strip()}\n{end}"
+    current = readme.read_text(encoding="utf-8") if readme.exists() else README_HEAD
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _: block, current)
+    else:
+        updated = current.rstrip("\n") + "\n\n" + block + "\n"
+    readme.write_text(updated, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated: {', '.join(SECTIONS)}")
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--app", type=Path, default=REPO / "app.py", help="the page (e.g. in a `git archive` snapshot)")
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        raise SystemExit(f"unknown sections {unknown}; choose from {', '.join(SECTIONS)}")
+    info = machine()
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    for name in chosen:
+        measure, section = SECTIONS[name]
+        print(f"== {name}", flush=True)
+        app = args.app.resolve()
+        result = measure(app, args.sessions, args.seconds) if name == "loadtest" else measure(app)
+        results[name] = {"result": result, "machine": info}
+        text = section(result, info)
+        print(text, flush=True)
+        write_section(name, text)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
