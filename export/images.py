@@ -26,6 +26,7 @@ LOCK_TIMEOUT = 120.0  # seconds a caller waits for the exports queued before it
 START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 90.0
 SCALES = (1, 2, 3, 4)
+DEFAULT_SIZE = (900, 700)  # pixels, for a figure whose layout leaves its size open
 FORMATS = ("png", "svg")
 
 
@@ -68,6 +69,7 @@ class _Renderer:
 
     def __init__(self, browser: str):
         self.browser = browser
+        self.closed = False
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido-export", daemon=True)
         self.thread.start()
@@ -96,6 +98,9 @@ class _Renderer:
         return self._wait(self.kaleido.calc_fig(figure, opts=opts), RENDER_TIMEOUT + 5, "rendering the image")
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             self._wait(self.kaleido.close(), 10, "closing Chromium")
         except Exception:  # noqa: BLE001 - closing at exit is best effort
@@ -140,8 +145,8 @@ def render(figure: go.Figure | dict, fmt: str = "png", *, scale: float = 1, widt
         raise ValueError(f"scale must be between 1 and {max(SCALES)}, got {scale!r}")
     spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
     layout = spec.get("layout", {})
-    opts = {"format": fmt, "scale": scale, "width": width or layout.get("width") or 900,
-            "height": height or layout.get("height") or 700}
+    opts = {"format": fmt, "scale": scale, "width": width or layout.get("width") or DEFAULT_SIZE[0],
+            "height": height or layout.get("height") or DEFAULT_SIZE[1]}
     if not _LOCK.acquire(timeout=lock_timeout):
         raise ExportError(f"another export is still running after {lock_timeout:g} s; try again")
     try:

@@ -122,6 +122,16 @@ def test_a_caller_waiting_too_long_for_the_lock_gets_a_clear_error():
         images._LOCK.release()
 
 
+def test_a_crashed_browser_is_replaced_by_the_next_export(info):
+    figure = export_figure(info, "loss")
+    images.png(figure)
+    crashed = images._renderer
+    crashed.kaleido.subprocess.kill()
+    crashed.kaleido.subprocess.wait()
+    assert png_size(images.png(figure)) == (figure.layout.width, figure.layout.height)
+    assert images._renderer is not crashed and crashed.closed
+
+
 def test_eight_concurrent_exports_each_return_their_own_figure():
     rates = [0.01 * (i + 1) for i in range(8)]
     scenes = [TWO_RUNS.replace(runs=(Run.of("gd", lr=lr, color=PALETTE[0]),), start=(-2.5, 2.0 - 0.3 * i))
