@@ -156,11 +156,13 @@ def _scan(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, 
         diverged_at = jnp.where(alive & bad, t + 1, diverged_at)
         converged_at = jnp.where(alive & (converged_at < 0) & (jnp.linalg.norm(g) < grad_tol), t, converged_at)
         pick = lambda new, old: jnp.where(keep, new, old)
-        carry = (pick(new_w, w), pick(new_loss, loss), jax.tree.map(pick, new_state, state), diverged_at, converged_at)
+        # Only the point and its loss are frozen after a divergence: a non-finite state then gives a
+        # non-finite step, which is refused again. Rows past a divergence are cut by the callers.
+        carry = (pick(new_w, w), pick(new_loss, loss), new_state, diverged_at, converged_at)
         if not history:
             return carry, None
         zero = jnp.zeros_like(g)
-        return carry, (carry[0], carry[1], pick(g, zero), pick(lr_eff, zero), carry[2])
+        return carry, (carry[0], carry[1], pick(g, zero), pick(lr_eff, zero), new_state)
 
     minus_one = jnp.asarray(-1, jnp.int32)
     init = (x0, loss0, rule.init(x0), minus_one, minus_one)
@@ -172,11 +174,14 @@ _STATIC = ("rule", "family", "sample_loss", "steps", "history")
 _single = jax.jit(_scan, static_argnames=_STATIC)
 
 
-@functools.partial(jax.jit, static_argnames=_STATIC)
-def _batched(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, batch_size, radius, grad_tol,
-             active_steps):
+@functools.partial(jax.jit, static_argnames=(*_STATIC, "batched_hparams"))
+def _batched(rule, family, sample_loss, steps, history, batched_hparams, hp, theta, data, x0, seed, batch_size,
+             radius, grad_tol, active_steps):
+    # Hyperparameters shared by the whole batch stay scalars: per-run copies would make every run
+    # recompute β^t and friends.
+    hp_axes = {name: 0 if name in batched_hparams else None for name in hp}
     one = functools.partial(_scan, rule, family, sample_loss, steps, history)
-    return jax.vmap(one, in_axes=(0, None, None, 0, 0, None, None, None, None))(
+    return jax.vmap(one, in_axes=(hp_axes, None, None, 0, 0, None, None, None, None))(
         hp, theta, data, x0, seed, batch_size, radius, grad_tol, active_steps
     )
 
@@ -255,15 +260,17 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     if len(sizes) > 1:
         raise ValueError(f"batch sizes disagree: {sorted(sizes)}")
     m = sizes.pop() if sizes else 1
+    batched_hparams = tuple(sorted(name for name, value in hparams.items() if np.size(value) > 1))
     spread = lambda v: _float(np.broadcast_to(np.asarray(v, dtype=np.float64), (m,)))
-    hp = {name: spread(hparams.get(name, value)) for name, value in opt.hparams.items()}
+    hp = {name: spread(hparams[name]) if name in batched_hparams else _float(hparams.get(name, value))
+          for name, value in opt.hparams.items()}
     x0 = _float(np.broadcast_to(starts, (m, 2)))
     seeds = jnp.asarray(np.broadcast_to(np.asarray(seed, dtype=np.uint32), (m,)))
     static, surface, batch = _inputs(opt, fn, batch_size)
     steps = _check_steps(steps)
     _, loss0, w, loss, diverged_at, converged_at, rows = _batched(
-        steps=scan_length(steps), history=history, hp=hp, theta=surface.theta, data=surface.data,
-        x0=x0, seed=seeds, batch_size=batch, radius=surface.radius, grad_tol=_float(grad_tol),
+        steps=scan_length(steps), history=history, batched_hparams=batched_hparams, hp=hp,
+        theta=surface.theta, data=surface.data, x0=x0, seed=seeds, batch_size=batch, radius=surface.radius, grad_tol=_float(grad_tol),
         active_steps=jnp.asarray(steps, jnp.int32), **static,
     )
     if history:
