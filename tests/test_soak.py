@@ -192,3 +192,29 @@ def test_the_cache_scan_finds_an_unbounded_cache(tmp_path):
 def test_every_cache_in_the_code_is_bounded():
     found = [p for path in _source_files() for p in _unbounded_caches(path)]
     assert found == []
+
+
+# --- figures shared between sessions -------------------------------------------------------------------
+
+def test_equal_scenes_share_their_figures_and_they_match_a_fresh_build():
+    from figures import contour_figure, loss_figure, scene_info, surface_figure
+    from figures.surface3d import DEFAULT_VIEW_ANGLE
+    from scene import DEFAULT_SCENE
+    from ui import cache
+
+    def shown(scene: Scene):
+        landscape = scene.surface()
+        return cache.view_figures(scene, DEFAULT_VIEW_ANGLE, landscape, cache.visible_trajectories(scene))
+
+    first = shown(DEFAULT_SCENE)
+    again = shown(DEFAULT_SCENE.replace())  # an equal scene, as another session builds it
+    assert all(a is b for a, b in zip(first, again))
+    other_run = DEFAULT_SCENE.runs[0].settings | {"lr": 0.05}
+    moved = DEFAULT_SCENE.replace(runs=(Run.of("gd", **other_run), *DEFAULT_SCENE.runs[1:]))
+    changed = shown(moved)
+    assert not any(a is b for a, b in zip(first, changed))
+    landscape = moved.surface()
+    info = scene_info(moved, landscape, compute.trajectories(moved), compute.surface_grid(landscape), None)
+    fresh = (contour_figure(info, click_grid=True), surface_figure(info, DEFAULT_VIEW_ANGLE), loss_figure(info))
+    assert [f.to_json() for f in changed] == [f.to_json() for f in fresh]
+    assert changed[0].to_json() != first[0].to_json()

@@ -7,10 +7,13 @@ landscape and its parameters) and recomputes only the trajectory that changed. E
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 import compute
 import optimizers
+from figures import contour_figure, loss_figure, scene_info, surface_figure
+from landscapes import Landscape
 from scene import Run, Scene
 
 
@@ -52,3 +55,18 @@ def trajectory(scene: Scene, run: Run) -> optimizers.Trajectory:
 def visible_trajectories(scene: Scene) -> list[optimizers.Trajectory | None]:
     """One entry per run of the scene: its trajectory, or None for a hidden run (not computed)."""
     return [trajectory(scene, run) if run.visible else None for run in scene.runs]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def view_figures(scene: Scene, angle: tuple[float, float], _landscape: Landscape,
+                 _trajectories) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The contour (with its click grid), 3D and loss figures of a scene, shared by every session showing it.
+
+    Building them is most of a rerun's work, and a class mostly looks at the same few scenes. The
+    scene (and the camera ``angle``) determines the landscape and trajectories passed along. Callers
+    only hand the figures to ``st.plotly_chart``, which reads them; nobody may change them.
+    """
+    key = surface_key(scene)
+    info = scene_info(scene, _landscape, _trajectories, surface_grid(key),
+                      gradient_field(key) if scene.view.field != "none" else None)
+    return contour_figure(info, click_grid=True), surface_figure(info, angle), loss_figure(info)

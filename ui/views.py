@@ -9,7 +9,7 @@ import streamlit as st
 
 import compute
 from figures.surface3d import DEFAULT_VIEW_ANGLE
-from figures import contour_figure, family_tree_figure, loss_figure, scene_info, surface_figure
+from figures import family_tree_figure
 from i18n import STRINGS, optimizer_name, t
 from landscapes import Landscape
 from optimizers import RULE_TABLE
@@ -123,13 +123,12 @@ def view_angle() -> tuple[float, float]:
 
 def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
     """The shared step control, then contour and 3D side by side and the loss chart, all at that step."""
-    info = scene_info(scene, landscape, trajectories, cache.surface_grid(cache.surface_key(scene)),
-                      cache.gradient_field(cache.surface_key(scene)) if scene.view.field != "none" else None)
+    contour, surface, loss = cache.view_figures(scene, view_angle(), landscape, trajectories)
     left, right = st.columns(2)
-    left.plotly_chart(contour_figure(info, click_grid=True), key=CONTOUR_KEY, on_select=_contour_clicked,
+    left.plotly_chart(contour, key=CONTOUR_KEY, on_select=_contour_clicked,
                       selection_mode="points", config=chart_config(scene, "contour"), theme=None)
-    right.plotly_chart(surface_figure(info, view_angle()), key="surface_chart", config=chart_config(scene, "surface"), theme=None)
-    st.plotly_chart(loss_figure(info), key="loss_chart", config=chart_config(scene, "loss"), theme=None)
+    right.plotly_chart(surface, key="surface_chart", config=chart_config(scene, "surface"), theme=None)
+    st.plotly_chart(loss, key="loss_chart", config=chart_config(scene, "loss"), theme=None)
 
 
 # --- metrics -------------------------------------------------------------------------------------------
