@@ -1,4 +1,4 @@
-"""Process-wide JAX settings, applied once, when this module is first imported.
+"""Process-wide settings: JAX's, applied once when this module is first imported, and the heap freeze.
 
 ``app.py`` and the export CLI import it before anything compiles. It turns on JAX's persistent
 compilation cache, so a restarted server (or a second process) loads its compiled programs from
@@ -11,7 +11,9 @@ variable ``LOSS_LAB_JAX_CACHE`` moves it (a directory) or turns it off (``off``)
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 from pathlib import Path
 
 import jax
@@ -44,3 +46,25 @@ def _configure_jax() -> Path | None:
 
 
 JAX_CACHE_DIRECTORY = _configure_jax()
+
+_heap_frozen = threading.Event()
+_freeze_lock = threading.Lock()
+
+
+def freeze_heap_once() -> bool:
+    """Hide every object alive now from the garbage collector; only the first call does it.
+
+    The page calls it at the end of its first run, when the modules, the compiled programs and the
+    caches' first entries exist. Streamlit runs a full collection after every script run, and it has
+    to walk all of those objects each time (~80 ms here); frozen, they are skipped. Garbage created
+    later is collected as usual. Returns whether this call froze.
+    """
+    if _heap_frozen.is_set():
+        return False
+    with _freeze_lock:
+        if _heap_frozen.is_set():
+            return False
+        gc.collect()
+        gc.freeze()
+        _heap_frozen.set()
+        return True

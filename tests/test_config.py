@@ -105,3 +105,17 @@ def test_jax_configuration_is_set_in_runtime_only():
                     and ast.unparse(node.func.value).endswith("config") and "jax" in ast.unparse(node.func.value)):
                 callers.add(path.relative_to(REPO).as_posix())
     assert callers == {"runtime.py"}
+
+
+def test_the_heap_is_frozen_once_and_later_garbage_is_still_collected():
+    script = (
+        "import gc, runtime\n"
+        "class Cycle: pass\n"
+        "first, second = runtime.freeze_heap_once(), runtime.freeze_heap_once()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "a = Cycle(); a.me = a; del a\n"
+        "print(first, second, frozen > 1000, gc.collect() >= 1, gc.get_freeze_count() == frozen)"
+    )
+    output = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True,
+                            timeout=120).stdout.split()
+    assert output == ["True", "False", "True", "True", "True"]
