@@ -379,6 +379,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--app", type=Path, default=REPO / "app.py", help="the page (e.g. in a `git archive` snapshot)")
+    parser.add_argument("--readme", type=Path, default=README, help="where the sections are written")
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(chosen) - set(SECTIONS))
@@ -394,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
         results[name] = {"result": result, "machine": info}
         text = section(result, info)
         print(text, flush=True)
-        write_section(name, text)
+        write_section(name, text, args.readme)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
 
