@@ -11,6 +11,7 @@ from i18n import t
 from scene import from_query
 from ui import cache, controls, views
 from ui.lessons import internals_panel, lessons_panel
+from ui.maps import maps_panel
 from ui.export import export_panel
 from ui import state as S
 
@@ -48,6 +49,7 @@ PANELS = [
     ("tab.formulas", formulas_tab),
     ("tab.internals", internals_panel),
     ("tab.lessons", lessons_panel),
+    ("maps.tab", maps_panel),
     ("export.tab", export_panel),
 ]
 

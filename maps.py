@@ -130,7 +130,7 @@ def default_tolerance(landscape: Landscape) -> float:
     return TOLERANCE_FRACTION * max(x1 - x0, y1 - y0)
 
 
-def _outcomes(paths: np.ndarray, diverged_at: np.ndarray, minima: tuple[Attractor, ...], tolerance: float):
+def outcomes(paths: np.ndarray, diverged_at: np.ndarray, minima: tuple[Attractor, ...], tolerance: float):
     """Label and steps to converge of M paths (M, T+1, 2), by the definition in the module text."""
     m = len(paths)
     label = np.full(m, NOT_CONVERGED, np.int16)
@@ -183,7 +183,7 @@ _cache: collections.OrderedDict = collections.OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _cached(key: tuple, compute_map: Callable[[], tuple], progress: Progress | None):
+def _cached(key: tuple, compute_map: Callable[[], tuple], progress: Progress | None, only_cached: bool):
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -194,6 +194,8 @@ def _cached(key: tuple, compute_map: Callable[[], tuple], progress: Progress | N
         if progress:
             progress(1, 1)
         return hit
+    if only_cached:
+        return None
     value = compute_map()
     with _cache_lock:
         _cache[key] = value
@@ -240,8 +242,12 @@ def start_grid(landscape: Landscape, resolution: int) -> tuple[np.ndarray, np.nd
 
 
 def basin_map(scene: Scene, run_index: int, resolution: int, steps: int | None = None, *,
-              tolerance: float | None = None, progress: Progress | None = None) -> BasinInfo:
-    """Run scene.runs[run_index] from every cell of a resolution × resolution grid of starts."""
+              tolerance: float | None = None, progress: Progress | None = None,
+              only_cached: bool = False) -> BasinInfo | None:
+    """Run scene.runs[run_index] from every cell of a resolution × resolution grid of starts.
+
+    With ``only_cached`` nothing is computed: the cached map, or None.
+    """
     resolution = int(resolution)
     if not MIN_MAP_RESOLUTION <= resolution <= MAX_MAP_RESOLUTION:
         raise ValueError(f"map resolution must be between {MIN_MAP_RESOLUTION} and {MAX_MAP_RESOLUTION}, got {resolution}")
@@ -263,7 +269,7 @@ def basin_map(scene: Scene, run_index: int, resolution: int, steps: int | None =
         def run_chunk(part: slice):
             batch = optimizers.run_many(opt, fn, _padded(starts, part), steps, batch_size=batch_size,
                                         seed=scene.seed, history=True)
-            label, settle = _outcomes(batch.params, batch.diverged_at, minima, tol)
+            label, settle = outcomes(batch.params, batch.diverged_at, minima, tol)
             return label, settle, batch.final_loss, batch.final_params, batch.diverged_at
 
         label, settle, final_loss, final_xy, diverged_at = _in_chunks(run_chunk, len(starts), progress)
@@ -274,7 +280,7 @@ def basin_map(scene: Scene, run_index: int, resolution: int, steps: int | None =
             diverged_at.astype(np.int32).reshape(shape), minima, steps, requested, tol,
         )
 
-    return _cached(key, compute_map, progress)
+    return _cached(key, compute_map, progress, only_cached)
 
 
 def start_from_cell(scene: Scene, info: BasinInfo, i: int, j: int) -> Scene:
@@ -308,13 +314,18 @@ def default_values(param: str, count: int, scene: Scene) -> np.ndarray:
         top = max(scene.steps, 20)
         return np.unique(np.linspace(max(2, top // count), top, count).round().astype(np.int64)).astype(np.float64)
     if param == "lr":
-        return np.geomspace(1e-3, 1.0, count)
+        return _rounded(np.geomspace(1e-3, 1.0, count))
     if param == "eps":
-        return np.geomspace(1e-10, 1e-1, count)
+        return _rounded(np.geomspace(1e-10, 1e-1, count))
     if param == "beta2":
-        return 1.0 - np.geomspace(0.5, 1e-4, count)
+        return 1.0 - _rounded(np.geomspace(0.5, 1e-4, count))
     low, high, _ = HPARAM_RANGES[param]
-    return np.linspace(low, min(high, 0.99), count)
+    return _rounded(np.linspace(low, min(high, 0.99), count))
+
+
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """Three significant digits: values a student can read off the axis and type back."""
+    return np.array([float(f"{v:.3g}") for v in values])
 
 
 def setting_of(scene: Scene, run: Run, param: str) -> float | None:
@@ -340,8 +351,9 @@ def _check_axis(run: Run, param: str, values) -> np.ndarray:
 
 
 def sweep(scene: Scene, run_index: int, x_param: str, y_param: str, x_values, y_values, *,
-          tolerance: float | None = None, progress: Progress | None = None) -> SweepInfo:
-    """Run scene.runs[run_index] from the scene's start once per (x, y) setting."""
+          tolerance: float | None = None, progress: Progress | None = None,
+          only_cached: bool = False) -> SweepInfo | None:
+    """Run scene.runs[run_index] from the scene's start once per (x, y) setting (``only_cached``: as basin_map)."""
     run = _run_at(scene, run_index)
     if x_param == y_param:
         raise ValueError(f"the two sweep axes must differ, both are {x_param!r}")
@@ -379,7 +391,7 @@ def sweep(scene: Scene, run_index: int, x_param: str, y_param: str, x_values, y_
                 diverged_at = np.where((diverged_at >= 0) & (diverged_at <= counts), diverged_at, -1)
             else:
                 losses = batch.final_loss
-            label, settle = _outcomes(paths, diverged_at, minima, tol)
+            label, settle = outcomes(paths, diverged_at, minima, tol)
             return label, settle, losses, diverged_at
 
         label, settle, final_loss, diverged_at = _in_chunks(run_chunk, total, progress)
@@ -389,7 +401,7 @@ def sweep(scene: Scene, run_index: int, x_param: str, y_param: str, x_values, y_
             settle.reshape(shape), diverged_at.astype(np.int32).reshape(shape), label.reshape(shape), minima, tol,
         )
 
-    return _cached(key, compute_map, progress)
+    return _cached(key, compute_map, progress, only_cached)
 
 
 def setting_from_cell(scene: Scene, info: SweepInfo, i: int, j: int) -> Scene:

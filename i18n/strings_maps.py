@@ -153,4 +153,58 @@ MAPS = {
     "maps.axis.steps": _text("단계 수", "steps"),
 }
 
-STRINGS: dict[str, dict[str, str]] = {**FORMULA, **MAPS}
+PANEL = {
+    "maps.tab": _text("끌림 영역과 탐색", "Maps"),
+    "maps.intro": _text(
+        "출발점마다, 또는 하이퍼파라미터 설정마다 최적화기를 한꺼번에(vmap) 돌려 결과를 한 장의 지도로 봅니다.",
+        "Run the optimizer from every start point, or for every hyperparameter setting, at once (vmap) and see the "
+        "outcomes as one map.",
+    ),
+    "maps.no_runs": _text("지도를 그릴 실행이 없습니다. 사이드바에서 실행을 추가하세요.",
+                          "There is no run to map; add one in the sidebar."),
+    "maps.run": _text("지도로 볼 실행", "Run to map"),
+    "maps.basin_header": _text("끌림 영역 지도", "Basin-of-attraction map"),
+    "maps.sweep_header": _text("하이퍼파라미터 탐색", "Hyperparameter sweep"),
+    "maps.resolution": _text("격자 (한 변의 출발점 수)", "grid (starts per side)"),
+    "maps.coloring": _text("색칠 기준", "colour by"),
+    "maps.steps": _text("단계 수", "steps"),
+    "maps.steps.help": _text("출발점마다 이만큼 진행합니다. 큰 격자에서는 계산량 한도에 맞춰 줄어듭니다.",
+                             "Each start runs this many steps; on fine grids they are cut to bound the work."),
+    "maps.compute": _text("지도 계산", "Compute map"),
+    "maps.sweep_run": _text("탐색 실행", "Run sweep"),
+    "maps.progress": _text("{done} / {total}개 실행 완료", "{done} / {total} runs done"),
+    "maps.basin_hint": _text(
+        "'지도 계산'을 누르면 격자의 모든 출발점에서 선택한 실행을 돌립니다. 지도의 칸을 누르면 그 칸에서 출발합니다.",
+        "Press Compute map to run the chosen run from every start of the grid. Click a cell to start there.",
+    ),
+    "maps.sweep_hint": _text(
+        "'탐색 실행'을 누르면 지금 출발점에서 설정마다 한 번씩 돌립니다. 칸을 누르면 그 설정을 불러옵니다.",
+        "Press Run sweep to run once per setting from the current start. Click a cell to load that setting.",
+    ),
+    "maps.stale": _text("지도를 계산한 뒤 설정이 바뀌었습니다. 다시 계산하세요.",
+                        "The settings changed since this map was computed: compute it again."),
+    "maps.steps_cut": _text("계산량 한도 때문에 {requested}단계 대신 {steps}단계만 진행했습니다.",
+                            "To bound the work, runs took {steps} steps instead of {requested}."),
+    "maps.basin_summary": _text(
+        "출발점 {cells}개 × {steps}단계. 수렴: 최저점에서 {tolerance} 이내에 들어가 끝까지 머무름.",
+        "{cells} starts × {steps} steps. Converged: within {tolerance} of a minimum and staying there.",
+    ),
+    "maps.sweep_summary": _text("설정 {runs}개: 수렴 {converged}, 발산 {diverged}.",
+                                "{runs} settings: {converged} converged, {diverged} diverged."),
+    "maps.axes": _text("탐색 축", "axes"),
+    "maps.sweep_size": _text("축마다 값의 수", "values per axis"),
+    "maps.metric": _text("보여 줄 값", "show"),
+    "maps.no_axes": _text("이 실행에는 탐색할 하이퍼파라미터가 없습니다.", "This run has no hyperparameter to sweep."),
+    "formula.label": _text("f(x, y) =", "f(x, y) ="),
+    "formula.help": _text(
+        "x, y, 숫자, + - * / **, 괄호, pi, e와 함수 {functions}를 쓸 수 있습니다. Enter로 적용합니다.",
+        "Use x, y, numbers, + - * / **, parentheses, pi, e and the functions {functions}. Press Enter to apply.",
+    ),
+    "formula.masked": _text(
+        "격자 {total}칸 중 {masked}칸에서 함수 값이 정의되지 않아(NaN, ∞) 비워 두었습니다. 그곳에 들어간 실행은 멈춥니다.",
+        "f is undefined (NaN, ∞) on {masked} of {total} grid cells; they are left blank, and a run that enters "
+        "them stops there.",
+    ),
+}
+
+STRINGS: dict[str, dict[str, str]] = {**FORMULA, **MAPS, **PANEL}

@@ -13,6 +13,7 @@ from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
 from scene import FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_RUNS, MAX_STEPS, Scene
 from ui import state as S
+from ui.maps import formula_controls, formula_selected
 
 LOG_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 DECAY_STEPS = (0.9, 0.92, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)
@@ -96,17 +97,20 @@ def preset_control(lang: str) -> None:
 def _landscape_changed() -> None:
     if st.session_state["landscape"] in LANDSCAPES:
         S.change_landscape(st.session_state)
+    else:
+        formula_selected(st.session_state)
 
 
 def landscape_controls(lang: str) -> None:
     st.subheader(t("ctl.landscape_header", lang))
-    options = list(LANDSCAPES) + (["custom"] if st.session_state.get("landscape") == "custom" else [])
+    options = list(LANDSCAPES) + ["custom"]
     st.selectbox(t("ctl.landscape", lang), options=options, key="landscape",
                  format_func=lambda lid: LANDSCAPES[lid].name[lang] if lid in LANDSCAPES else t("ctl.custom", lang),
                  on_change=_landscape_changed,
                  persist_state="session")
     landscape = LANDSCAPES.get(st.session_state["landscape"])
     if landscape is None:
+        formula_controls(lang)
         return
     st.caption(landscape.description[lang])
     for param in landscape.params:

@@ -1,0 +1,77 @@
+"""The Maps tab in a real Chromium: a click on a basin cell moves the start there, a click on a sweep cell
+loads that learning rate (the clicks AppTest cannot make)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import REDRAW_MS, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+SCENE = "?ls=saddle_two_minima&x=-1.8&y=-0.5&steps=60&run=gd%2Clr%3D0.1&lang=en"
+PLOTS = "[...document.querySelectorAll('.js-plotly-plot')]"
+BASIN = f"{PLOTS}.find(g => g.data && g.data.some(t => t.meta && t.meta.role === 'contour'))"
+SWEEP = f"{PLOTS}.find(g => g.layout && g.layout.xaxis && g.layout.xaxis.type === 'log')"
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def click_in(page: Page, figure: str, u: float, v: float) -> None:
+    """Click at fractions (u, v) of a figure's plotting area, from its top-left corner."""
+    left, top, width, height = page.evaluate(
+        f"() => {{ const r = {figure}.querySelector('.nsewdrag').getBoundingClientRect();"
+        " return [r.left, r.top, r.width, r.height]; }")
+    page.mouse.click(left + u * width, top + v * height)
+
+
+def settled(page: Page) -> None:
+    """The script has finished and nothing is stale (conftest's wait also wants the first tab's plot visible)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                           " && !document.querySelector('[data-stale=\"true\"]')", timeout=REDRAW_MS)
+
+
+def wait_for_url_change(page: Page, key: str, before: str) -> None:
+    page.wait_for_function(
+        f"() => new URLSearchParams(location.search).getAll('{key}').join('|') !== {before!r}", timeout=REDRAW_MS)
+    settled(page)
+
+
+@pytest.fixture(scope="module")
+def maps_page(browser, server) -> Page:
+    context = browser.new_context(viewport={"width": 1600, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(REDRAW_MS)
+    page.goto(server + SCENE)
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Maps").click()
+    yield page
+    context.close()
+
+
+def compute_then_click(page: Page, button: str, figure: str, key: str, u: float, v: float) -> None:
+    """Press the map's button, wait for its figure, click in it and wait for the URL's ``key`` to change."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_function(f"() => {figure}", timeout=REDRAW_MS)
+    settled(page)
+    page.evaluate(f"() => {figure}.scrollIntoView()")
+    before = "|".join(query(page)[key])
+    click_in(page, figure, u, v)
+    wait_for_url_change(page, key, before)
+
+
+def test_a_click_on_a_basin_cell_starts_the_runs_there(maps_page: Page):
+    compute_then_click(maps_page, "Compute map", BASIN, "y", 0.3, 0.2)  # upper left: in the basin of (0, 1)
+    x, y = float(query(maps_page)["x"][0]), float(query(maps_page)["y"][0])
+    assert x < 0 < y
+
+
+def test_a_click_on_a_sweep_cell_loads_its_learning_rate(maps_page: Page):
+    compute_then_click(maps_page, "Run sweep", SWEEP, "run", 0.02, 0.5)  # the first column: the smallest rate
+    (run,) = query(maps_page)["run"]
+    assert "lr=0.001," in run + ","

@@ -1,0 +1,135 @@
+"""The Maps panel and the custom-formula entry through Streamlit's AppTest (the real app.py and engine)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import compute
+import maps
+from figures.maps import basin_plot_info
+from i18n import t
+from landscapes import parse_formula
+from tests.test_app import decoded, load, url_scene
+from ui import maps as maps_ui
+
+SADDLE_QUERY = {"ls": "saddle_two_minima", "x": "-1.8", "y": "0.5", "steps": "60",
+                "run": ["gd,lr=0.1", "momentum,lr=0.05,beta=0.9"]}
+
+
+def chart(app: AppTest, key: str) -> dict | None:
+    for element in app.get("plotly_chart"):
+        if element.proto.id.endswith(key):
+            return json.loads(element.proto.spec)
+    return None
+
+
+def rerun(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    return load(SADDLE_QUERY)
+
+
+def test_basin_map_waits_for_its_button_then_lies_beside_the_contour(at):
+    assert chart(at, maps_ui.BASIN_KEY) is None
+    assert t("maps.basin_hint", "ko") in [info.value for info in at.info]
+    at.select_slider(key="maps.resolution").set_value(32)
+    at.button(key="maps.compute").click()
+    rerun(at)
+    basin, contour = chart(at, maps_ui.BASIN_KEY), chart(at, maps_ui.CONTOUR_KEY)
+    assert basin is not None and contour is not None
+    assert basin["layout"]["xaxis"]["range"] == contour["layout"]["xaxis"]["range"] == [-2.0, 2.0]
+    assert basin["layout"]["yaxis"]["range"] == contour["layout"]["yaxis"]["range"] == [-2.0, 2.0]
+    expected = maps.basin_map(url_scene(at), 0, 32, steps=60)
+    (heatmap,) = [trace for trace in basin["data"] if trace["type"] == "heatmap"]
+    codes = np.array([c.code for c in basin_plot_info(expected, "minimum", "ko").categories])
+    z = decoded(heatmap["z"]).reshape(32, 32)
+    np.testing.assert_array_equal(codes[z.astype(int)], expected.label)
+    (bar,) = at.get("progress")
+    assert bar.proto.value == 100 and "1,024 / 1,024" in bar.proto.text
+
+
+def test_colouring_by_steps_adds_a_colour_bar(at):
+    at.radio(key="maps.coloring").set_value("steps")
+    rerun(at)
+    heatmaps = [trace for trace in chart(at, maps_ui.BASIN_KEY)["data"] if trace["type"] == "heatmap"]
+    assert len(heatmaps) == 2 and heatmaps[0]["showscale"]
+    assert heatmaps[0]["colorbar"]["title"]["text"] == t("maps.steps_to_converge", "ko")
+
+
+def test_sweep_draws_its_heatmap_and_a_loaded_cell_moves_the_sliders(at):
+    assert chart(at, maps_ui.SWEEP_KEY) is None
+    at.select_slider(key="maps.sweep_size").set_value(8)
+    at.button(key="maps.sweep_compute").click()
+    rerun(at)
+    sweep = chart(at, maps_ui.SWEEP_KEY)
+    assert sweep["layout"]["xaxis"]["type"] == "log"
+    scene = url_scene(at)
+    x_values = maps.default_values("lr", 8, scene)
+    info = maps.sweep(scene, 0, "lr", "steps", x_values, maps.default_values("steps", 8, scene))
+    heatmaps = [trace for trace in sweep["data"] if trace["type"] == "heatmap"]
+    np.testing.assert_allclose(decoded(heatmaps[0]["x"]), x_values.astype(np.float32))
+    assert decoded(heatmaps[0]["z"]).size == info.final_loss.size
+    # what a click on cell [5, 0] does (AppTest cannot click a chart; tests/browser/test_maps_page.py does)
+    maps_ui.load_setting(at.session_state, 0, info.cell_setting(5, 0))
+    rerun(at)
+    loaded = url_scene(at)
+    assert loaded.runs[0].settings["lr"] == float(x_values[0]) == 0.001
+    assert loaded.steps == int(info.y_values[5])
+
+
+def test_a_map_of_an_older_scene_is_marked_stale(at):
+    at.number_input(key="start_x").set_value(1.0)
+    rerun(at)
+    assert t("maps.stale", "ko") in [warning.value for warning in at.warning]
+
+
+def test_custom_formula_entry_parses_reports_and_masks():
+    app = load(SADDLE_QUERY)
+    app.selectbox(key="landscape").set_value("custom")
+    rerun(app)
+    scene = url_scene(app)
+    assert scene.landscape == "custom" and scene.formula == maps_ui.EXAMPLE_FORMULA
+    app.text_input(key=maps_ui.FORMULA_TEXT).input("(x**2 - 1)**2 + y**2")
+    rerun(app)
+    assert url_scene(app).formula == "(x**2 - 1)**2 + y**2"
+    assert r"f(x,y)=\left(x^{2} - 1\right)^{2} + y^{2}" in [latex.value.strip("$\n") for latex in app.latex]
+
+    app.text_input(key=maps_ui.FORMULA_TEXT).input("x + __import__('os')")
+    rerun(app)
+    (error,) = [e.value for e in app.error if "__import__" in e.value]
+    assert "5번째" in error
+    assert any(code.value.endswith("\n    ^") for code in app.code)
+    assert url_scene(app).formula == "(x**2 - 1)**2 + y**2"  # the last good formula stays
+
+    app.text_input(key=maps_ui.FORMULA_TEXT).input("log(x) + y**2")
+    rerun(app)
+    grid = compute.surface_grid(parse_formula("log(x) + y**2"))
+    notice = t("formula.masked", "ko", masked=grid.masked, total=grid.z.size)
+    assert grid.masked > 0 and notice in [warning.value for warning in app.warning]
+
+    app.number_input(key="formula.x0").set_value(0.5)
+    rerun(app)
+    assert url_scene(app).formula_bounds[0] == 0.5
+    assert not any(notice == warning.value for warning in app.warning)  # x > 0 everywhere now
+
+
+def test_custom_formula_from_the_url_fills_the_entry_and_maps():
+    app = load({"ls": "custom", "f": "(x**2 - 1)**2 + y**2", "fb": "-2,2,-1.5,1.5", "steps": "100",
+                "run": ["gd,lr=0.05"], "lang": "en"})
+    assert app.text_input(key=maps_ui.FORMULA_TEXT).value == "(x**2 - 1)**2 + y**2"
+    assert [app.number_input(key=key).value for key in maps_ui.BOUND_KEYS] == [-2.0, 2.0, -1.5, 1.5]
+    app.select_slider(key="maps.resolution").set_value(32)
+    app.button(key="maps.compute").click()
+    rerun(app)
+    basin = chart(app, maps_ui.BASIN_KEY)
+    legend = [trace["name"] for trace in basin["data"] if trace.get("meta", {}).get("role") == "legend"]
+    assert len(legend) == 2 and all("global minimum" in name for name in legend)

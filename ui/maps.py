@@ -1,0 +1,264 @@
+"""The Maps panel (basins of attraction beside the contour, hyperparameter sweeps) and the custom-formula
+entry of the landscape chooser.
+
+``maps_panel(scene, landscape, trajectories)`` has the signature of ``app.PANELS``. Maps run only when
+asked (a button), because every tab's code runs on every rerun; the request is kept in session state,
+so later reruns show the map from ``maps``' cache, and a map whose scene has changed since is marked as
+such until it is computed again. Clicking a basin cell starts the runs there; clicking a sweep cell
+loads its setting into the run's sliders.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import streamlit as st
+
+import maps
+from figures import contour_figure, scene_info
+from figures.maps import BASIN_COLORINGS, SWEEP_METRICS, basin_plot_info, map_figure, sweep_plot_info
+from i18n import t
+from landscapes import FormulaError, Landscape, parse_formula
+from landscapes.formula import DEFAULT_BOUNDS, FUNCTIONS, MAX_BOUND
+from scene import DEFAULT_SCENE, HPARAM_RANGES, MAX_STEPS, Scene
+from ui import cache
+from ui import state as S
+
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+RESOLUTIONS = (32, 64, 128, 256)
+SWEEP_SIZES = (8, 16, 24, 32, 48, 64)
+BASIN_KEY, SWEEP_KEY, CONTOUR_KEY = "maps_basin_chart", "maps_sweep_chart", "maps_contour_chart"
+BASIN_REQUEST, SWEEP_REQUEST, SWEEP_SHOWN = "maps.basin_request", "maps.sweep_request", "maps.sweep_shown"
+FORMULA_TEXT, FORMULA_ERROR = "formula.text", "formula.error"
+BOUND_KEYS = ("formula.x0", "formula.x1", "formula.y0", "formula.y1")
+EXAMPLE_FORMULA = "x**2 + 3*sin(y)"
+
+
+# --- requests and clicks ---------------------------------------------------------------------------------
+
+def _progress_bar(lang: str):
+    """A progress bar with counts, and the ``progress(done, total)`` callback that moves it (it stays, full, at the end)."""
+    bar = st.progress(0.0, text=t("maps.progress", lang, done=0, total="…"))
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=t("maps.progress", lang, done=f"{done:,}", total=f"{total:,}"))
+
+    return report
+
+
+def _start_clicked(chart_key: str) -> None:
+    """A click on the contour or on a basin cell: the runs start there."""
+    chart = st.session_state.get(chart_key)
+    points = chart.selection.points if chart is not None else []
+    if points:
+        S.set_start(st.session_state, float(points[0]["x"]), float(points[0]["y"]))
+
+
+def _shown_map(lang: str, clicked: bool, compute):
+    """The cached map; computed under a progress bar when its button was just pressed; else None and a notice."""
+    try:
+        info = compute(only_cached=True)
+        if info is None and clicked:
+            info = compute(progress=_progress_bar(lang))
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    if info is None:
+        st.warning(t("maps.stale", lang))
+    return info
+
+
+def load_setting(state, run_index: int, setting: dict[str, float]) -> None:
+    """Put a sweep cell's setting into the run's controls (the steps into the scene's)."""
+    run_id = state[S.RUN_IDS][run_index]
+    for name, value in setting.items():
+        if name == maps.STEPS_AXIS:
+            state["steps"] = int(min(max(round(value), 1), MAX_STEPS))
+            state["step"] = state["steps"]
+        else:
+            low, high, _ = HPARAM_RANGES[name]
+            state[S.hparam_key(run_id, name)] = float(min(max(value, low), high))
+
+
+def _sweep_clicked() -> None:
+    chart = st.session_state.get(SWEEP_KEY)
+    shown = st.session_state.get(SWEEP_SHOWN)
+    points = chart.selection.points if chart is not None else []
+    if not points or shown is None:
+        return
+    run_index, x_param, y_param, x_values, y_values = shown
+    nearest = lambda values, v: values[int(np.argmin(np.abs(np.log(values) - np.log(v)) if min(values) > 0
+                                                 else np.abs(np.asarray(values) - v)))]
+    setting = {x_param: nearest(x_values, float(points[0]["x"])), y_param: nearest(y_values, float(points[0]["y"]))}
+    if run_index < len(st.session_state.get(S.RUN_IDS, [])):
+        load_setting(st.session_state, run_index, setting)
+
+
+# --- the panel -----------------------------------------------------------------------------------------------
+
+def maps_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
+    lang = scene.language
+    if not scene.runs:
+        st.info(t("maps.no_runs", lang))
+        return
+    st.caption(t("maps.intro", lang))
+    run_index = st.selectbox(t("maps.run", lang), options=list(range(len(scene.runs))), key="maps.run",
+                             format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
+    run_index = min(run_index or 0, len(scene.runs) - 1)
+    st.subheader(t("maps.basin_header", lang))
+    basin_section(scene, landscape, trajectories, run_index)
+    st.subheader(t("maps.sweep_header", lang))
+    sweep_section(scene, run_index)
+
+
+def basin_section(scene: Scene, landscape: Landscape, trajectories, run_index: int) -> None:
+    lang = scene.language
+    row = st.columns([2, 3, 2, 2], vertical_alignment="bottom")
+    resolution = row[0].select_slider(t("maps.resolution", lang), options=RESOLUTIONS, value=64, key="maps.resolution")
+    coloring = row[1].radio(t("maps.coloring", lang), options=BASIN_COLORINGS, key="maps.coloring", horizontal=True,
+                            format_func=lambda c: t(f"maps.coloring.{c}", lang))
+    steps = row[2].number_input(t("maps.steps", lang), min_value=1, max_value=MAX_STEPS, value=scene.steps,
+                                key="maps.steps", help=t("maps.steps.help", lang))
+    clicked = row[3].button(t("maps.compute", lang), key="maps.compute", type="primary")
+    if clicked:
+        st.session_state[BASIN_REQUEST] = (run_index, int(resolution), int(steps))
+    asked = st.session_state.get(BASIN_REQUEST)
+    if asked is None:
+        st.info(t("maps.basin_hint", lang))
+        return
+    if asked[0] >= len(scene.runs):
+        st.session_state.pop(BASIN_REQUEST, None)
+        return
+    info = _shown_map(lang, clicked, functools.partial(maps.basin_map, scene, *asked))
+    if info is None:
+        return
+    if info.steps < info.requested_steps:
+        st.caption(t("maps.steps_cut", lang, steps=info.steps, requested=info.requested_steps))
+    grid = cache.surface_grid(cache.surface_key(scene))
+    left, right = st.columns(2)
+    contour = contour_figure(scene_info(scene, landscape, trajectories, grid), click_grid=True)
+    left.plotly_chart(contour, key=CONTOUR_KEY, on_select=functools.partial(_start_clicked, CONTOUR_KEY),
+                      selection_mode="points",
+                      config=PLOT_CONFIG, theme=None)
+    plot = basin_plot_info(info, coloring, lang, contour=(grid.xs, grid.ys, grid.z))
+    right.plotly_chart(map_figure(plot), key=BASIN_KEY, on_select=functools.partial(_start_clicked, BASIN_KEY),
+                       selection_mode="points",
+                       config=PLOT_CONFIG, theme=None)
+    total = info.resolution**2
+    st.caption(t("maps.basin_summary", lang, cells=f"{total:,}", steps=info.steps, tolerance=f"{info.tolerance:.3g}")
+               + " " + " · ".join(f"{c.name}: {100 * c.count / total:.1f}%" for c in plot.categories[:8]))
+
+
+def sweep_section(scene: Scene, run_index: int) -> None:
+    lang = scene.language
+    run = scene.runs[run_index]
+    pairs = maps.sweep_axes(run)
+    if not pairs:
+        st.info(t("maps.no_axes", lang))
+        return
+    row = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
+    pair = row[0].selectbox(t("maps.axes", lang), options=pairs, key=f"maps.axes.{run.optimizer}",
+                            format_func=lambda p: f"{t(f'maps.axis.{p[0]}', lang)} × {t(f'maps.axis.{p[1]}', lang)}")
+    size = row[1].select_slider(t("maps.sweep_size", lang), options=SWEEP_SIZES, value=24, key="maps.sweep_size")
+    metric = row[2].radio(t("maps.metric", lang), options=SWEEP_METRICS, key="maps.metric", horizontal=True,
+                          format_func=lambda m: t(f"maps.metric.{m}", lang))
+    clicked = row[3].button(t("maps.sweep_run", lang), key="maps.sweep_compute", type="primary")
+    if clicked:
+        st.session_state[SWEEP_REQUEST] = (run_index, *pair, int(size))
+    asked = st.session_state.get(SWEEP_REQUEST)
+    if asked is None or asked[0] >= len(scene.runs) or asked[1:3] not in maps.sweep_axes(scene.runs[asked[0]]):
+        st.info(t("maps.sweep_hint", lang))
+        return
+    index, x_param, y_param, size = asked
+    x_values, y_values = (maps.default_values(p, size, scene) for p in (x_param, y_param))
+    info = _shown_map(lang, clicked, functools.partial(maps.sweep, scene, index, x_param, y_param, x_values, y_values))
+    if info is None:
+        return
+    st.session_state[SWEEP_SHOWN] = (index, x_param, y_param, x_values.tolist(), y_values.tolist())
+    st.plotly_chart(map_figure(sweep_plot_info(info, metric, lang)), key=SWEEP_KEY, on_select=_sweep_clicked,
+                    selection_mode="points", config=PLOT_CONFIG, theme=None)
+    runs = info.label.size
+    st.caption(t("maps.sweep_summary", lang, runs=runs, diverged=int((info.diverged_at >= 0).sum()),
+                 converged=int((info.steps_to_converge >= 0).sum())))
+
+
+# --- the custom formula in the landscape chooser ------------------------------------------------------------------
+
+def _base(state) -> Scene:
+    return state.get(S.BASE, DEFAULT_SCENE)
+
+
+def _bounds_from(state) -> tuple[tuple[float, float], tuple[float, float]]:
+    x0, x1, y0, y1 = (float(state[key]) for key in BOUND_KEYS)
+    return (x0, x1), (y0, y1)
+
+
+def apply_formula(state) -> bool:
+    """Parse the typed formula and bounds; on success make them the scene's surface. False (and the error kept) otherwise."""
+    text = state.get(FORMULA_TEXT, "")
+    try:
+        landscape = parse_formula(text, bounds=_bounds_from(state))
+    except FormulaError as error:
+        state[FORMULA_ERROR] = (text, error)
+        return False
+    state[FORMULA_ERROR] = None
+    (x0, x1), (y0, y1) = landscape.bounds
+    state[S.BASE] = _base(state).replace(landscape="custom", landscape_params=(), formula=text,
+                                         formula_bounds=(x0, x1, y0, y1))
+    state["landscape"] = "custom"
+    state["start_x"], state["start_y"] = landscape.default_start
+    state["step"] = state.get("steps", DEFAULT_SCENE.steps)
+    return True
+
+
+def formula_selected(state) -> None:
+    """"Custom formula" chosen in the landscape list: the last formula of the scene, or an example."""
+    base = _base(state)
+    formula = base.formula or state.get(FORMULA_TEXT) or EXAMPLE_FORMULA
+    bounds = base.formula_bounds if base.formula else DEFAULT_BOUNDS[0] + DEFAULT_BOUNDS[1]
+    state[FORMULA_TEXT] = formula
+    for key, value in zip(BOUND_KEYS, bounds):
+        state[key] = float(value)
+    if not apply_formula(state):
+        state[FORMULA_TEXT] = EXAMPLE_FORMULA
+        apply_formula(state)
+
+
+def _sync_widgets(state) -> None:
+    """The text field and bounds show the scene's formula when it came from elsewhere (URL, preset)."""
+    base = _base(state)
+    if base.landscape == "custom" and state.get("_formula_seen") != (base.formula, base.formula_bounds):
+        state["_formula_seen"] = (base.formula, base.formula_bounds)
+        state[FORMULA_TEXT] = base.formula
+        for key, value in zip(BOUND_KEYS, base.formula_bounds):
+            state[key] = float(value)
+
+
+def formula_controls(lang: str) -> None:
+    """The text field for f(x, y), its plot bounds, the parse error (with its position) and the masked-area notice."""
+    state = st.session_state
+    _sync_widgets(state)
+    for key, value in zip(BOUND_KEYS, DEFAULT_BOUNDS[0] + DEFAULT_BOUNDS[1]):
+        state.setdefault(key, float(value))
+    st.text_input(t("formula.label", lang), key=FORMULA_TEXT, max_chars=None, placeholder=EXAMPLE_FORMULA,
+                  help=t("formula.help", lang, functions=", ".join(FUNCTIONS)), on_change=apply_formula, args=(state,))
+    columns = st.columns(4)
+    for column, key, label in zip(columns, BOUND_KEYS, ("x min", "x max", "y min", "y max")):
+        column.number_input(label, min_value=-MAX_BOUND, max_value=MAX_BOUND, step=0.5, key=key, on_change=apply_formula,
+                            args=(state,))
+    failed = state.get(FORMULA_ERROR)
+    if failed:
+        text, error = failed
+        st.error(error.message(lang))
+        if error.position is not None:
+            st.code(text + "\n" + " " * (error.position - 1) + "^", language=None)
+        return
+    base = _base(state)
+    if base.landscape == "custom" and base.formula:
+        landscape = parse_formula(base.formula, bounds=((base.formula_bounds[0], base.formula_bounds[1]),
+                                                        (base.formula_bounds[2], base.formula_bounds[3])))
+        st.latex(landscape.latex)
+        grid = cache.surface_grid(cache.surface_key(base))
+        if grid.masked:
+            st.warning(t("formula.masked", lang, masked=grid.masked, total=grid.z.size))
