@@ -48,11 +48,7 @@ def _float(value) -> jnp.ndarray:
 
 def make(optimizer_id: str, convention: str = "lecture", **hparams: float) -> Optimizer:
     """The optimizer ``optimizer_id`` in ``convention`` with the given hyperparameters (defaults for the rest)."""
-    if optimizer_id not in OPTIMIZER_IDS:
-        raise ValueError(f"unknown optimizer {optimizer_id!r}; choose one of {', '.join(OPTIMIZER_IDS)}")
-    if convention not in CONVENTIONS:
-        raise ValueError(f"unknown convention {convention!r}; choose one of {', '.join(CONVENTIONS)}")
-    rule = RULE_TABLE[(optimizer_id, convention)]
+    rule = _rule(optimizer_id, convention)
     unknown = sorted(set(hparams) - set(rule.defaults))
     if unknown:
         raise ValueError(
@@ -66,9 +62,17 @@ def make(optimizer_id: str, convention: str = "lecture", **hparams: float) -> Op
     return Optimizer(optimizer_id, convention, rule, {k: _float(v) for k, v in values.items()})
 
 
+def _rule(optimizer_id: str, convention: str) -> Rule:
+    if optimizer_id not in OPTIMIZER_IDS:
+        raise ValueError(f"unknown optimizer {optimizer_id!r}; choose one of {', '.join(OPTIMIZER_IDS)}")
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}; choose one of {', '.join(CONVENTIONS)}")
+    return RULE_TABLE[(optimizer_id, convention)]
+
+
 def hyperparameters(optimizer_id: str, convention: str = "lecture") -> dict[str, float]:
-    """The hyperparameter names of a rule with their default values."""
-    return dict(make(optimizer_id, convention).rule.defaults)
+    """The hyperparameter names of a rule with their default values (no arrays made: the page asks often)."""
+    return dict(_rule(optimizer_id, convention).defaults)
 
 
 class Trajectory(NamedTuple):
