@@ -18,6 +18,7 @@ one map computes at a time per process, and results are cached per scene (``CACH
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import dataclasses
 import threading
 from typing import Callable, NamedTuple
@@ -37,6 +38,7 @@ MIN_SWEEP = 2
 MAX_SWEEP = 64
 MAX_MAP_WORK = 256 * 256 * 300  # starts × steps of one map: a few seconds on two cores
 CHUNK = 1024
+WORKERS = 2  # chunks run at once: XLA releases the GIL, and a small chunk keeps one core busy
 CACHE_SIZE = 16
 TOLERANCE_FRACTION = 0.01
 STEPS_AXIS = "steps"
@@ -142,10 +144,12 @@ def outcomes(paths: np.ndarray, diverged_at: np.ndarray, minima: tuple[Attractor
         nearest = np.argmin(distance, axis=1)
         arrived = distance[np.arange(m), nearest] <= tolerance
         label[arrived] = nearest[arrived]
-        along = np.linalg.norm(paths - centres[nearest][:, None, :].astype(paths.dtype), axis=2)
-        outside = along > tolerance
-        last_outside = np.where(outside.any(axis=1), outside.shape[1] - 1 - np.argmax(outside[:, ::-1], axis=1), -1)
-        steps[arrived] = last_outside[arrived] + 1
+        target = centres[nearest].astype(paths.dtype)
+        dx, dy = paths[:, :, 0] - target[:, 0:1], paths[:, :, 1] - target[:, 1:2]
+        outside = dx * dx + dy * dy > paths.dtype.type(tolerance) ** 2
+        # a path that ends inside stays inside from one after its last step outside (its last True, found from the end)
+        last_outside = outside.shape[1] - 1 - np.argmax(outside[:, ::-1], axis=1)
+        steps[arrived] = np.where(outside.any(axis=1), last_outside + 1, 0)[arrived]
     diverged = diverged_at >= 0
     label[diverged] = DIVERGED
     steps[diverged] = -1
@@ -157,16 +161,20 @@ def outcomes(paths: np.ndarray, diverged_at: np.ndarray, minima: tuple[Attractor
 _COMPUTE = threading.Lock()  # one map at a time per process: two cores, many students
 
 
-def _in_chunks(run_chunk: Callable[[slice], optimizers.Batch], total: int, progress: Progress | None):
-    """Run ``run_chunk`` over [0, total) in CHUNK-sized slices; concatenate the Batches' fields."""
-    parts = []
+def _in_chunks(run_chunk: Callable[[slice], tuple], total: int, progress: Progress | None):
+    """Run ``run_chunk`` over [0, total) in CHUNK-sized slices, WORKERS at a time; concatenate its outputs.
+
+    The progress is reported from this thread, in order, as the chunks finish.
+    """
     report = progress or (lambda done, of: None)
     report(0, total)
-    with _COMPUTE:
-        for start in range(0, total, CHUNK):
-            parts.append(run_chunk(slice(start, start + CHUNK)))
-            report(min(start + CHUNK, total), total)
-    return [np.concatenate(field)[:total] if field[0] is not None else None for field in zip(*parts)]
+    slices = [slice(start, start + CHUNK) for start in range(0, total, CHUNK)]
+    parts = []
+    with _COMPUTE, concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        for part, result in zip(slices, pool.map(run_chunk, slices)):
+            parts.append(result)
+            report(min(part.stop, total), total)
+    return [np.concatenate(field)[:total] for field in zip(*parts)]
 
 
 def _padded(values: np.ndarray, part: slice) -> np.ndarray:

@@ -80,6 +80,9 @@ class FormulaError(ValueError):
         self.reason, self.position, self.token, self.details = reason, position, token, details
         super().__init__(self.message("en"))
 
+    def __reduce__(self):  # pickles (and copies) by its fields, not by its formatted message
+        return _formula_error, (self.reason, self.position, self.token, self.details)
+
     def message(self, language: str = "en") -> str:
         from i18n import t  # i18n is a leaf package; imported here to keep landscapes importable alone
 
@@ -87,6 +90,10 @@ class FormulaError(ValueError):
         if "what" in values:
             values["what"] = t(f"formula.what.{values['what']}", language)
         return t(f"formula.{self.reason}", language, **values)
+
+
+def _formula_error(reason: str, position: int | None, token: str, details: dict) -> FormulaError:
+    return FormulaError(reason, position, token, **details)
 
 
 def _shown(text: str, limit: int = 24) -> str:

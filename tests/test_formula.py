@@ -4,6 +4,8 @@ the engine, the critical-point finder and the URL."""
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -79,6 +81,13 @@ def test_hostile_input_is_refused_with_its_token_and_position(text, reason, posi
     assert error.token.startswith(token)
     assert error.token in str(error) and error.token in error.message("ko")
     assert "Traceback" not in str(error)
+
+
+def test_errors_survive_pickling_with_their_fields():
+    with pytest.raises(FormulaError) as caught:
+        parse_formula("x + y^2")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (copy.reason, copy.position, copy.token, str(copy)) == ("caret", 6, "^", str(caught.value))
 
 
 def test_node_limit_is_counted():
