@@ -285,7 +285,7 @@ def from_query(query: Mapping[str, str | list[str]], base: Scene | None = None) 
 
             x0, x1, y0, y1 = formula_bounds
             try:
-                parse_formula(formula, bounds=((x0, x1), (y0, y1)))
+                custom_start = parse_formula(formula, bounds=((x0, x1), (y0, y1))).default_start
             except FormulaError as error:
                 reader.notices.append(f"formula 'f' refused: {error} Using the convex bowl")
                 landscape_id = "bowl"
@@ -300,7 +300,7 @@ def from_query(query: Mapping[str, str | list[str]], base: Scene | None = None) 
         default_start = base.start if landscape_id == base.landscape else landscape.default_start
     else:
         xmin, xmax, ymin, ymax = formula_bounds
-        default_start = ((xmin + xmax) / 2, (ymin + ymax) / 2) if landscape_id != base.landscape else base.start
+        default_start = custom_start if landscape_id != base.landscape else base.start
     start = (reader.number("x", default_start[0], xmin, xmax), reader.number("y", default_start[1], ymin, ymax))
     steps = reader.integer("steps", base.steps, 1, MAX_STEPS)
     step = reader.integer("step", steps, 0, steps) if "step" in query else None

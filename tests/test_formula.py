@@ -234,6 +234,13 @@ def test_custom_scene_round_trips_through_the_url():
     assert again.surface().bounds == ((-2.0, 2.0), (-4.0, 4.0))
 
 
+def test_url_without_a_start_uses_the_formulas_first_start_not_the_centre():
+    # the centre of symmetric bounds is often a critical point (here a saddle), where every run would stay
+    scene, notices = scene_module.from_query({"ls": "custom", "f": "(x**2 - 1)**2 + y**2", "fb": "-2,2,-1.5,1.5"})
+    assert notices == [] and scene.start == parse_formula(scene.formula, ((-2, 2), (-1.5, 1.5))).default_start
+    assert scene.start != (0.0, 0.0)
+
+
 @pytest.mark.parametrize("formula", ["__import__('os')", "x" * 300, "x^2", "ｘ"])
 def test_url_with_a_hostile_formula_falls_back_with_a_notice(formula):
     scene, notices = scene_module.from_query({"ls": "custom", "f": formula})
