@@ -5,6 +5,7 @@ Each panel is one call of a function of the Scene; add a tab by adding one line 
 
 from __future__ import annotations
 
+import runtime  # first: JAX's settings before anything compiles
 import streamlit as st
 
 from i18n import t
@@ -66,11 +67,14 @@ def main() -> None:
     trajectories = cache.visible_trajectories(scene)
     views.notices(scene, trajectories)
     views.step_controls(scene)
-    for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs"), PANELS):
-        with tab:
-            panel(scene, landscape, trajectories)
+    # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
+    for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs", on_change="rerun"), PANELS):
+        if tab.open:
+            with tab:
+                panel(scene, landscape, trajectories)
     views.link_box(scene)
     views.sync_url(scene)
+    runtime.freeze_heap_once()
 
 
 main()

@@ -10,16 +10,28 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import compute
+from i18n import t
 from presets import PRESETS
 from scene import DEFAULT_SCENE, Run, Scene, from_query, to_query
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def load(query: dict | None = None) -> AppTest:
+def load(query: dict | None = None, tab: str | None = None) -> AppTest:
+    """The page opened with ``query`` in the address bar; ``tab`` (a label key) opens that tab first."""
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if tab is not None:
+        at.session_state["tabs"] = t(tab, (query or {}).get("lang", "ko"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Switch to the tab with label key ``tab``: only the open tab's panel runs."""
+    at.session_state["tabs"] = t(tab, at.session_state["lang"])
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -68,7 +80,8 @@ def test_default_page_draws_every_view_with_the_engines_trajectories():
     at = load()
     assert at.title[0].value == "손실 지형 실험실"
     charts = figures(at)
-    assert set(charts) == {"contour", "surface", "loss", "tree"}
+    assert set(charts) == {"contour", "surface", "loss"}  # the formulas tab's family tree runs when opened
+    assert "tree" in figures(open_tab(load(), "tab.formulas"))
     assert [tr["type"] for tr in charts["contour"]["data"]].count("contour") == 1
     assert [tr["type"] for tr in charts["surface"]["data"]].count("surface") == 1
     scene = url_scene(at)
@@ -188,7 +201,7 @@ def test_invalid_url_values_fall_back_with_a_visible_notice(query, fallback):
     at = load(query)
     assert at.warning, "a notice is shown"
     assert fallback(url_scene(at))
-    assert len(figures(at)) == 4  # the page is still drawn
+    assert len(figures(at)) == 3  # the page is still drawn
 
 
 def test_language_switch_changes_every_label():

@@ -105,11 +105,14 @@ def test_the_page_has_the_export_tab_and_camera_buttons_named_after_the_scene():
 
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
     at.query_params["lang"] = "en"
+    at.session_state["tabs"] = "Export"  # only the open tab runs
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Export" in [tab.label for tab in at.tabs]
     assert at.button(key="export.make.bundle").label == "Make notes bundle (ZIP)"
     scene, _ = from_query(dict(at.query_params))  # the address bar holds the page's scene
+    at.session_state["tabs"] = "Trajectories"
+    at.run()
     names = set()
     for chart in at.get("plotly_chart"):
         options = json.loads(chart.proto.config).get("toImageButtonOptions")

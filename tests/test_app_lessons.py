@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,16 +13,12 @@ import compute
 import lessons
 from i18n import t
 from scene import from_query
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.test_app import load, open_tab
 
 
 @pytest.fixture(scope="module")
 def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=180)
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    return load(tab="tab.lessons")
 
 
 def url_scene(app: AppTest):
@@ -52,6 +47,7 @@ def values_table(app: AppTest) -> dict[str, tuple[float, float]]:
 
 
 def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
+    open_tab(at, "tab.lessons")
     at.radio(key="lesson").set_value("ravine").run()
     at.button(key="load_ravine").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -67,8 +63,10 @@ def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
 
 
 def test_internals_panel_shows_the_engines_values_at_the_chosen_step(at):
+    open_tab(at, "tab.lessons")
     at.radio(key="lesson").set_value("adam").run()
     at.button(key="load_adam").click().run()
+    open_tab(at, "tab.internals")
     scene = url_scene(at)
     adam = lessons.run_index(scene, "adam")
     at.selectbox(key="internals_run").set_value(adam).run()
@@ -90,8 +88,10 @@ def test_internals_panel_shows_the_engines_values_at_the_chosen_step(at):
 
 
 def test_stochastic_run_draws_seed_band_and_noise_ellipse(at):
+    open_tab(at, "tab.lessons")
     at.radio(key="lesson").set_value("batch").run()
     at.button(key="load_batch").click().run()
+    open_tab(at, "tab.internals")
     scene = url_scene(at)
     at.selectbox(key="internals_run").set_value(lessons.run_index(scene, "sgd")).run()
     assert not at.exception, [e.message for e in at.exception]

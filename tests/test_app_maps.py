@@ -35,7 +35,7 @@ def rerun(app: AppTest) -> AppTest:
 
 @pytest.fixture(scope="module")
 def at() -> AppTest:
-    return load(SADDLE_QUERY)
+    return load(SADDLE_QUERY, tab="maps.tab")
 
 
 def test_basin_map_waits_for_its_button_then_lies_beside_the_contour(at):
@@ -124,7 +124,7 @@ def test_custom_formula_entry_parses_reports_and_masks():
 
 def test_custom_formula_from_the_url_fills_the_entry_and_maps():
     app = load({"ls": "custom", "f": "(x**2 - 1)**2 + y**2", "fb": "-2,2,-1.5,1.5", "steps": "100",
-                "run": ["gd,lr=0.05"], "lang": "en"})
+                "run": ["gd,lr=0.05"], "lang": "en"}, tab="maps.tab")
     assert app.text_input(key=maps_ui.FORMULA_TEXT).value == "(x**2 - 1)**2 + y**2"
     assert [app.number_input(key=key).value for key in maps_ui.BOUND_KEYS] == [-2.0, 2.0, -1.5, 1.5]
     app.select_slider(key="maps.resolution").set_value(32)
