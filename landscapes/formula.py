@@ -17,13 +17,14 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import re
 import unicodedata
 from typing import Callable
 
 import jax
 import jax.numpy as jnp
 
-from landscapes.base import Bounds, Landscape
+from landscapes.base import Bounds, Landscape, Param
 from landscapes.critical import critical_points_of
 
 MAX_LENGTH = 256
@@ -66,7 +67,8 @@ _FORBIDDEN = {  # node type → the key of its description in i18n/strings_maps.
     ast.YieldFrom: "keyword", ast.Slice: "subscript",
 }
 
-Expr = Callable[[jnp.ndarray, jnp.ndarray], jnp.ndarray]
+Expr = Callable[[jnp.ndarray, jnp.ndarray, list], jnp.ndarray]  # (x, y, constants) -> f
+PARAMETER = re.compile(r"c[0-9]+")  # the names a formula's constants take in its skeleton
 
 
 class FormulaError(ValueError):
@@ -155,9 +157,10 @@ class _Walk:
     folded constants) and returns the closures.
     """
 
-    def __init__(self, text: str, lead: int = 0):
+    def __init__(self, text: str, lead: int = 0, skeleton: bool = False):
         self.text = text  # the formula without its leading spaces, which ``lead`` counts
         self.lead = lead
+        self.skeleton = skeleton  # building a checked skeleton: names c0, c1, … read the constants
         self.nodes = 0
         self.offenses: list[FormulaError] = []
 
@@ -246,12 +249,12 @@ class _Walk:
     def build(self, node: ast.AST) -> Expr:
         folded = self.constant(node)
         if folded is not None:
-            return lambda x, y: folded
+            return lambda x, y, c: folded
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
             operand = self.build(node.operand)
-            return operand if isinstance(node.op, ast.UAdd) else (lambda x, y: -operand(x, y))
+            return operand if isinstance(node.op, ast.UAdd) else (lambda x, y, c: -operand(x, y, c))
         if isinstance(node, ast.BinOp):
             return self.binary(node)
         return self.call(node)
@@ -280,26 +283,29 @@ class _Walk:
 
     def name(self, node: ast.Name) -> Expr:
         if node.id == "x":
-            return lambda x, y: x
+            return lambda x, y, c: x
         if node.id == "y":
-            return lambda x, y: y
+            return lambda x, y, c: y
+        if self.skeleton and PARAMETER.fullmatch(node.id):
+            index = int(node.id[1:])
+            return lambda x, y, c: c[index]
         raise self.refuse("function_as_name", node)
 
     def binary(self, node: ast.BinOp) -> Expr:
         left, right = self.build(node.left), self.build(node.right)
         if isinstance(node.op, ast.Add):
-            return lambda x, y: left(x, y) + right(x, y)
+            return lambda x, y, c: left(x, y, c) + right(x, y, c)
         if isinstance(node.op, ast.Sub):
-            return lambda x, y: left(x, y) - right(x, y)
+            return lambda x, y, c: left(x, y, c) - right(x, y, c)
         if isinstance(node.op, ast.Mult):
-            return lambda x, y: left(x, y) * right(x, y)
+            return lambda x, y, c: left(x, y, c) * right(x, y, c)
         if isinstance(node.op, ast.Div):
-            return lambda x, y: jnp.divide(left(x, y), right(x, y))
+            return lambda x, y, c: jnp.divide(left(x, y, c), right(x, y, c))
         exponent = self.constant(node.right)
-        if exponent is not None and exponent == round(exponent) and abs(exponent) <= 64:
+        if _is_count(exponent):
             count = int(exponent)  # repeated multiplication: exact, and defined for negative bases
-            return lambda x, y: jax.lax.integer_pow(left(x, y), count)
-        return lambda x, y: jnp.power(left(x, y), right(x, y))
+            return lambda x, y, c: jax.lax.integer_pow(left(x, y, c), count)
+        return lambda x, y, c: jnp.power(left(x, y, c), right(x, y, c))
 
     def call(self, node: ast.Call) -> Expr:
         if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
@@ -312,9 +318,14 @@ class _Walk:
         arguments = [self.build(argument) for argument in node.args]
         if arity == 1:
             (only,) = arguments
-            return lambda x, y: function(only(x, y))
+            return lambda x, y, c: function(only(x, y, c))
         first, second = arguments
-        return lambda x, y: function(first(x, y), second(x, y))
+        return lambda x, y, c: function(first(x, y, c), second(x, y, c))
+
+
+def _is_count(exponent: float | None) -> bool:
+    """A constant exponent taken as repeated multiplication (static in the compiled program)."""
+    return exponent is not None and exponent == round(exponent) and abs(exponent) <= 64
 
 
 def _fold(op: type, left: float, right: float) -> float | None:
@@ -390,16 +401,42 @@ def _wrapped(node: ast.expr, level: int) -> str:
 
 # --- the landscape -------------------------------------------------------------------------------------
 
+def _skeleton(tree: ast.expr) -> tuple[str, tuple[float, ...]]:
+    """The formula with each constant sub-expression replaced by a name c0, c1, … (integer powers kept), and
+    the constants' values: formulas that differ only in their numbers share one skeleton, hence one family."""
+    walk = _Walk("")  # the tree is checked already: nothing here raises
+    values: list[float] = []
+
+    def replaced(node: ast.expr) -> ast.expr:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _is_count(walk.constant(node.right)):
+            return ast.BinOp(replaced(node.left), node.op, ast.Constant(int(walk.constant(node.right))))
+        value = walk.constant(node)
+        if value is not None:
+            values.append(value)
+            return ast.Name(f"c{len(values) - 1}", ast.Load())
+        if isinstance(node, ast.BinOp):
+            return ast.BinOp(replaced(node.left), node.op, replaced(node.right))
+        if isinstance(node, ast.UnaryOp):
+            return ast.UnaryOp(node.op, replaced(node.operand))
+        if isinstance(node, ast.Call):
+            return ast.Call(node.func, [replaced(argument) for argument in node.args], [])
+        return node  # x or y
+
+    return ast.unparse(ast.fix_missing_locations(replaced(tree))), tuple(values)
+
+
 @functools.lru_cache(maxsize=64)
-def _family(canonical: str):
-    """One ``family(w, theta)`` per canonical formula, so the engine's compiled programs are reused."""
-    tree = ast.parse(canonical, mode="eval").body  # ``canonical`` is ast.unparse of a checked tree
-    expression = _Walk(canonical).build(tree)
+def _family(skeleton: str):
+    """One ``family(w, theta)`` per skeleton; theta holds the constants, so changing a number recompiles nothing."""
+    tree = ast.parse(skeleton, mode="eval").body  # made by _skeleton from a checked tree
+    expression = _Walk(skeleton, skeleton=True).build(tree)
+    names = sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and PARAMETER.fullmatch(node.id)},
+                   key=lambda name: int(name[1:]))
 
     def family(w, theta):
-        return expression(w[0], w[1]) + jnp.zeros_like(w[0])
+        return expression(w[0], w[1], [theta[name] for name in names]) + jnp.zeros_like(w[0])
 
-    family.__qualname__ = family.__name__ = f"formula[{canonical}]"
+    family.__qualname__ = family.__name__ = f"formula[{skeleton}]"
     return family
 
 
@@ -416,8 +453,12 @@ def _check_bounds(bounds) -> Bounds:
 
 
 @functools.lru_cache(maxsize=128)
-def _landscape(canonical: str, latex: str, bounds: Bounds) -> Landscape:
-    family = _family(canonical)
+def _landscape(canonical: str, bounds: Bounds) -> Landscape:
+    tree = ast.parse(canonical, mode="eval").body  # ``canonical`` is ast.unparse of a checked tree
+    skeleton, constants = _skeleton(tree)
+    family = _family(skeleton)
+    params = tuple(Param(f"c{k}", value, -MAX_CONSTANT, MAX_CONSTANT, {"ko": f"c{k}", "en": f"c{k}"})
+                   for k, value in enumerate(constants))
     (x0, x1), (y0, y1) = bounds
     at = lambda u, v: (x0 + u * (x1 - x0), y0 + v * (y1 - y0))
     return Landscape(
@@ -431,7 +472,8 @@ def _landscape(canonical: str, latex: str, bounds: Bounds) -> Landscape:
             "en": "A formula you typed; its critical points are found numerically.",
         },
         critical=functools.partial(critical_points_of, family, bounds),
-        latex="f(x,y)=" + latex,
+        params=params,
+        latex="f(x,y)=" + _latex(tree),
     )
 
 
@@ -439,6 +481,4 @@ def parse_formula(text: str, bounds=DEFAULT_BOUNDS) -> Landscape:
     """The landscape f(x, y) = ``text`` on ``bounds`` ((xmin, xmax), (ymin, ymax)), or a FormulaError."""
     if not isinstance(text, str):
         raise FormulaError("empty")
-    tree = _checked_tree(text)
-    canonical = ast.unparse(tree)
-    return _landscape(canonical, _latex(tree), _check_bounds(bounds))
+    return _landscape(ast.unparse(_checked_tree(text)), _check_bounds(bounds))

@@ -164,6 +164,23 @@ def test_spelling_and_spacing_share_one_compiled_family():
     assert optimizers.compiled_programs() == before
 
 
+def test_changing_a_number_recompiles_nothing():
+    opt = optimizers.make("gd", lr=0.1)
+    three, five = parse_formula("x**2 + 3*sin(y) - pi"), parse_formula("x**2 + 5*sin(y) - 2*e")
+    assert three.family is five.family and three.theta != five.theta
+    optimizers.run(opt, three, (1.0, 1.0), 30)
+    compute.surface_grid(three, 21)
+    before = optimizers.compiled_programs()
+    path = optimizers.run(opt, five, (1.0, 1.0), 30).params
+    grid = compute.surface_grid(five, 21)
+    assert optimizers.compiled_programs() == before
+    gx, gy = np.meshgrid(grid.xs, grid.ys)
+    np.testing.assert_allclose(grid.z, gx**2 + 5 * np.sin(gy) - 2 * np.e, rtol=1e-5, atol=1e-5)
+    assert not np.allclose(path, optimizers.run(opt, three, (1.0, 1.0), 30).params)
+    # an integer power is part of the program (repeated multiplication), so x**3 is a new family
+    assert parse_formula("x**3 + 3*sin(y) - pi").family is not three.family
+
+
 def test_bounds_and_latex_are_carried():
     landscape = parse_formula("x/y + (x + 1)**2", bounds=((-1, 2), (0.5, 4)))
     assert landscape.bounds == ((-1.0, 2.0), (0.5, 4.0))
