@@ -2,9 +2,9 @@
 entry of the landscape chooser.
 
 ``maps_panel(scene, landscape, trajectories)`` has the signature of ``app.PANELS``. Maps run only when
-asked (a button), because every tab's code runs on every rerun; the request is kept in session state,
-so later reruns show the map from ``maps``' cache, and a map whose scene has changed since is marked as
-such until it is computed again. Clicking a basin cell starts the runs there; clicking a sweep cell
+asked (a button): a fine map takes seconds, too long to redo on every slider move. The request is kept
+in session state, so later reruns show the map from ``maps``' cache, and a map whose scene has changed
+since is marked as such until it is computed again. Clicking a basin cell starts the runs there; clicking a sweep cell
 loads its setting into the run's sliders.
 """
 
