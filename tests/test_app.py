@@ -13,17 +13,21 @@ import compute
 from i18n import t
 from presets import PRESETS
 from scene import DEFAULT_SCENE, Run, Scene, from_query, to_query
+from ui.state import run_key
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def load(query: dict | None = None, tab: str | None = None) -> AppTest:
-    """The page opened with ``query`` in the address bar; ``tab`` (a label key) opens that tab first."""
+def load(query: dict | None = None, tab: str | None = None, runs: tuple[int, ...] = ()) -> AppTest:
+    """The page opened with ``query`` in the address bar; ``tab`` (a label key) opens that tab first and
+    ``runs`` (run ids) the settings of those runs (closed tabs and runs send no widgets)."""
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if tab is not None:
         at.session_state["tabs"] = t(tab, (query or {}).get("lang", "ko"))
+    for run_id in runs:
+        at.session_state[run_key(run_id, "settings")] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -100,7 +104,7 @@ def test_default_page_draws_every_view_with_the_engines_trajectories():
 
 
 def test_changing_a_learning_rate_changes_that_runs_path_only():
-    at = load()
+    at = load(runs=(0,))
     before = {i: decoded(tr["x"]) for i, tr in enumerate(paths(figures(at)["contour"]))}
     at.select_slider(key="run0.hp.lr").set_value(0.05).run()
     scene = url_scene(at)
@@ -112,7 +116,7 @@ def test_changing_a_learning_rate_changes_that_runs_path_only():
 
 
 def test_hide_add_duplicate_and_remove_runs():
-    at = load()
+    at = load(runs=(0, 1, 2))
     at.toggle(key="run1.visible").set_value(False).run()
     assert [tr["meta"]["run"] for tr in paths(figures(at)["contour"])] == [0, 2]
     assert url_scene(at).runs[1].visible is False  # hidden, not lost
@@ -132,7 +136,7 @@ def test_hide_add_duplicate_and_remove_runs():
 
 
 def test_switching_optimizer_convention_and_batch_size():
-    at = load()
+    at = load(runs=(0,))
     at.selectbox(key="run0.optimizer").set_value("nag").run()
     run = url_scene(at).runs[0]
     assert run.optimizer == "nag" and set(run.settings) == {"lr", "beta"}

@@ -144,7 +144,12 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
     key = lambda name: S.run_key(run_id, name)  # noqa: E731
     visible = st.session_state.get(key("visible"), True)
     title = f"{number}. {label}" + ("" if visible else f" · {t('ctl.hidden', lang)}")
-    with st.expander(title, expanded=False):
+    # Open stays open when the title (which shows η) changes and the expander is therefore a new one.
+    settings = st.expander(title, expanded=bool(st.session_state.get(key("settings"), False)), key=key("settings"),
+                           on_change="rerun")
+    if not settings.open:  # a closed run sends no widgets; their values persist in the session
+        return
+    with settings:
         top = st.columns([3, 1], vertical_alignment="bottom")
         top[0].selectbox(t("ctl.optimizer", lang), options=OPTIMIZER_IDS, key=key("optimizer"),
                          format_func=lambda oid: optimizer_name(oid, lang),
