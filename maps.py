@@ -288,7 +288,12 @@ def basin_map(scene: Scene, run_index: int, resolution: int, steps: int | None =
             diverged_at.astype(np.int32).reshape(shape), minima, steps, requested, tol,
         )
 
-    return _cached(key, compute_map, progress, only_cached)
+    return _current(_cached(key, compute_map, progress, only_cached), scene)
+
+
+def _current(info, scene: Scene):
+    """A map from the cache, holding the scene it is shown for (a run's colour, the present setting)."""
+    return None if info is None else info._replace(scene=scene)
 
 
 def start_from_cell(scene: Scene, info: BasinInfo, i: int, j: int) -> Scene:
@@ -370,8 +375,10 @@ def sweep(scene: Scene, run_index: int, x_param: str, y_param: str, x_values, y_
     longest = int(axes[STEPS_AXIS].max()) if STEPS_AXIS in axes else scene.steps
     if len(x_values) * len(y_values) * longest > MAX_MAP_WORK:
         raise ValueError("this sweep is too large: fewer values or fewer steps")
-    key = ("sweep", _surface_key(scene), _run_key(scene, run), scene.start, scene.steps, x_param, y_param,
-           tuple(x_values), tuple(y_values), tolerance)
+    # the swept settings do not matter: loading a cell's setting into the run leaves its sweep in the cache
+    unswept = dataclasses.replace(run, hparams=tuple(item for item in run.hparams if item[0] not in axes))
+    key = ("sweep", _surface_key(scene), _run_key(scene, unswept), scene.start,
+           None if STEPS_AXIS in axes else scene.steps, x_param, y_param, tuple(x_values), tuple(y_values), tolerance)
 
     def compute_map() -> SweepInfo:
         surface = scene.surface()
@@ -409,7 +416,7 @@ def sweep(scene: Scene, run_index: int, x_param: str, y_param: str, x_values, y_
             settle.reshape(shape), diverged_at.astype(np.int32).reshape(shape), label.reshape(shape), minima, tol,
         )
 
-    return _cached(key, compute_map, progress, only_cached)
+    return _current(_cached(key, compute_map, progress, only_cached), scene)
 
 
 def setting_from_cell(scene: Scene, info: SweepInfo, i: int, j: int) -> Scene:

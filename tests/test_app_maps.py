@@ -84,6 +84,9 @@ def test_sweep_draws_its_heatmap_and_a_loaded_cell_moves_the_sliders(at):
     loaded = url_scene(at)
     assert loaded.runs[0].settings["lr"] == float(x_values[0]) == 0.001
     assert loaded.steps == int(info.y_values[5])
+    # the sweep stays on the page, its star on the loaded setting
+    star = next(trace for trace in chart(at, maps_ui.SWEEP_KEY)["data"] if trace.get("meta", {}).get("role") == "marker")
+    assert (decoded(star["x"])[0], decoded(star["y"])[0]) == (np.float32(0.001), np.float32(info.y_values[5]))
 
 
 def test_a_map_of_an_older_scene_is_marked_stale(at):

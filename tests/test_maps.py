@@ -141,6 +141,9 @@ def test_clicked_cells_load_the_setting_and_the_start():
     info = maps.sweep(WELLS, 0, "lr", "steps", [0.01, 0.1], [10, 60])
     loaded = maps.setting_from_cell(WELLS, info, 1, 0)
     assert loaded.runs[0].settings == {"lr": 0.01, "beta": 0.9} and loaded.steps == 60
+    again = maps.sweep(loaded, 0, "lr", "steps", [0.01, 0.1], [10, 60], only_cached=True)
+    assert again.final_loss is info.final_loss and again.current == (0.01, 60.0)  # the same sweep, a new star
+    assert maps.sweep(loaded.replace(start=(0.0, 0.0)), 0, "lr", "steps", [0.01, 0.1], [10, 60], only_cached=True) is None
     basin = maps.basin_map(SADDLE, 0, 8)
     moved = maps.start_from_cell(SADDLE, basin, 2, 5)
     assert moved.start == basin.cell_xy(2, 5) and moved.runs == SADDLE.runs
@@ -196,10 +199,11 @@ def test_results_are_cached_per_scene():
     first = maps.basin_map(scene, 0, 16)
     calls = []
     recoloured = scene.replace(runs=(Run.of("gd", lr=0.1, color="#000000"), scene.runs[1]), language="en")
-    assert maps.basin_map(recoloured, 0, 16, progress=lambda *a: calls.append(a)) is first
+    again = maps.basin_map(recoloured, 0, 16, progress=lambda *a: calls.append(a))
+    assert again.label is first.label and again.scene is recoloured  # from the cache, shown for the new scene
     assert calls == [(1, 1)]
     other = maps.basin_map(scene.replace(runs=(Run.of("gd", lr=0.2),)), 0, 16)
-    assert other is not first
+    assert other.label is not first.label
     programs = optimizers.compiled_programs()
     maps.basin_map(scene.replace(runs=(Run.of("gd", lr=0.3),)), 0, 32)
     assert optimizers.compiled_programs() == programs  # every map size runs the same chunk program

@@ -164,18 +164,18 @@ def sweep_section(scene: Scene, run_index: int) -> None:
     metric = row[2].radio(t("maps.metric", lang), options=SWEEP_METRICS, key="maps.metric", horizontal=True,
                           format_func=lambda m: t(f"maps.metric.{m}", lang))
     clicked = row[3].button(t("maps.sweep_run", lang), key="maps.sweep_compute", type="primary")
-    if clicked:
-        st.session_state[SWEEP_REQUEST] = (run_index, *pair, int(size))
+    if clicked:  # the values are fixed here: loading a cell's steps must not move the steps axis
+        values = tuple(tuple(maps.default_values(p, int(size), scene).tolist()) for p in pair)
+        st.session_state[SWEEP_REQUEST] = (run_index, *pair, *values)
     asked = st.session_state.get(SWEEP_REQUEST)
     if asked is None or asked[0] >= len(scene.runs) or asked[1:3] not in maps.sweep_axes(scene.runs[asked[0]]):
         st.info(t("maps.sweep_hint", lang))
         return
-    index, x_param, y_param, size = asked
-    x_values, y_values = (maps.default_values(p, size, scene) for p in (x_param, y_param))
+    index, x_param, y_param, x_values, y_values = asked
     info = _shown_map(lang, clicked, functools.partial(maps.sweep, scene, index, x_param, y_param, x_values, y_values))
     if info is None:
         return
-    st.session_state[SWEEP_SHOWN] = (index, x_param, y_param, x_values.tolist(), y_values.tolist())
+    st.session_state[SWEEP_SHOWN] = asked
     st.plotly_chart(map_figure(sweep_plot_info(info, metric, lang)), key=SWEEP_KEY, on_select=_sweep_clicked,
                     selection_mode="points", config=PLOT_CONFIG, theme=None)
     runs = info.label.size
