@@ -89,6 +89,22 @@ def values_at(landscape: Landscape, points) -> np.ndarray:
     return z
 
 
+@functools.partial(jax.jit, static_argnames=("family",))
+def _hessians(family, theta, points):
+    return jax.vmap(jax.hessian(lambda w: family(w, theta)))(points)
+
+
+def hessian_eigen(landscape: Landscape, points) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (M, 2), ascending, and unit eigenvectors (M, 2, 2) as columns, of the Hessian at each point."""
+    points = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    if not len(points):
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2, 2), np.float32)
+    hessians = np.asarray(_hessians(landscape.family, landscape.theta_arrays(), points), dtype=np.float64)
+    hessians[~np.isfinite(hessians)] = 0.0
+    values, vectors = np.linalg.eigh(hessians)
+    return values.astype(np.float32), vectors.astype(np.float32)
+
+
 def surface_grid(landscape: Landscape, resolution: int = SURFACE_RESOLUTION) -> Grid:
     xs, ys, points = _mesh(landscape.bounds, resolution)
     z = values_at(landscape, points).reshape(resolution, resolution)

@@ -6,7 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.info import RunPath, SceneInfo
-from figures.theme import KIND_COLORS, KIND_SYMBOLS, styled
+from compute import Field
+from figures.theme import KIND_COLORS, KIND_SYMBOLS, Theme, styled
 
 CLICK_GRID = 41  # per side: the transparent points that catch clicks (contours do not report them)
 CLICK_TRACE_NAME = "click-target"
@@ -42,6 +43,13 @@ def run_traces_2d(info: SceneInfo) -> list[go.Scatter]:
     return traces
 
 
+def critical_hover(label: str) -> str:
+    """Hover text of a critical point: where it is, and the Hessian's eigenvalues with their eigenvectors."""
+    return (f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}"
+            "<br>λ₁=%{customdata[0]:.3g}, v₁=(%{customdata[2]:.2f}, %{customdata[3]:.2f})"
+            "<br>λ₂=%{customdata[1]:.3g}, v₂=(%{customdata[4]:.2f}, %{customdata[5]:.2f})<extra></extra>")
+
+
 def critical_traces_2d(info: SceneInfo) -> list[go.Scatter]:
     size = info.theme.current_marker_size
     return [
@@ -49,7 +57,7 @@ def critical_traces_2d(info: SceneInfo) -> list[go.Scatter]:
             x=m.x, y=m.y, mode="markers", name=m.label, legendgroup=m.kind,
             marker=dict(symbol=KIND_SYMBOLS[m.kind], color=KIND_COLORS[m.kind], size=size,
                         line=dict(color="black", width=1.5)),
-            hovertemplate=f"{m.label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
+            customdata=m.hessian, hovertemplate=critical_hover(m.label),
             meta=dict(role="critical", kind=m.kind),
         )
         for m in info.critical
@@ -77,6 +85,19 @@ def click_grid_trace(info: SceneInfo) -> go.Scatter:
     )
 
 
+def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖") -> go.Heatmap:
+    """‖∇f‖ on the field's grid, on a log colour scale (the norm spans orders of magnitude)."""
+    side = int(round(np.sqrt(len(field.x))))
+    norm = np.hypot(field.gx, field.gy).reshape(side, side).astype(np.float64)
+    shown = np.log10(np.maximum(norm, 1e-12)).astype(np.float32)
+    return go.Heatmap(
+        x=field.x[:side], y=field.y[::side], z=shown, colorscale="Magma" if theme.name != "print" else "Greys",
+        opacity=0.55, showscale=True, zsmooth="best", customdata=norm.astype(np.float32),
+        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16),
+        hovertemplate=f"{label} = %{{customdata:.3g}}<extra></extra>", name=label, meta=dict(role="grad_norm"),
+    )
+
+
 def contour_figure(info: SceneInfo, *, click_grid: bool = False) -> go.Figure:
     """Contour of the surface with every visible run's path up to the shared step.
 
@@ -92,6 +113,8 @@ def contour_figure(info: SceneInfo, *, click_grid: bool = False) -> go.Figure:
         colorbar=dict(title=dict(text=info.labels["fig.z"], side="right"), thickness=12),
         hoverinfo="skip", name=info.title, meta=dict(role="surface"),
     ))
+    if info.grad_norm is not None:
+        data.append(gradient_norm_heatmap(info.grad_norm, theme, info.labels["fig.grad_norm"]))
     if info.field is not None:
         data.append(go.Scatter(
             x=info.field.x, y=info.field.y, mode="lines", name=info.labels["fig.field"], hoverinfo="skip",

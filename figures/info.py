@@ -47,6 +47,7 @@ class CriticalMarkers:
     x: np.ndarray
     y: np.ndarray
     z: np.ndarray  # display scale
+    hessian: np.ndarray  # (K, 6) per point: eigenvalues λ₁ ≤ λ₂, then the eigenvectors v₁ = (a, b), v₂ = (c, d)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +78,7 @@ class SceneInfo:
     runs: tuple[RunPath, ...]  # visible runs only, in scene order
     critical: tuple[CriticalMarkers, ...]  # only kinds present, in KINDS order; empty when hidden
     field: Arrows | None
+    grad_norm: compute.Field | None  # the field behind the ‖∇f‖ heatmap (field mode "norm")
     log_loss: bool
     loss_offset: float  # the loss chart draws loss - loss_offset (non-zero only for a log axis under f ≤ 0)
     labels: dict[str, str]
@@ -163,7 +165,7 @@ def _streamlines(field: compute.Field, bounds, cell: float) -> Arrows:
 
 def _labels(language: str, log_display: bool) -> dict[str, str]:
     keys = ("fig.start", "fig.current", "fig.step", "fig.loss", "fig.loss_gap", "fig.field", "fig.title_contour",
-            "fig.title_surface", "fig.title_loss", "fig.diverged")
+            "fig.title_surface", "fig.title_loss", "fig.diverged", "fig.grad_norm")
     labels = {key: t(key, language) for key in keys}
     labels["fig.z"] = t("fig.z_log" if log_display else "fig.z", language)
     return labels
@@ -179,7 +181,7 @@ def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajec
         landscape_id=scene.landscape, title=landscape.name.get(language, landscape.id), language=language,
         theme=theme_obj, bounds=landscape.bounds, xs=grid.xs, ys=grid.ys, z=grid.z, z_display=grid.z,
         log_display=log_display, z_floor=z_floor, start=tuple(float(v) for v in scene.start),
-        step=scene.shown_step, steps=scene.steps, runs=(), critical=(), field=None,
+        step=scene.shown_step, steps=scene.steps, runs=(), critical=(), field=None, grad_norm=None,
         log_loss=scene.view.log_loss, loss_offset=0.0, labels=_labels(language, log_display),
     )
     runs = []
@@ -201,8 +203,10 @@ def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajec
             chosen = [p.xy for p in points if p.kind == kind]
             if chosen:
                 xy = np.asarray(chosen, dtype=np.float32)
+                values, vectors = compute.hessian_eigen(landscape, xy)
+                hessian = np.concatenate([values, vectors[:, :, 0], vectors[:, :, 1]], axis=1)
                 critical.append(CriticalMarkers(kind, t(f"kind.{kind}", language), xy[:, 0], xy[:, 1],
-                                                info.display(compute.values_at(landscape, xy))))
+                                                info.display(compute.values_at(landscape, xy)), hessian))
     arrows = None
     if field is not None and scene.view.field != "none":
         arrows = _field_segments(field, landscape.bounds, scene.view.field)
@@ -211,6 +215,7 @@ def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajec
     loss_offset = lowest if scene.view.log_loss and lowest <= 0 else 0.0
     return dataclasses.replace(
         info, z_display=info.display(grid.z), runs=tuple(runs), critical=tuple(critical), field=arrows,
+        grad_norm=field if arrows is not None and scene.view.field == "norm" else None,
         loss_offset=loss_offset,
     )
 

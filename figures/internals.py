@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from compute import Field
-from figures.contour import contour_figure
+from figures.contour import contour_figure, gradient_norm_heatmap  # noqa: F401  (part of this module's API)
 from figures.info import SceneInfo
 from figures.theme import Theme, styled
 from i18n import t
@@ -208,19 +208,6 @@ def noise_ellipse_traces(ellipse: NoiseEllipse, color: str, label: str, theme: T
                    marker=dict(symbol="x-thin", size=theme.marker_size * 2, color=color, line=dict(width=2, color=color)),
                    hoverinfo="skip", meta=dict(role="noise_centre")),
     ]
-
-
-def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖") -> go.Heatmap:
-    """‖∇f‖ on the field's grid, on a log colour scale (the norm spans orders of magnitude)."""
-    side = int(round(np.sqrt(len(field.x))))
-    norm = np.hypot(field.gx, field.gy).reshape(side, side).astype(np.float64)
-    shown = np.log10(np.maximum(norm, 1e-12)).astype(np.float32)
-    return go.Heatmap(
-        x=field.x[:side], y=field.y[::side], z=shown, colorscale="Magma" if theme.name != "print" else "Greys",
-        opacity=0.55, showscale=True, customdata=norm.astype(np.float32),
-        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16),
-        hovertemplate=f"{label} = %{{customdata:.3g}}<extra></extra>", name=label, meta=dict(role="grad_norm"),
-    )
 
 
 def _translucent(color: str, alpha: float) -> str:

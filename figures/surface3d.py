@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.contour import path_until
+from figures.contour import critical_hover, path_until
 from figures.info import SceneInfo, surface_arrays
 from figures.theme import KIND_COLORS, KIND_SYMBOLS_3D, styled
 
@@ -40,7 +40,7 @@ def surface_figure(info: SceneInfo, view_angle: tuple[float, float] = DEFAULT_VI
             x=m.x, y=m.y, z=m.z + lift, mode="markers", name=m.label, legendgroup=m.kind,
             marker=dict(symbol=KIND_SYMBOLS_3D[m.kind], color=KIND_COLORS[m.kind], size=theme.marker_size,
                         line=dict(color="black", width=1)),
-            hovertemplate=f"{m.label}<extra></extra>", meta=dict(role="critical", kind=m.kind),
+            customdata=m.hessian, hovertemplate=critical_hover(m.label), meta=dict(role="critical", kind=m.kind),
         ))
     for run in info.runs:
         shown = path_until(run)

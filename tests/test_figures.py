@@ -120,6 +120,38 @@ def test_critical_points_by_kind_and_hidden_on_request():
     assert hidden.critical == () and not traces(contour_figure(hidden), "critical")
 
 
+def test_critical_point_hover_carries_the_hessian_eigenvalues_and_eigenvectors():
+    scene = Scene(landscape="bowl", landscape_params=(("angle", 30.0), ("kappa", 10.0)), steps=5,
+                  runs=(Run.of("gd", lr=0.01),))
+    info, _ = build(scene)
+    (minimum,) = info.critical
+    (row,) = minimum.hessian
+    np.testing.assert_allclose(row[:2], [1.0, 10.0], rtol=1e-5)
+    angle = np.deg2rad(30.0)
+    steep = row[4:6]  # v₂ belongs to κ: the rotated y axis
+    assert abs(abs(float(np.dot(steep, [-np.sin(angle), np.cos(angle)]))) - 1.0) < 1e-5
+    for figure in (contour_figure(info), surface_figure(info)):
+        (trace,) = traces(figure, "critical")
+        np.testing.assert_allclose(np.asarray(trace.customdata, dtype=np.float64), minimum.hessian)
+        assert "λ₁=%{customdata[0]" in trace.hovertemplate and "v₂=(%{customdata[4]" in trace.hovertemplate
+    saddle, _ = build(Scene(landscape="saddle", steps=5, runs=(Run.of("gd", lr=0.01),)))
+    np.testing.assert_allclose(saddle.critical[0].hessian[0, :2], [-2.0, 2.0], rtol=1e-6)
+
+
+def test_norm_field_mode_draws_the_log_gradient_norm_under_direction_arrows():
+    scene = DEFAULT_SCENE.replace(view=View(field="norm"))
+    info, _ = build(scene)
+    figure = contour_figure(info)
+    (heatmap,) = traces(figure, "grad_norm")
+    field = compute.gradient_field(scene.surface())
+    side = int(round(np.sqrt(len(field.x))))
+    expected = np.log10(np.maximum(np.hypot(field.gx, field.gy), 1e-12)).reshape(side, side)
+    np.testing.assert_allclose(np.asarray(heatmap.z, dtype=np.float64), expected, rtol=1e-5, atol=1e-6)
+    assert traces(figure, "field", mode="norm")
+    plain, _ = build(DEFAULT_SCENE.replace(view=View(field="arrows")))
+    assert not traces(contour_figure(plain), "grad_norm")
+
+
 def test_diverged_run_is_drawn_up_to_its_last_good_point():
     scene = Scene(landscape="bowl", start=(-2.5, 2.0), steps=100, runs=(Run.of("gd", lr=5.0),))
     info, (traj,) = build(scene)
