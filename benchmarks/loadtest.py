@@ -174,6 +174,7 @@ class SessionError(RuntimeError):
 
 @dataclasses.dataclass
 class RunResult:
+    started: float  # time.perf_counter() when the rerun request was sent
     seconds: float  # rerun request sent → script_finished received
     received_bytes: int  # websocket payload bytes of this run's ForwardMsgs
     messages: int
@@ -181,12 +182,18 @@ class RunResult:
 
 
 def widgets_of(message: ForwardMsg) -> Iterator[tuple[str, str, Any]]:
-    """(widget id, element type, element proto) for a new-element delta that is a widget."""
-    if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
+    """(widget id, type, proto) for a delta that is a widget, or a block with state (expander, tabs)."""
+    if message.WhichOneof("type") != "delta":
         return
-    element = message.delta.new_element
-    kind = element.WhichOneof("type")
-    proto = getattr(element, kind) if kind else None
+    delta = message.delta
+    if delta.WhichOneof("type") == "new_element":
+        kind = delta.new_element.WhichOneof("type")
+        proto = getattr(delta.new_element, kind) if kind else None
+    elif delta.WhichOneof("type") == "add_block":
+        kind = delta.add_block.WhichOneof("type")
+        proto = getattr(delta.add_block, kind) if kind else None
+    else:
+        return
     widget_id = getattr(proto, "id", "")
     if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
         yield widget_id, kind, proto
@@ -207,7 +214,7 @@ class Session:
         self.base_url = base_url
         self.query_string = query_string
         self.timeout = timeout
-        self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (element type, latest proto)
+        self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run showed them
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
         self.cached_hashes: set[str] = set()
         self.largest_message = 0  # bytes
@@ -258,10 +265,11 @@ class Session:
             raise SessionError("timeout", f"no script_finished within {self.timeout:.0f} s") from None
         except websockets.ConnectionClosed as closed:
             raise SessionError("connection closed", str(closed)) from None
-        return RunResult(time.perf_counter() - started, received, messages, referenced)
+        return RunResult(started, time.perf_counter() - started, received, messages, referenced)
 
     async def _receive_run(self) -> tuple[int, int, int]:
         received = messages = referenced = 0
+        self.widgets = {}  # a run sends every widget it shows again
         while True:
             payload = await self._socket.recv()
             received += len(payload)
@@ -287,6 +295,13 @@ class Session:
                     raise SessionError("compile error")
                 if message.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
                     return received, messages, referenced
+
+    async def open_expander(self, name: str) -> RunResult:
+        """Open the expander whose id (which ends with its key) contains ``name``, as a click on it does."""
+        for widget_id, (kind, _) in self.widgets.items():
+            if kind == "expandable" and name in widget_id:
+                return await self.rerun(WidgetState(id=widget_id, bool_value=True))
+        raise SessionError("no expander", f"no expander matches {name!r}")
 
     def find_slider(self, name: str = "") -> str:
         """The id of the first slider whose id (which ends with its key) or label contains ``name``."""
@@ -356,12 +371,14 @@ async def user(index: int, server_url: str, args, start_gate: asyncio.Event, dea
     session = Session(server_url, args.query, args.timeout)
     try:
         tally.first_runs.append(await session.open())
-        slider = session.find_slider(args.widget)
+        for name in args.open:
+            await session.open_expander(name)
         next_at = time.perf_counter() + rng.uniform(0, args.interval)
         while True:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
             if time.perf_counter() >= deadline[0]:
                 return
+            slider = session.find_slider(args.widget)
             proto = session.widgets[slider][1]
             result = await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng))
             tally.reruns.append(result)
@@ -403,8 +420,10 @@ async def warm_up(server_url: str, args, rounds: int = 3) -> list[float]:
     session = Session(server_url, args.query, max(args.timeout, 120.0))
     try:
         times = [(await session.open()).seconds]
-        slider = session.find_slider(args.widget)
+        for name in args.open:
+            await session.open_expander(name)
         for _ in range(rounds):
+            slider = session.find_slider(args.widget)
             proto = session.widgets[slider][1]
             times.append((await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng))).seconds)
         return times
@@ -444,6 +463,7 @@ async def load(server: Server, args) -> dict[str, Any]:
         "connect": summary([r.seconds for r in tally.first_runs]),
         "connect_wall_seconds": connected - origin,
         "rerun": summary(latencies),
+        "rerun_second_half": summary([r.seconds for r in tally.reruns if r.started >= connected + args.seconds / 2]),
         "reruns_per_second": reruns / (finished - connected),
         "offered_reruns_per_second": args.sessions / args.interval,
         "errors": sum(tally.errors.values()),
@@ -470,6 +490,7 @@ def describe(result: dict[str, Any]) -> str:
         f"  connect storm: first run p50 {ms(connect['p50'])}, p95 {ms(connect['p95'])}, max {ms(connect['max'])}",
         f"  reruns: {rerun['count']} ({result['reruns_per_second']:.1f}/s of {result['offered_reruns_per_second']:.1f}/s offered);"
         f" latency p50 {ms(rerun['p50'])}, p95 {ms(rerun['p95'])}, max {ms(rerun['max'])}",
+        f"  second half only: p50 {ms(result['rerun_second_half']['p50'])}, p95 {ms(result['rerun_second_half']['p95'])}",
         f"  errors: {result['errors']} {result['errors_by_kind'] or ''}",
     ]
     if result["received_bytes_per_rerun"] is not None:
@@ -499,7 +520,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the load after all sessions opened")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a session's slider moves")
-    parser.add_argument("--widget", default="", help="the slider to move: part of its key or label (default: the first)")
+    parser.add_argument("--widget", default="run0.hp.lr", help="the slider to move: part of its key or label")
+    parser.add_argument("--open", action="append", default=None, metavar="KEY",
+                        help="an expander to open first (default: run0.settings, which holds the first run's sliders)")
     parser.add_argument("--query", default="", help="query string every session opens the page with")
     parser.add_argument("--app", type=Path, default=REPO / "app.py",
                         help="the page; the server runs in its directory (e.g. a `git archive` snapshot)")
@@ -508,7 +531,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take before it counts as an error")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.open = ["run0.settings"] if args.open is None else args.open
+    return args
 
 
 def run_load_test(args: argparse.Namespace) -> dict[str, Any]:
