@@ -114,9 +114,15 @@ def random_move(app, rng: random.Random) -> str:
 
 
 def open_page(app_path: Path | str = REPO / "app.py", timeout: float = 300.0):
+    """The page in AppTest after its first run, with every run's settings open (their sliders shown)."""
     from streamlit.testing.v1 import AppTest
 
+    from ui.state import RUN_IDS, run_key
+
     app = AppTest.from_file(str(app_path), default_timeout=timeout)
+    app.run()
+    for run_id in app.session_state[RUN_IDS]:
+        app.session_state[run_key(run_id, "settings")] = True
     app.run()
     raise_page_errors(app, "first run")
     return app

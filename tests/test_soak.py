@@ -218,3 +218,28 @@ def test_equal_scenes_share_their_figures_and_they_match_a_fresh_build():
     fresh = (contour_figure(info, click_grid=True), surface_figure(info, DEFAULT_VIEW_ANGLE), loss_figure(info))
     assert [f.to_json() for f in changed] == [f.to_json() for f in fresh]
     assert changed[0].to_json() != first[0].to_json()
+
+
+# --- the page over many reruns -------------------------------------------------------------------------
+
+def test_page_reruns_with_random_traced_settings_compile_nothing_and_keep_the_session_small():
+    from benchmarks.soak import MOVES, CompileCounter, open_page, raise_page_errors, random_move
+
+    rng = random.Random(3)
+    counter = CompileCounter()
+    try:
+        app = open_page()
+        for move, _ in MOVES:  # warm-up: each kind of move once (the step count's bucket, the log view, ...)
+            move(app, rng)
+            app.run()
+        warm_compilations, warm_keys = counter.count, set(app.session_state)
+        moves = []
+        for _ in range(30):
+            moves.append(random_move(app, rng))
+            app.run()
+            raise_page_errors(app, moves[-1])
+        assert counter.count == warm_compilations, moves
+        assert set(app.session_state) == warm_keys
+        assert len({move.split("=")[0] for move in moves}) >= 5  # many different controls moved
+    finally:
+        counter.close()
