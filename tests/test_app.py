@@ -247,3 +247,14 @@ def test_3d_view_angle_control_sets_the_camera():
     assert eye["z"] == pytest.approx(2.4) and abs(eye["x"]) < 1e-6 and abs(eye["y"]) < 1e-6
     at.slider(key="step").set_value(5).run()
     assert figures(at)["surface"]["layout"]["scene"]["camera"]["eye"] == eye  # kept through a step change
+
+
+def test_metrics_table_marks_each_run_with_its_colour():
+    import base64
+
+    at = load()
+    table = metrics(at)
+    swatches = table.iloc[:, 0]
+    assert [base64.b64decode(s.split(",", 1)[1]).decode().count(run.color) for s, run in
+            zip(swatches, DEFAULT_SCENE.runs)] == [1, 1, 1]
+    assert list(table.iloc[:, 1]) == [run.label("ko") for run in DEFAULT_SCENE.runs]
