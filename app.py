@@ -75,6 +75,7 @@ def main() -> None:
     views.link_box(scene)
     views.sync_url(scene)
     runtime.freeze_heap_once()
+    runtime.release_compiled_programs_if_many()
 
 
 main()

@@ -1,4 +1,4 @@
-"""Process-wide settings: JAX's, applied once when this module is first imported, and the heap freeze.
+"""Process-wide settings: JAX's, applied once when this module is first imported; memory bounds.
 
 ``app.py`` and the export CLI import it before anything compiles. It turns on JAX's persistent
 compilation cache, so a restarted server (or a second process) loads its compiled programs from
@@ -46,6 +46,34 @@ def _configure_jax() -> Path | None:
 
 
 JAX_CACHE_DIRECTORY = _configure_jax()
+
+# Each compiled program holds megabytes here (a typed formula's surface, paths and critical points
+# ~18 MB), and every new formula compiles new ones. Past this many, JAX's caches are emptied: the
+# programs still in use come back from the persistent cache on disk in milliseconds.
+COMPILED_PROGRAM_LIMIT = 200
+_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+_programs_since_release = 0
+_release_lock = threading.Lock()
+
+
+def _count_compilation(event: str, duration: float, **kwargs) -> None:
+    global _programs_since_release
+    if event == _COMPILE_EVENT:
+        _programs_since_release += 1
+
+
+jax.monitoring.register_event_duration_secs_listener(_count_compilation)
+
+
+def release_compiled_programs_if_many(limit: int = COMPILED_PROGRAM_LIMIT) -> bool:
+    """Empty JAX's caches once ``limit`` programs were compiled (or loaded) since the last time."""
+    global _programs_since_release
+    with _release_lock:
+        if _programs_since_release < limit:
+            return False
+        jax.clear_caches()
+        _programs_since_release = 0
+        return True
 
 _heap_frozen = threading.Event()
 _freeze_lock = threading.Lock()

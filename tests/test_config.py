@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import runtime
+from scene import DEFAULT_SCENE
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / ".streamlit" / "config.toml"
@@ -119,3 +120,24 @@ def test_the_heap_is_frozen_once_and_later_garbage_is_still_collected():
     output = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True,
                             timeout=120).stdout.split()
     assert output == ["True", "False", "True", "True", "True"]
+
+
+def test_jax_caches_are_emptied_once_enough_programs_were_compiled(tmp_path):
+    script = (
+        "import runtime, compute, optimizers\n"
+        "from scene import DEFAULT_SCENE\n"
+        "compute.trajectories(DEFAULT_SCENE)\n"
+        "compiled = optimizers.compiled_programs()\n"
+        "kept = runtime.release_compiled_programs_if_many(limit=10**6)\n"
+        "released = runtime.release_compiled_programs_if_many(limit=compiled)\n"
+        "print(compiled, kept, released, optimizers.compiled_programs(), runtime.release_compiled_programs_if_many(1))\n"
+        "compute.trajectories(DEFAULT_SCENE)\n"
+        "print(optimizers.compiled_programs())"
+    )
+    environment = {**os.environ, runtime.CACHE_ENV: str(tmp_path / "cache")}
+    output = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=environment, capture_output=True,
+                            text=True, check=True, timeout=300).stdout.split()
+    compiled = int(output[0])
+    assert compiled == len(DEFAULT_SCENE.runs)  # one program per optimizer of the scene
+    assert output[1:5] == ["False", "True", "0", "False"]
+    assert int(output[5]) == compiled  # the scene compiles (or loads) its programs again after the release
