@@ -75,6 +75,46 @@ async def _server_reruns(url: str, reruns: int, pause: float) -> dict[str, Any]:
         await session.close()
 
 
+def _element_sizes(node) -> list[int]:
+    proto = getattr(node, "proto", None)
+    sizes = [proto.ByteSize()] if proto is not None and hasattr(proto, "ByteSize") else []
+    for child in getattr(node, "children", {}).values():
+        sizes += _element_sizes(child)
+    return sizes
+
+
+def largest_elements(app: Path) -> dict[str, int]:
+    """The largest element (≈ one websocket message) of each tab, and of the largest maps, in bytes.
+
+    Through AppTest: every tab opened in turn, then the Maps tab's basin map at its finest resolution
+    coloured by steps (two heatmaps) and its largest sweep.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from i18n import t
+    from ui import maps as maps_ui
+
+    page = AppTest.from_file(str(app), default_timeout=900)
+    page.run()
+    sizes = {}
+    tabs = [tab.label for tab in page.tabs]
+    for label in tabs:
+        page.session_state["tabs"] = label
+        page.run()
+        sizes[label] = max(_element_sizes(page._tree))
+    page.session_state["tabs"] = t("maps.tab", "ko")
+    page.run()
+    page.select_slider(key="maps.resolution").set_value(max(maps_ui.RESOLUTIONS))
+    page.radio(key="maps.coloring").set_value("steps")
+    page.button(key="maps.compute").click().run()
+    page.select_slider(key="maps.sweep_size").set_value(max(maps_ui.SWEEP_SIZES))
+    page.button(key="maps.sweep_compute").click().run()
+    if page.exception:
+        raise RuntimeError(f"the maps raised {page.exception[0].value}")
+    sizes["maps at their largest"] = max(_element_sizes(page._tree))
+    return sizes
+
+
 def measure_server(app: Path, reruns: int = 30, pause: float = 0.3) -> dict[str, Any]:
     with Server(app) as server:
         asyncio.run(_server_reruns(server.url, 3, pause))  # warm-up: compile what the reruns use
@@ -82,7 +122,7 @@ def measure_server(app: Path, reruns: int = 30, pause: float = 0.3) -> dict[str,
     times = result["reruns"]
     result.update(p50=percentile(times, 50), p95=percentile(times, 95), max=max(times),
                   mean_bytes=statistics.fmean(result["bytes"]), mean_messages=statistics.fmean(result["messages"]),
-                  mean_referenced=statistics.fmean(result["referenced"]))
+                  mean_referenced=statistics.fmean(result["referenced"]), largest_elements=largest_elements(app))
     return result
 
 
@@ -100,11 +140,20 @@ def server_section(result: dict[str, Any], info: dict[str, Any]) -> str:
         f"- Payload per rerun: {result['mean_bytes'] / 1024:.1f} KiB in {result['mean_messages']:.0f} messages "
         f"({result['mean_referenced']:.1f} sent as references to messages the browser holds).",
         f"- First run of a new session: {ms(result['first_run_seconds'])}, {result['first_run_bytes'] / 1024:.1f} KiB.",
-        f"- Largest single message: {result['largest_message_bytes'] / 1024:.1f} KiB "
-        "(`server.maxMessageSize` in .streamlit/config.toml keeps a wide margin over it).",
+        f"- Largest message of these reruns: {result['largest_message_bytes'] / 1024:.1f} KiB. Largest element per tab "
+        "(AppTest; each is one websocket message): "
+        + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in result["largest_elements"].items())
+        + f". `server.maxMessageSize` is {_configured_message_limit()} MB.",
         "",
         machine_line(info),
     ])
+
+
+def _configured_message_limit() -> int:
+    import tomllib
+
+    with (REPO / ".streamlit" / "config.toml").open("rb") as file:
+        return tomllib.load(file)["server"]["maxMessageSize"]
 
 
 # --- Chromium ---------------------------------------------------------------------------------------------
