@@ -46,10 +46,15 @@ def values_table(app: AppTest) -> dict[str, tuple[float, float]]:
     return {row[""]: (row["x"], row["y"]) for _, row in frame.iterrows()}
 
 
+def load_lesson(app: AppTest, lesson_id: str) -> None:
+    """Open the Lessons tab, choose the lesson and press its button that loads the scene."""
+    open_tab(app, "tab.lessons")
+    app.radio(key="lesson").set_value(lesson_id).run()
+    app.button(key=f"load_{lesson_id}").click().run()
+
+
 def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
-    open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value("ravine").run()
-    at.button(key="load_ravine").click().run()
+    load_lesson(at, "ravine")
     assert not at.exception, [e.message for e in at.exception]
     expected = lessons.LESSONS_BY_ID["ravine"].scene
     assert url_scene(at).replace(language=expected.language) == expected
@@ -63,9 +68,7 @@ def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
 
 
 def test_internals_panel_shows_the_engines_values_at_the_chosen_step(at):
-    open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value("adam").run()
-    at.button(key="load_adam").click().run()
+    load_lesson(at, "adam")
     open_tab(at, "tab.internals")
     scene = url_scene(at)
     adam = lessons.run_index(scene, "adam")
@@ -88,9 +91,7 @@ def test_internals_panel_shows_the_engines_values_at_the_chosen_step(at):
 
 
 def test_stochastic_run_draws_seed_band_and_noise_ellipse(at):
-    open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value("batch").run()
-    at.button(key="load_batch").click().run()
+    load_lesson(at, "batch")
     open_tab(at, "tab.internals")
     scene = url_scene(at)
     at.selectbox(key="internals_run").set_value(lessons.run_index(scene, "sgd")).run()
