@@ -12,8 +12,9 @@ Sections (each names the machine it ran on):
 - ``coldstart``: ``streamlit run`` started → first run finished, with JAX's persistent
   compilation cache off, on but empty, and on and filled by the previous start.
 - ``engine``: ``python -m benchmarks.engine`` (the engine against NumPy), its output verbatim.
-- ``loadtest``: ``python -m benchmarks.loadtest`` with 30 sessions for 60 s, and the same without
-  Streamlit's full garbage collection after every run (``runner.postScriptGC``).
+- ``soak``: ``python -m benchmarks.soak`` (1,000 page reruns with random settings in one process).
+- ``loadtest``: ``python -m benchmarks.loadtest`` with 30 sessions for 60 s as configured, and the same
+  with Streamlit's full garbage collection after every run (``runner.postScriptGC``) back on.
 """
 
 from __future__ import annotations
@@ -366,7 +367,8 @@ def engine_section(result: dict[str, Any], info: dict[str, Any]) -> str:
 
 def measure_loadtest(app: Path, sessions: int, seconds: float) -> dict[str, Any]:
     runs = {}
-    for name, options in (("as configured", []), ("postScriptGC off", ["--server-option", "runner.postScriptGC=false"])):
+    for name, options in (("as configured (postScriptGC off)", []),
+                          ("postScriptGC on", ["--server-option", "runner.postScriptGC=true"])):
         argv = ["--sessions", str(sessions), "--seconds", str(seconds), *options]
         arguments = loadtest_arguments([*argv, "--app", str(app)])
         result = run_load_test(arguments)
@@ -382,20 +384,50 @@ def loadtest_section(result: dict[str, Any], info: dict[str, Any]) -> str:
         "",
         "Protocol-level sessions (benchmarks/loadtest.py) against one `streamlit run app.py` on localhost: one "
         "session warms the server up, then all open the page at once and each moves the first run's learning-rate "
-        "slider to a random position about every 2 s.",
+        "slider to a random position about every 2 s. \"2nd half\" is the latency of the reruns sent in the second "
+        "half of the minute, when the caches are warm.",
         "",
-        "| server | sessions | reruns/s | p50 | p95 | max | errors | KiB/rerun | RSS start → end | RSS growth, 2nd half |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| server | sessions | reruns/s | p50 | p95 | max | p95, 2nd half | errors | KiB/rerun | RSS start → end | RSS growth, 2nd half |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, run in result.items():
         rss, rerun = run["rss"], run["rerun"]
         lines.append(
             f"| {name} | {run['sessions']} | {run['reruns_per_second']:.1f} | {ms(rerun['p50'])} | {ms(rerun['p95'])} | "
-            f"{ms(rerun['max'])} | {run['errors']} | {(run['received_bytes_per_rerun'] or 0) / 1024:.0f} | "
+            f"{ms(rerun['max'])} | {ms(run['rerun_second_half']['p95'])} | {run['errors']} | "
+            f"{(run['received_bytes_per_rerun'] or 0) / 1024:.0f} | "
             f"{rss['start_mb']:.0f} → {rss['end_mb']:.0f} MiB | {100 * rss['growth_second_half']:+.1f}% |")
     lines += ["", "Commands:", ""]
     lines += [f"    {run['command']}" for run in result.values()]
     lines += ["", machine_line(info)]
+    return "\n".join(lines)
+
+
+# --- soak ------------------------------------------------------------------------------------------------
+
+def measure_soak(app: Path, reruns: int = 1000) -> dict[str, Any]:
+    output = REPO / "out" / "soak.json"
+    subprocess.run([sys.executable, "-m", "benchmarks.soak", "--reruns", str(reruns), "--app", str(app),
+                    "--output", str(output)], cwd=REPO, check=True, timeout=7200, capture_output=True)
+    return json.loads(output.read_text(encoding="utf-8"))
+
+
+def soak_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    lines = [
+        "### Soak: many reruns in one process",
+        "",
+        f"`python -m benchmarks.soak --reruns {result['reruns']}`: one AppTest session, each rerun moves one control "
+        "at random (a hyperparameter or landscape slider, the start, the step, the step count within its compiled "
+        "length, a view toggle).",
+        "",
+        "| reruns | RSS | rerun mean | rerun p95 | XLA compilations (total) | session-state keys |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in result["rows"]:
+        lines.append(f"| {row['reruns']} | {row['rss_mb']:.0f} MiB | {row['mean_ms']:.0f} ms | {row['p95_ms']:.0f} ms | "
+                     f"{row['compilations']} | {row['session_keys']} |")
+    lines += ["", f"After the warm-up ({result['warmup_reruns']} reruns): RSS {100 * result['rss_growth_after_warmup']:+.1f}%, "
+              f"{result['compilations_after_warmup']} compilations.", "", machine_line(info)]
     return "\n".join(lines)
 
 
@@ -406,9 +438,15 @@ SECTIONS: dict[str, tuple[Callable[..., dict], Callable[[dict, dict], str]]] = {
     "browser": (measure_browser, browser_section),
     "coldstart": (measure_coldstart, coldstart_section),
     "engine": (measure_engine, engine_section),
+    "soak": (measure_soak, soak_section),
     "loadtest": (measure_loadtest, loadtest_section),
 }
 README_HEAD = "# Benchmarks\n\nEach benchmark is one command; each figure names the machine it was measured on.\n"
+INTRO = (
+    "## The page: rerun, cold start, soak, load (`python -m benchmarks.report`)\n\n"
+    "`python -m benchmarks.report` measures and rewrites the sections between `report:` markers below "
+    "(`--only server,browser` for some of them); the engine's own notes follow its section."
+)
 
 
 def write_section(name: str, text: str, readme: Path = README) -> None:
@@ -437,6 +475,8 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         raise SystemExit(f"unknown sections {unknown}; choose from {', '.join(SECTIONS)}")
     info = machine()
+    if "<!-- report:intro -->" not in (args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""):
+        write_section("intro", INTRO, args.readme)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     for name in chosen:
         measure, section = SECTIONS[name]
