@@ -273,12 +273,14 @@ def basin_map(scene: Scene, run_index: int, resolution: int, steps: int | None =
         xs, ys, starts = start_grid(surface, resolution)
         tol = default_tolerance(surface) if tolerance is None else float(tolerance)
         minima = attractors(surface)
+        centres = np.array([a.xy for a in minima], np.float64).reshape(-1, 2)
 
-        def run_chunk(part: slice):
+        def run_chunk(part: slice):  # the engine tracks the arrivals as it steps: no paths recorded
             batch = optimizers.run_many(opt, fn, _padded(starts, part), steps, batch_size=batch_size,
-                                        seed=scene.seed, history=True)
-            label, settle = outcomes(batch.params, batch.diverged_at, minima, tol)
-            return label, settle, batch.final_loss, batch.final_params, batch.diverged_at
+                                        seed=scene.seed, targets=centres, target_tol=tol)
+            label = np.where(batch.diverged_at >= 0, DIVERGED,
+                             np.where(batch.target_index >= 0, batch.target_index, NOT_CONVERGED)).astype(np.int16)
+            return label, batch.arrived_at, batch.final_loss, batch.final_params, batch.diverged_at
 
         label, settle, final_loss, final_xy, diverged_at = _in_chunks(run_chunk, len(starts), progress)
         shape = (resolution, resolution)

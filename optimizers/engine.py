@@ -1,10 +1,11 @@
-"""Trace optimizers on surfaces: one jitted ``lax.scan`` per (rule, surface family, steps bucket, mode).
+"""Trace optimizers on surfaces: jitted programs per (rule, surface family, mode), see ``compiled_programs``.
 
 Hyperparameters, landscape parameters, the start point, the seed, the batch size and the step count
-(within its power-of-two bucket, see ``scan_length``) are traced arrays, so moving a slider reuses
-the compiled program. Everything a caller passes is normalised to arrays of the default float dtype
-(``float32``, or ``float64`` under ``jax.enable_x64``) first, because a Python float, a NumPy
-float32 and a Python int are different trace types.
+(within its power-of-two bucket for recorded runs, see ``scan_length``; any count without a record)
+are traced arrays, so moving a slider reuses the compiled program. Everything a caller passes is
+normalised to host arrays of the default float dtype (``float32``, or ``float64`` under
+``jax.enable_x64``) first, because a Python float, a NumPy float32 and a Python int are different
+trace types, and a JAX array and a NumPy array are different cache entries.
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ class Optimizer(NamedTuple):
 
 def _float(value) -> jnp.ndarray:
     return jnp.asarray(value, dtype=jnp.result_type(float))
+
+
+def _host(value, dtype=None) -> np.ndarray:
+    """``value`` as a NumPy array of ``dtype`` (the default float dtype if None): the programs' inputs.
+
+    Making a JAX array costs ~25 µs per value; a run_many call passes a dozen.
+    """
+    return np.asarray(value, dtype=jax.dtypes.canonicalize_dtype(np.float64) if dtype is None else dtype)
 
 
 def make(optimizer_id: str, convention: str = "lecture", **hparams: float) -> Optimizer:
@@ -93,6 +102,8 @@ class Batch(NamedTuple):
     converged_at: np.ndarray  # (M,) int, first step whose gradient norm was below grad_tol, -1 if none
     params: np.ndarray | None  # (M, steps+1, 2) with history=True
     loss: np.ndarray | None  # (M, steps+1)
+    arrived_at: np.ndarray | None = None  # (M,) int with targets: first step from which it stayed at its target
+    target_index: np.ndarray | None = None  # (M,) int with targets: the target it ends at, -1 if none
 
 
 # --- surfaces ---------------------------------------------------------------------------------------
@@ -100,9 +111,9 @@ class Batch(NamedTuple):
 class _Surface(NamedTuple):
     family: Callable  # static
     sample_loss: Callable | None  # static; None for a surface without a finite sum
-    theta: Mapping[str, jnp.ndarray]
-    data: jnp.ndarray
-    radius: jnp.ndarray
+    theta: Mapping[str, np.ndarray]
+    data: np.ndarray
+    radius: np.ndarray
 
 
 @functools.lru_cache(maxsize=64)
@@ -111,17 +122,44 @@ def _plain_family(fn):
 
 
 def _surface(fn) -> _Surface:
+    theta_of = lambda landscape: {name: _host(value) for name, value in landscape.theta.items()}
     if isinstance(fn, FiniteSum):
         ls = fn.landscape
-        return _Surface(ls.family, fn.sample_loss, ls.theta_arrays(), _float(fn.data), _float(ls.escape_radius))
+        return _Surface(ls.family, fn.sample_loss, theta_of(ls), _host(fn.data), _host(ls.escape_radius))
     if isinstance(fn, Landscape):
-        return _Surface(fn.family, None, fn.theta_arrays(), _float(np.zeros((1, 1))), _float(fn.escape_radius))
+        return _Surface(fn.family, None, theta_of(fn), _host(np.zeros((1, 1))), _host(fn.escape_radius))
     if callable(fn):
-        return _Surface(_plain_family(fn), None, {}, _float(np.zeros((1, 1))), _float(DEFAULT_ESCAPE_RADIUS))
+        return _Surface(_plain_family(fn), None, {}, _host(np.zeros((1, 1))), _host(DEFAULT_ESCAPE_RADIUS))
     raise TypeError(f"expected a Landscape, a FiniteSum or a function of a shape-(2,) array, got {type(fn).__name__}")
 
 
 # --- the scan -----------------------------------------------------------------------------------------
+
+class _Carry(NamedTuple):
+    """One run between steps. The dynamics are not frozen at a divergence: ``w`` and ``loss`` go on
+    (non-finite, or far away) and the callers keep or restore the last point before it."""
+
+    w: jnp.ndarray
+    state: Any
+    loss: jnp.ndarray
+    diverged_at: jnp.ndarray
+    converged_at: jnp.ndarray
+    inside_from: jnp.ndarray  # (K,): per target, the first step from which every point was within target_tol
+
+
+class _Settings(NamedTuple):
+    """What a run needs besides its start; traced, so new values reuse the compiled program."""
+
+    hp: Mapping[str, jnp.ndarray]
+    theta: Mapping[str, jnp.ndarray]
+    data: jnp.ndarray
+    seed: jnp.ndarray
+    batch_size: jnp.ndarray
+    radius: jnp.ndarray
+    grad_tol: jnp.ndarray
+    targets: jnp.ndarray  # (K, 2)
+    target_tol: jnp.ndarray
+
 
 def _gradient_source(family, sample_loss, theta, data, key, batch_size):
     """g(w, t): the exact gradient, or the mean gradient of a mini-batch drawn without replacement per epoch."""
@@ -142,52 +180,116 @@ def _gradient_source(family, sample_loss, theta, data, key, batch_size):
     return gradient
 
 
-def _scan(rule, family, sample_loss, steps, history, hp, theta, data, x0, seed, batch_size, radius, grad_tol,
-          active_steps):
-    gradient = _gradient_source(family, sample_loss, theta, data, jax.random.PRNGKey(seed), batch_size)
-    loss0 = family(x0, theta)
+def _stepper(rule, family, sample_loss, s: _Settings):
+    """One run's ``start(x0) -> carry`` and ``step(carry, t, active) -> (carry, history row)``.
 
-    def body(carry, t):
-        w, loss, state, diverged_at, converged_at = carry
-        at = rule.lookahead(w, state, hp) if rule.lookahead is not None else w
+    ``active`` is False on the steps that only pad a scan: they count nothing.
+    """
+    gradient = _gradient_source(family, sample_loss, s.theta, s.data, jax.random.PRNGKey(s.seed), s.batch_size)
+
+    def outside(w):
+        dx, dy = w[0] - s.targets[:, 0], w[1] - s.targets[:, 1]
+        return dx * dx + dy * dy > s.target_tol * s.target_tol
+
+    def start(x0):
+        minus_one = jnp.asarray(-1, jnp.int32)
+        return _Carry(x0, rule.init(x0), family(x0, s.theta), minus_one, minus_one, outside(x0).astype(jnp.int32))
+
+    def step(c: _Carry, t, active):
+        at = rule.lookahead(c.w, c.state, s.hp) if rule.lookahead is not None else c.w
         g = gradient(at, t)
-        updates, new_state, lr_eff = rule.update(g, state, w, hp)
-        new_w = w + updates
-        new_loss = family(new_w, theta)
-        bad = ~(jnp.all(jnp.isfinite(new_w)) & jnp.isfinite(new_loss)) | (jnp.max(jnp.abs(new_w)) > radius)
-        alive = (diverged_at < 0) & (t < active_steps)  # steps past active_steps only pad the scan
-        keep = alive & ~bad
-        diverged_at = jnp.where(alive & bad, t + 1, diverged_at)
-        converged_at = jnp.where(alive & (converged_at < 0) & (jnp.linalg.norm(g) < grad_tol), t, converged_at)
-        pick = lambda new, old: jnp.where(keep, new, old)
-        # Only the point and its loss are frozen after a divergence: a non-finite state then gives a
-        # non-finite step, which is refused again. Rows past a divergence are cut by the callers.
-        carry = (pick(new_w, w), pick(new_loss, loss), new_state, diverged_at, converged_at)
-        if not history:
-            return carry, None
-        zero = jnp.zeros_like(g)
-        return carry, (carry[0], carry[1], pick(g, zero), pick(lr_eff, zero), new_state)
+        updates, state, lr_eff = rule.update(g, c.state, c.w, s.hp)
+        w = c.w + updates
+        loss = family(w, s.theta)
+        ok = (jnp.isfinite(w[0]) & jnp.isfinite(w[1]) & jnp.isfinite(loss)
+              & (jnp.abs(w[0]) <= s.radius) & (jnp.abs(w[1]) <= s.radius))
+        alive = active & (c.diverged_at < 0)
+        flat = g[0] * g[0] + g[1] * g[1] < s.grad_tol * s.grad_tol
+        carry = _Carry(
+            w, state, loss,
+            diverged_at=jnp.where(alive & ~ok, t + 1, c.diverged_at),
+            converged_at=jnp.where(alive & (c.converged_at < 0) & flat, t, c.converged_at),
+            inside_from=jnp.where(active & outside(w), t + 2, c.inside_from),
+        )
+        return carry, (w, loss, g, lr_eff, state)
 
-    minus_one = jnp.asarray(-1, jnp.int32)
-    init = (x0, loss0, rule.init(x0), minus_one, minus_one)
-    (w, loss, _, diverged_at, converged_at), rows = jax.lax.scan(body, init, jnp.arange(steps, dtype=jnp.int32))
-    return x0, loss0, w, loss, diverged_at, converged_at, rows
+    return start, step
 
 
-_STATIC = ("rule", "family", "sample_loss", "steps", "history")
-_single = jax.jit(_scan, static_argnames=_STATIC)
+def _history(rule, family, sample_loss, steps, s: _Settings, x0, active_steps):
+    """One run, every step recorded: a scan of ``steps`` (its bucket), the steps past ``active_steps`` inactive.
+
+    The rows go on past a divergence; the callers cut or freeze them (``_frozen``).
+    """
+    start, step = _stepper(rule, family, sample_loss, s)
+    first = start(x0)
+    carry, rows = jax.lax.scan(lambda c, t: step(c, t, t < active_steps), first, jnp.arange(steps, dtype=jnp.int32))
+    return first.loss, carry, rows
+
+
+STRETCH = 32  # steps between the no-history program's updates of the last good point
+
+
+def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
+    """One run without history: its last carry, and its last good point and loss.
+
+    The last good point is updated once per stretch of STRETCH steps: under vmap a per-step select
+    costs 2-3× the step itself. A run that diverged inside a stretch steps through it again, with the
+    select, up to one step before its divergence.
+    """
+    start, step = _stepper(rule, family, sample_loss, s)
+
+    def advance(first, last, carry):
+        return jax.lax.fori_loop(first, last, lambda t, c: step(c, t, True)[0], carry)
+
+    def last_good(first, last, carry):
+        def keep_good(t, state):
+            c, w, loss = state
+            c = step(c, t, True)[0]
+            fine = c.diverged_at < 0
+            return c, jnp.where(fine, c.w, w), jnp.where(fine, c.loss, loss)
+        _, w, loss = jax.lax.fori_loop(first, last, keep_good, (carry, carry.w, carry.loss))
+        return w, loss
+
+    def stretch(state):
+        before, good_w, good_loss, first = state
+        last = jnp.minimum(first + STRETCH, active_steps)
+        after = advance(first, last, before)
+        fine = after.diverged_at < 0
+        newly = (before.diverged_at < 0) & ~fine
+        again_w, again_loss = last_good(first, jnp.where(newly, after.diverged_at - 1, first), before)
+        good_w = jnp.where(fine, after.w, jnp.where(newly, again_w, good_w))
+        good_loss = jnp.where(fine, after.loss, jnp.where(newly, again_loss, good_loss))
+        return after, good_w, good_loss, last
+
+    carry = start(x0)
+    carry, good_w, good_loss, _ = jax.lax.while_loop(lambda state: state[-1] < active_steps, stretch,
+                                                     (carry, carry.w, carry.loss, jnp.int32(0)))
+    return carry, good_w, good_loss
+
+
+def _hparam_axes(hp, batched_hparams) -> _Settings:
+    # Hyperparameters shared by the whole batch stay scalars: per-run copies would make every run
+    # recompute β^t and friends.
+    return _Settings({name: 0 if name in batched_hparams else None for name in hp}, None, None, 0, None, None,
+                     None, None, None)
+
+
+_STATIC = ("rule", "family", "sample_loss", "steps")
+_single = jax.jit(_history, static_argnames=_STATIC)
 
 
 @functools.partial(jax.jit, static_argnames=(*_STATIC, "batched_hparams"))
-def _batched(rule, family, sample_loss, steps, history, batched_hparams, hp, theta, data, x0, seed, batch_size,
-             radius, grad_tol, active_steps):
-    # Hyperparameters shared by the whole batch stay scalars: per-run copies would make every run
-    # recompute β^t and friends.
-    hp_axes = {name: 0 if name in batched_hparams else None for name in hp}
-    one = functools.partial(_scan, rule, family, sample_loss, steps, history)
-    return jax.vmap(one, in_axes=(hp_axes, None, None, 0, 0, None, None, None, None))(
-        hp, theta, data, x0, seed, batch_size, radius, grad_tol, active_steps
-    )
+def _batched_history(rule, family, sample_loss, steps, batched_hparams, s: _Settings, x0, active_steps):
+    one = functools.partial(_history, rule, family, sample_loss, steps)
+    loss0, last, rows = jax.vmap(one, in_axes=(_hparam_axes(s.hp, batched_hparams), 0, None))(s, x0, active_steps)
+    return loss0, last, rows[:2]  # the points and losses: the other rows would be computed for nothing
+
+
+@functools.partial(jax.jit, static_argnames=("rule", "family", "sample_loss", "batched_hparams"))
+def _batched_final(rule, family, sample_loss, batched_hparams, s: _Settings, x0, active_steps):
+    one = functools.partial(_final, rule, family, sample_loss)
+    return jax.vmap(one, in_axes=(_hparam_axes(s.hp, batched_hparams), 0, None))(s, x0, active_steps)
 
 
 def _inputs(opt: Optimizer, fn, batch_size):
@@ -199,7 +301,7 @@ def _inputs(opt: Optimizer, fn, batch_size):
         batch_size = n if batch_size is None else int(batch_size)
         if not 1 <= batch_size <= n:
             raise ValueError(f"batch size must be between 1 and {n}, got {batch_size}")
-    batch = jnp.asarray(1 if batch_size is None else batch_size, jnp.int32)
+    batch = _host(1 if batch_size is None else batch_size, np.int32)
     static = dict(rule=opt.rule, family=surface.family, sample_loss=surface.sample_loss)
     return static, surface, batch
 
@@ -212,10 +314,11 @@ def _check_steps(steps) -> int:
 
 
 def scan_length(steps: int) -> int:
-    """The compiled scan length for ``steps``: the next power of two, at least 16.
+    """The compiled scan length of a recorded run of ``steps``: the next power of two, at least 16.
 
     The step count is traced; only its bucket is a compile key, so a step-count control compiles a
-    handful of programs (each holds megabytes), not one per value.
+    handful of programs (each holds megabytes), not one per value. Runs without a record loop
+    exactly ``steps`` times in one program for every count.
     """
     return max(16, 1 << (steps - 1).bit_length())
 
@@ -227,33 +330,62 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
     ``fn`` is a Landscape, a FiniteSum (then ``batch_size`` samples per step; all N when None)
     or a JAX function of a shape-(2,) array. After a divergence the arrays are cut before it.
     """
-    start = _float(x0)
-    if start.shape != (2,) or not bool(jnp.all(jnp.isfinite(start))):
+    start = _host(x0)
+    if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ValueError(f"the start point must be two finite numbers, got {x0!r}")
     static, surface, batch = _inputs(opt, fn, batch_size)
     steps = _check_steps(steps)
-    _, loss0, _, _, diverged_at, _, rows = _single(
-        steps=scan_length(steps), history=True, hp=opt.hparams, theta=surface.theta, data=surface.data,
-        x0=start, seed=jnp.asarray(seed, jnp.uint32), batch_size=batch, radius=surface.radius,
-        grad_tol=_float(grad_tol), active_steps=jnp.asarray(steps, jnp.int32), **static,
-    )
+    settings = _Settings({name: _host(value) for name, value in opt.hparams.items()}, surface.theta, surface.data,
+                         _host(seed, np.uint32), batch, surface.radius, _host(grad_tol), *_targets(None, None))
+    loss0, last, rows = _single(steps=scan_length(steps), s=settings, x0=start,
+                                active_steps=_host(steps, np.int32), **static)
     params, loss, grads, lr_eff, state = jax.tree.map(lambda leaf: leaf[:steps], jax.device_get(rows))
-    params = np.concatenate([np.asarray(start)[None], params])
+    params = np.concatenate([start[None], params])
     loss = np.concatenate([np.asarray(loss0)[None], loss])
-    k = int(diverged_at)
+    k = int(last.diverged_at)
     if k < 0:
         return Trajectory(params, loss, grads, lr_eff, state, None)
     cut = lambda leaf: leaf[: k - 1]
     return Trajectory(params[:k], loss[:k], grads[: k - 1], lr_eff[: k - 1], jax.tree.map(cut, state), k)
 
 
+def _targets(targets, target_tol) -> tuple[np.ndarray, np.ndarray]:
+    """(K, 2) targets padded to a power of two with points at infinity (fewer programs), and the tolerance."""
+    if targets is None:
+        return _host(np.zeros((0, 2))), _host(0.0)
+    targets = np.asarray(targets, dtype=np.float64).reshape(-1, 2)
+    if not np.all(np.isfinite(targets)):
+        raise ValueError("targets must be finite points")
+    if target_tol is None or not 0 <= float(target_tol) < np.inf:
+        raise ValueError(f"targets need a finite tolerance of at least 0, got {target_tol!r}")
+    rows = 0 if len(targets) == 0 else 1 << (len(targets) - 1).bit_length()
+    return _host(np.concatenate([targets, np.full((rows - len(targets), 2), np.inf)])), _host(target_tol)
+
+
+def _arrivals(final_params, diverged_at, inside_from, targets, target_tol) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's target_index and arrived_at (see ``run_many``); the nearest target is found in float64."""
+    m, k = len(final_params), len(targets)
+    if k == 0:
+        return np.full(m, -1, np.int32), np.full(m, -1, np.int32)
+    final, targets, runs = final_params.astype(np.float64), np.asarray(targets, dtype=np.float64), np.arange(m)
+    squared = (final[:, 0:1] - targets[:, 0]) ** 2 + (final[:, 1:2] - targets[:, 1]) ** 2
+    nearest = np.argmin(squared, axis=1)
+    arrived = (np.sqrt(squared[runs, nearest]) <= target_tol) & (diverged_at < 0)
+    return (np.where(arrived, nearest, -1).astype(np.int32),
+            np.where(arrived, inside_from[runs, nearest], -1).astype(np.int32))
+
+
 def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, Any] | None = None,
              batch_size: int | None = None, seed=0, history: bool = False,
-             grad_tol: float = DEFAULT_GRAD_TOL) -> Batch:
+             grad_tol: float = DEFAULT_GRAD_TOL, targets=None, target_tol: float | None = None) -> Batch:
     """Many runs in one vmapped program: M start points and/or M hyperparameter settings.
 
     ``starts`` is (M, 2) or one point; each entry of ``hparams`` is a scalar or an (M,) array
     overriding ``opt``'s value; ``seed`` is a scalar or (M,). Everything broadcasts to M.
+
+    With ``targets`` (K, 2) and ``target_tol`` each run also reports, without a history, the target
+    nearest its last point if within ``target_tol`` (``target_index``; -1 if none or if it diverged)
+    and the first step from which every point stayed within ``target_tol`` of it (``arrived_at``).
     """
     starts = np.atleast_2d(np.asarray(starts, dtype=np.float64))
     hparams = dict(hparams or {})
@@ -265,26 +397,46 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
         raise ValueError(f"batch sizes disagree: {sorted(sizes)}")
     m = sizes.pop() if sizes else 1
     batched_hparams = tuple(sorted(name for name, value in hparams.items() if np.size(value) > 1))
-    spread = lambda v: _float(np.broadcast_to(np.asarray(v, dtype=np.float64), (m,)))
-    hp = {name: spread(hparams[name]) if name in batched_hparams else _float(hparams.get(name, value))
-          for name, value in opt.hparams.items()}
-    x0 = _float(np.broadcast_to(starts, (m, 2)))
-    seeds = jnp.asarray(np.broadcast_to(np.asarray(seed, dtype=np.uint32), (m,)))
+    hp = {name: _host(np.broadcast_to(hparams[name], (m,))) if name in batched_hparams
+          else _host(hparams.get(name, value)) for name, value in opt.hparams.items()}
+    x0 = _host(np.broadcast_to(starts, (m, 2)))
     static, surface, batch = _inputs(opt, fn, batch_size)
     steps = _check_steps(steps)
-    _, loss0, w, loss, diverged_at, converged_at, rows = _batched(
-        steps=scan_length(steps), history=history, batched_hparams=batched_hparams, hp=hp,
-        theta=surface.theta, data=surface.data, x0=x0, seed=seeds, batch_size=batch, radius=surface.radius, grad_tol=_float(grad_tol),
-        active_steps=jnp.asarray(steps, jnp.int32), **static,
-    )
+    settings = _Settings(hp, surface.theta, surface.data, _host(np.broadcast_to(seed, (m,)), np.uint32), batch,
+                         surface.radius, _host(grad_tol), *_targets(targets, target_tol))
     if history:
-        params = np.concatenate([np.asarray(x0)[:, None], np.asarray(rows[0])[:, :steps]], axis=1)
-        losses = np.concatenate([np.asarray(loss0)[:, None], np.asarray(rows[1])[:, :steps]], axis=1)
+        loss0, last, (rows, row_losses) = _batched_history(
+            steps=scan_length(steps), batched_hparams=batched_hparams, s=settings, x0=x0,
+            active_steps=_host(steps, np.int32), **static)
+        diverged_at = np.asarray(last.diverged_at)
+        params = _frozen(np.concatenate([x0[:, None], np.asarray(rows)[:, :steps]], axis=1), diverged_at)
+        losses = _frozen(np.concatenate([np.asarray(loss0)[:, None], np.asarray(row_losses)[:, :steps]], axis=1),
+                         diverged_at)
+        final_params, final_loss = params[:, -1], losses[:, -1]
     else:
+        last, final_params, final_loss = _batched_final(batched_hparams=batched_hparams, s=settings, x0=x0,
+                                                        active_steps=_host(steps, np.int32), **static)
+        diverged_at, final_params, final_loss = np.asarray(last.diverged_at), np.asarray(final_params), \
+            np.asarray(final_loss)
         params = losses = None
-    return Batch(np.asarray(w), np.asarray(loss), np.asarray(diverged_at), np.asarray(converged_at), params, losses)
+    target_index = arrived_at = None
+    if targets is not None:
+        target_index, arrived_at = _arrivals(final_params, diverged_at, np.asarray(last.inside_from),
+                                             np.reshape(targets, (-1, 2)), target_tol)
+    return Batch(final_params, final_loss, diverged_at, np.asarray(last.converged_at), params, losses, arrived_at,
+                 target_index)
+
+
+def _frozen(rows: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:
+    """(M, steps+1, ...) rows with each diverged run's rows from its divergence on replaced by the row before."""
+    if np.all(diverged_at < 0):
+        return rows
+    runs, steps = np.arange(len(rows)), np.arange(rows.shape[1])
+    last_good = rows[runs, np.maximum(diverged_at - 1, 0)]
+    past = steps[None] >= np.where(diverged_at >= 0, diverged_at, len(steps))[:, None]
+    return np.where(past.reshape(past.shape + (1,) * (rows.ndim - 2)), last_good[:, None], rows)
 
 
 def compiled_programs() -> int:
     """How many programs the engine has compiled so far in this process (for recompilation tests)."""
-    return _single._cache_size() + _batched._cache_size()
+    return _single._cache_size() + _batched_history._cache_size() + _batched_final._cache_size()
