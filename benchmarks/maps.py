@@ -3,16 +3,18 @@
     python -m benchmarks.maps                                # 256×256 starts × 100 steps, Himmelblau
     python -m benchmarks.maps --resolution 128 --steps 200 --repeats 3
 
-The work, the same on every side: each start of a resolution² grid runs N steps of the lecture's rule
-in float32 (gradient, update, loss at the new point, divergence check with freezing, the path
-recorded), then ``maps.outcomes`` labels each start by the minimum its path ends within tolerance of,
-with the step from which it stays there, or as diverged / not converged. JAX runs the map as the page
-does (chunks of ``maps.CHUNK`` starts through ``optimizers.run_many``); NumPy and torch run all starts
-at once, vectorized, with the gradient in closed form. The "core" rows time the runs alone (JAX:
-``run_many`` without history on all starts; NumPy: the same loop without recording the path).
+The result, the same on every side: each start of a resolution² grid runs N steps of the lecture's
+rule in float32 (gradient, update, loss at the new point, divergence check), and is labelled by the
+minimum it ends within tolerance of, with the step from which it stays there, or as diverged / not
+converged. NumPy and torch record each path (freezing diverged runs) and label the paths with
+``maps.outcomes``; they run all starts at once, vectorized, with the gradient in closed form. JAX runs
+the map as the page does: chunks of ``maps.CHUNK`` starts through ``optimizers.run_many``, which
+tracks each run's arrival at the minima while it steps, with no path recorded. The "core" rows time
+the runs alone (JAX: ``run_many`` on all starts at once; NumPy: the loop without recording the path).
 
-Before any ratio is printed the sides must agree: the same label for at least 99.5 % of the starts
-(float32 paths computed in a different order part ways at basin boundaries and on chaotic runs).
+Before any ratio is printed the sides must agree: the same label and the same steps to converge for
+at least 99.5 % of the starts (float32 paths computed in a different order part ways at basin
+boundaries and on chaotic runs).
 """
 
 from __future__ import annotations
@@ -84,9 +86,11 @@ def labelled(result: Paths, minima, tolerance: float):
     return maps.outcomes(result.paths, result.diverged_at, minima, tolerance)
 
 
-def agreement(name: str, labels: np.ndarray, reference: np.ndarray) -> float:
-    share = float(np.mean(labels.ravel() == reference.ravel()))
-    assert share >= AGREEING_SHARE, f"{name}: only {share:.2%} of the labels agree with JAX; not the same work"
+def agreement(name: str, outcome: tuple[np.ndarray, np.ndarray], reference: tuple[np.ndarray, np.ndarray]) -> float:
+    """The share of starts with the same label and the same steps to converge as ``reference``."""
+    (labels, steps), (reference_labels, reference_steps) = outcome, reference
+    share = float(np.mean((labels.ravel() == reference_labels.ravel()) & (steps.ravel() == reference_steps.ravel())))
+    assert share >= AGREEING_SHARE, f"{name}: only {share:.2%} of the outcomes agree with JAX; not the same work"
     return share
 
 
@@ -108,12 +112,12 @@ def main() -> None:
     print(f"machine: {machine()}" + (f", torch {torch.__version__}" if torch else ", torch not installed"))
     print(f"work: {LANDSCAPE}, {args.resolution}×{args.resolution} starts × {args.steps} steps, lecture rules, "
           f"float32; JAX in chunks of {maps.CHUNK}")
-    print(f"{'rule':5} {'work':6} {'side':6} {'wall':>12} {'CPU':>12} {'ratio to JAX (wall)':>20}  labels as JAX")
+    print(f"{'rule':5} {'work':6} {'side':6} {'wall':>12} {'CPU':>12} {'ratio to JAX (wall)':>20}  outcomes as JAX")
     for rule, hparams in RULES.items():
         scene = Scene(landscape=LANDSCAPE, runs=(Run.of(rule, **hparams),), steps=args.steps)
         opt = optimizers.make(rule, **hparams)
         info = maps.basin_map(scene, 0, args.resolution)  # compiles, and finds the minima once
-        reference = info.label.ravel()
+        reference = info.label, info.steps_to_converge
 
         def jax_map():
             maps.cache_clear()
@@ -121,7 +125,7 @@ def main() -> None:
 
         sides = {"JAX": (jax_map, lambda: optimizers.run_many(opt, landscape, starts, args.steps))}
         numpy_result = vectorized_runs(np, rule, starts, args.steps, radius, True)
-        shares = {"JAX": 1.0, "NumPy": agreement(f"{rule} NumPy", labelled(numpy_result, info.minima, info.tolerance)[0],
+        shares = {"JAX": 1.0, "NumPy": agreement(f"{rule} NumPy", labelled(numpy_result, info.minima, info.tolerance),
                                                  reference)}
         sides["NumPy"] = (
             lambda: labelled(vectorized_runs(np, rule, starts, args.steps, radius, True), info.minima, info.tolerance),
@@ -130,7 +134,7 @@ def main() -> None:
         if torch is not None:
             as_tensor = torch.from_numpy
             torch_result = vectorized_runs(torch, rule, starts, args.steps, radius, True, as_tensor)
-            shares["torch"] = agreement(f"{rule} torch", labelled(torch_result, info.minima, info.tolerance)[0],
+            shares["torch"] = agreement(f"{rule} torch", labelled(torch_result, info.minima, info.tolerance),
                                         reference)
             sides["torch"] = (
                 lambda: labelled(vectorized_runs(torch, rule, starts, args.steps, radius, True, as_tensor),
