@@ -44,6 +44,11 @@ RUN_SETTINGS = "run0.settings"  # the expander holding the first run's sliders
 CHROMIUM = "/usr/bin/chromium"
 
 
+def section_head(title: str, intro: str, columns: list[str]) -> list[str]:
+    """A section's first lines: its title, what was measured, and the head of its table."""
+    return [f"### {title}", "", intro, "", "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+
+
 def machine_line(info: dict[str, Any]) -> str:
     return (f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB RAM, {info['os']}; "
             f"Python {info['python']}, Streamlit {info['streamlit']}, JAX {info['jax']}, Plotly {info['plotly']}.")
@@ -322,16 +327,13 @@ def measure_coldstart(app: Path) -> dict[str, Any]:
 
 
 def coldstart_section(result: dict[str, Any], info: dict[str, Any]) -> str:
-    lines = [
-        "### Cold start to the first figure",
-        "",
+    lines = section_head(
+        "Cold start to the first figure",
         "`streamlit run app.py` started → `/_stcore/health` answers → the first session's first run finished "
         "(its figures sent). runtime.py turns JAX's persistent compilation cache on (under the user's cache "
         "directory; `LOSS_LAB_JAX_CACHE=off` turns it off).",
-        "",
-        "| JAX compilation cache | server up | first run | total |",
-        "| --- | --- | --- | --- |",
-    ]
+        ["JAX compilation cache", "server up", "first run", "total"],
+    )
     for name, row in result.items():
         lines.append(f"| {name} | {row['healthy_seconds']:.1f} s | {row['first_run_seconds']:.1f} s | "
                      f"{row['total_seconds']:.1f} s |")
@@ -379,17 +381,15 @@ def measure_loadtest(app: Path, sessions: int, seconds: float) -> dict[str, Any]
 
 
 def loadtest_section(result: dict[str, Any], info: dict[str, Any]) -> str:
-    lines = [
-        "### Load test: a class on one server",
-        "",
+    lines = section_head(
+        "Load test: a class on one server",
         "Protocol-level sessions (benchmarks/loadtest.py) against one `streamlit run app.py` on localhost: one "
         "session warms the server up, then all open the page at once and each moves the first run's learning-rate "
         "slider to a random position about every 2 s. \"2nd half\" is the latency of the reruns sent in the second "
         "half of the minute, when the caches are warm.",
-        "",
-        "| server | sessions | reruns/s | p50 | p95 | max | p95, 2nd half | errors | KiB/rerun | RSS start → end | RSS growth, 2nd half |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
+        ["server", "sessions", "reruns/s", "p50", "p95", "max", "p95, 2nd half", "errors", "KiB/rerun",
+         "RSS start → end", "RSS growth, 2nd half"],
+    )
     for name, run in result.items():
         rss, rerun = run["rss"], run["rerun"]
         lines.append(
@@ -413,16 +413,13 @@ def measure_soak(app: Path, reruns: int = 1000) -> dict[str, Any]:
 
 
 def soak_section(result: dict[str, Any], info: dict[str, Any]) -> str:
-    lines = [
-        "### Soak: many reruns in one process",
-        "",
+    lines = section_head(
+        "Soak: many reruns in one process",
         f"`python -m benchmarks.soak --reruns {result['reruns']}`: one AppTest session, each rerun moves one control "
         "at random (a hyperparameter or landscape slider, the start, the step, the step count within its compiled "
         "length, a view toggle).",
-        "",
-        "| reruns | RSS | rerun mean | rerun p95 | XLA compilations (total) | session-state keys |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+        ["reruns", "RSS", "rerun mean", "rerun p95", "XLA compilations (total)", "session-state keys"],
+    )
     for row in result["rows"]:
         lines.append(f"| {row['reruns']} | {row['rss_mb']:.0f} MiB | {row['mean_ms']:.0f} ms | {row['p95_ms']:.0f} ms | "
                      f"{row['compilations']} | {row['session_keys']} |")
