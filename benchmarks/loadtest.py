@@ -8,8 +8,9 @@ run ends with a ``script_finished`` ForwardMsg. Like the frontend, a session rep
 the large messages it already holds, so the server may answer with references to them.
 
 The test starts the server on a free 127.0.0.1 port, warms it up with one session (the teacher
-opening the page), opens all N sessions at once (the class), then each session moves one slider to
-a new random position about every ``--interval`` seconds until ``--seconds`` have passed. It prints
+opening the page), opens all N sessions at once (the class); each opens the first run's settings
+(``--open``) and then moves its learning-rate slider (``--widget``) to a new random position about
+every ``--interval`` seconds until ``--seconds`` have passed. It prints
 and writes (``--output``, JSON) the rerun latency (send → ``script_finished``), reruns per second,
 errors, bytes received per rerun and the server's RSS over time.
 """
