@@ -228,6 +228,7 @@ def _history(rule, family, sample_loss, steps, s: _Settings, x0, active_steps):
 
 
 STRETCH = 32  # steps between the no-history program's updates of the last good point
+BLOCK = 8192  # runs per program call: larger batches stream every per-run array through memory at each step
 
 
 def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
@@ -404,27 +405,40 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     steps = _check_steps(steps)
     settings = _Settings(hp, surface.theta, surface.data, _host(np.broadcast_to(seed, (m,)), np.uint32), batch,
                          surface.radius, _host(grad_tol), *_targets(targets, target_tol))
-    if history:
-        loss0, last, (rows, row_losses) = _batched_history(
-            steps=scan_length(steps), batched_hparams=batched_hparams, s=settings, x0=x0,
-            active_steps=_host(steps, np.int32), **static)
-        diverged_at = np.asarray(last.diverged_at)
-        params = _frozen(np.concatenate([x0[:, None], np.asarray(rows)[:, :steps]], axis=1), diverged_at)
-        losses = _frozen(np.concatenate([np.asarray(loss0)[:, None], np.asarray(row_losses)[:, :steps]], axis=1),
-                         diverged_at)
-        final_params, final_loss = params[:, -1], losses[:, -1]
-    else:
-        last, final_params, final_loss = _batched_final(batched_hparams=batched_hparams, s=settings, x0=x0,
-                                                        active_steps=_host(steps, np.int32), **static)
-        diverged_at, final_params, final_loss = np.asarray(last.diverged_at), np.asarray(final_params), \
-            np.asarray(final_loss)
-        params = losses = None
+
+    def block(rows) -> tuple:
+        block_hp = {name: value[rows] if name in batched_hparams else value for name, value in hp.items()}
+        s = settings._replace(hp=block_hp, seed=settings.seed[rows])
+        return _called(static, batched_hparams, s, x0[rows], steps, history)
+
+    if m <= BLOCK:
+        results = block(slice(None))
+    else:  # blocks of one shape, the last padded with copies of the last run
+        parts = [block(np.minimum(np.arange(first, first + BLOCK), m - 1)) for first in range(0, m, BLOCK)]
+        results = tuple(None if field[0] is None else np.concatenate(field)[:m] for field in zip(*parts))
+    final_params, final_loss, diverged_at, converged_at, inside_from, params, losses = results
     target_index = arrived_at = None
     if targets is not None:
-        target_index, arrived_at = _arrivals(final_params, diverged_at, np.asarray(last.inside_from),
-                                             np.reshape(targets, (-1, 2)), target_tol)
-    return Batch(final_params, final_loss, diverged_at, np.asarray(last.converged_at), params, losses, arrived_at,
-                 target_index)
+        target_index, arrived_at = _arrivals(final_params, diverged_at, inside_from, np.reshape(targets, (-1, 2)),
+                                             target_tol)
+    return Batch(final_params, final_loss, diverged_at, converged_at, params, losses, arrived_at, target_index)
+
+
+def _called(static, batched_hparams, s: _Settings, x0, steps: int, history: bool) -> tuple:
+    """One program call on a batch: final_params, final_loss, diverged_at, converged_at, inside_from, params, losses."""
+    active_steps = _host(steps, np.int32)
+    if not history:
+        last, final_params, final_loss = _batched_final(batched_hparams=batched_hparams, s=s, x0=x0,
+                                                        active_steps=active_steps, **static)
+        return (np.asarray(final_params), np.asarray(final_loss), np.asarray(last.diverged_at),
+                np.asarray(last.converged_at), np.asarray(last.inside_from), None, None)
+    loss0, last, (points, losses) = _batched_history(steps=scan_length(steps), batched_hparams=batched_hparams, s=s,
+                                                     x0=x0, active_steps=active_steps, **static)
+    diverged_at = np.asarray(last.diverged_at)
+    params = _frozen(np.concatenate([x0[:, None], np.asarray(points)[:, :steps]], axis=1), diverged_at)
+    losses = _frozen(np.concatenate([np.asarray(loss0)[:, None], np.asarray(losses)[:, :steps]], axis=1), diverged_at)
+    return (params[:, -1], losses[:, -1], diverged_at, np.asarray(last.converged_at), np.asarray(last.inside_from),
+            params, losses)
 
 
 def _frozen(rows: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ import pytest
 
 import optimizers
 from landscapes import LANDSCAPES
-from optimizers.engine import STRETCH
+from optimizers.engine import BLOCK, STRETCH
 
 BOWL = LANDSCAPES["bowl"]  # ½ (x² + 10 y²): GD diverges for lr > 0.2, the sooner the larger
 WELLS = LANDSCAPES["wells"]
@@ -131,3 +131,22 @@ def test_no_targets_and_bad_targets():
         optimizers.run_many(opt, BOWL, BOWL.starts, 20, targets=[(0.0, 0.0)])
     with pytest.raises(ValueError, match="finite"):
         optimizers.run_many(opt, BOWL, BOWL.starts, 20, targets=[(0.0, np.nan)], target_tol=0.1)
+
+
+def test_a_large_batch_runs_in_blocks_of_one_program_with_the_same_results():
+    m = BLOCK + 3
+    rng = np.random.default_rng(0)
+    starts = rng.uniform(-3, 3, (m, 2))
+    learning_rates = rng.uniform(0.01, 0.6, m)  # momentum 0.9 on the κ = 10 bowl diverges for lr > 0.38
+    opt = optimizers.make("momentum", lr=0.1)
+    whole = optimizers.run_many(opt, BOWL, starts, 25, hparams={"lr": learning_rates}, seed=np.arange(m))
+    programs = optimizers.compiled_programs()
+    bigger = optimizers.run_many(opt, BOWL, np.concatenate([starts, starts]), 25,
+                                 hparams={"lr": np.concatenate([learning_rates, learning_rates])})
+    assert optimizers.compiled_programs() == programs  # every batch above BLOCK runs the BLOCK-sized program
+    np.testing.assert_array_equal(bigger.final_params, np.concatenate([whole.final_params, whole.final_params]))
+    assert len(whole.final_params) == m and np.any(whole.diverged_at > 0) and np.any(whole.diverged_at < 0)
+    for i in (0, BLOCK - 1, BLOCK, m - 1):  # on both sides of the block boundary
+        single = optimizers.run(optimizers.make("momentum", lr=learning_rates[i]), BOWL, starts[i], 25)
+        np.testing.assert_allclose(whole.final_params[i], single.params[-1], rtol=1e-5, atol=1e-6)
+        assert whole.diverged_at[i] == (-1 if single.diverged_at is None else single.diverged_at)
