@@ -379,7 +379,7 @@ def _arrivals(final_params, diverged_at, inside_from, targets, target_tol) -> tu
 def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, Any] | None = None,
              batch_size: int | None = None, seed=0, history: bool = False,
              grad_tol: float = DEFAULT_GRAD_TOL, targets=None, target_tol: float | None = None) -> Batch:
-    """Many runs in one vmapped program: M start points and/or M hyperparameter settings.
+    """Many runs in a vmapped program: M start points and/or M hyperparameter settings (M > BLOCK: in blocks).
 
     ``starts`` is (M, 2) or one point; each entry of ``hparams`` is a scalar or an (M,) array
     overriding ``opt``'s value; ``seed`` is a scalar or (M,). Everything broadcasts to M.
