@@ -15,6 +15,7 @@ import numpy as np
 
 import compute
 import optimizers
+import runtime
 from landscapes import LANDSCAPES, refined
 from scene import HPARAM_RANGES, Run, Scene
 
@@ -225,6 +226,9 @@ def test_equal_scenes_share_their_figures_and_they_match_a_fresh_build():
 def test_page_reruns_with_random_traced_settings_compile_nothing_and_keep_the_session_small():
     from benchmarks.soak import MOVES, CompileCounter, open_page, raise_page_errors, random_move
 
+    # The page empties JAX's caches after runtime.COMPILED_PROGRAM_LIMIT programs; earlier tests in
+    # this process count towards it, so start from an empty count (and caches).
+    runtime.release_compiled_programs_if_many(limit=0)
     rng = random.Random(3)
     counter = CompileCounter()
     try:
