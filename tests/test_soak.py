@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import streamlit as st
 
 import compute
 import optimizers
@@ -226,9 +227,13 @@ def test_equal_scenes_share_their_figures_and_they_match_a_fresh_build():
 def test_page_reruns_with_random_traced_settings_compile_nothing_and_keep_the_session_small():
     from benchmarks.soak import MOVES, CompileCounter, open_page, raise_page_errors, random_move
 
-    # The page empties JAX's caches after runtime.COMPILED_PROGRAM_LIMIT programs; earlier tests in
-    # this process count towards it, so start from an empty count (and caches).
+    # Start cold, whatever earlier tests in this process left: the page empties JAX's caches after
+    # runtime.COMPILED_PROGRAM_LIMIT programs (earlier tests count towards it), and results that
+    # Streamlit's caches already hold would skip a compilation during the warm-up and leave it for
+    # the first move that misses them.
     runtime.release_compiled_programs_if_many(limit=0)
+    st.cache_data.clear()
+    st.cache_resource.clear()
     rng = random.Random(3)
     counter = CompileCounter()
     try:
