@@ -66,7 +66,6 @@ def main() -> None:
     st.caption(t("app.subtitle", lang))
     trajectories = cache.visible_trajectories(scene)
     views.notices(scene, trajectories)
-    views.step_controls(scene)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
     for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs", on_change="rerun"), PANELS):
         if tab.open:

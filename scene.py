@@ -92,6 +92,7 @@ class View:
     show_critical: bool = True
     seeds: int = 1  # > 1 draws the spread of several seeds for stochastic runs
     noise_ellipse: bool = False
+    camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up (9 numbers); None: the default
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +159,11 @@ def to_query(scene: Scene) -> dict[str, str | list[str]]:
     default_view = View()
     for field in dataclasses.fields(View):
         value = getattr(scene.view, field.name)
-        if value != getattr(default_view, field.name):
+        if value == getattr(default_view, field.name):
+            continue
+        if field.name == "camera":
+            query["v_camera"] = ",".join(_fmt(v) for v in value)
+        else:
             query[f"v_{field.name}"] = str(int(value)) if isinstance(value, bool) else str(value)
     if scene.landscape == "custom":
         query["f"] = scene.formula
@@ -211,6 +216,21 @@ class _Reader:
 
     def integer(self, key: str, default: int, low: int, high: int) -> int:
         return int(round(self.number(key, default, low, high)))
+
+    def camera(self, key: str, default: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        """Nine numbers (the 3D camera's eye, centre and up), none of them beyond ±100, up not zero."""
+        text = self.raw(key)
+        if text is None:
+            return default
+        try:
+            values = tuple(float(v) for v in text.split(","))
+        except ValueError:
+            values = ()
+        if (len(values) != 9 or not all(math.isfinite(v) and abs(v) <= 100 for v in values)
+                or not any(values[6:]) or not any(values[:3])):
+            self.notices.append(f"'{key}' must be nine numbers (eye, centre, up); using the default view")
+            return default
+        return values
 
     def choice(self, key: str, default: str, options: Iterable[str]) -> str:
         text = self.raw(key)
@@ -313,6 +333,8 @@ def from_query(query: Mapping[str, str | list[str]], base: Scene | None = None) 
             view_changes[field.name] = reader.choice(key, default, FIELD_MODES)
         elif field.name == "seeds":
             view_changes[field.name] = reader.integer(key, default, 1, MAX_SEEDS)
+        elif field.name == "camera":
+            view_changes[field.name] = reader.camera(key, default)
         else:
             view_changes[field.name] = reader.choice(key, "1" if default else "0", ("0", "1")) == "1"
     runs_raw = query.get("run", None)

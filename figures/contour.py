@@ -6,16 +6,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.info import RunPath, SceneInfo
+from figures.parts import FigureParts
 from compute import Field
+from figures.stepping import CURRENT, PATH, STEP_TEMPLATE, at_step, step_meta
 from figures.theme import KIND_COLORS, KIND_SYMBOLS, Theme, styled
 
-CLICK_GRID = 41  # per side: the transparent points that catch clicks (contours do not report them)
-CLICK_TRACE_NAME = "click-target"
-
-
-
-def path_until(run: RunPath) -> slice:
-    return slice(0, run.current + 1)
 
 
 def _hover(info: SceneInfo, name: str) -> str:
@@ -23,22 +18,22 @@ def _hover(info: SceneInfo, name: str) -> str:
 
 
 def run_traces_2d(info: SceneInfo) -> list[go.Scatter]:
+    """Each run whole: its path and its current point (what a step shows of them: figures.stepping)."""
     theme = info.theme
     traces = []
     for run in info.runs:
-        shown = path_until(run)
         traces.append(go.Scatter(
-            x=run.x[shown], y=run.y[shown], mode="lines+markers", name=run.label, legendgroup=f"run{run.index}",
+            x=run.x, y=run.y, mode="lines+markers", name=run.label, legendgroup=f"run{run.index}",
             line=dict(color=run.color, width=theme.line_width, dash=run.dash),
             marker=dict(color=run.color, size=theme.marker_size * 0.6),
-            customdata=np.arange(run.current + 1, dtype=np.int32), hovertemplate=_hover(info, run.label),
-            meta=dict(role="path", run=run.index),
+            customdata=np.arange(len(run.x), dtype=np.int32), hovertemplate=_hover(info, run.label),
+            meta=dict(role=PATH, run=run.index),
         ))
         traces.append(go.Scatter(
-            x=run.x[run.current:run.current + 1], y=run.y[run.current:run.current + 1], mode="markers",
+            x=run.x, y=run.y, mode="markers",
             name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}", showlegend=False,
             marker=dict(color=run.color, size=theme.current_marker_size, line=dict(color="white", width=2)),
-            hoverinfo="skip", meta=dict(role="current", run=run.index),
+            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
     return traces
 
@@ -74,17 +69,6 @@ def start_trace_2d(info: SceneInfo) -> go.Scatter:
     )
 
 
-def click_grid_trace(info: SceneInfo) -> go.Scatter:
-    (x0, x1), (y0, y1) = info.bounds
-    gx, gy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID, dtype=np.float32),
-                         np.linspace(y0, y1, CLICK_GRID, dtype=np.float32))
-    return go.Scatter(
-        x=gx.ravel(), y=gy.ravel(), mode="markers", name=CLICK_TRACE_NAME, showlegend=False,
-        marker=dict(size=max(6.0, 400.0 / CLICK_GRID), color="rgba(0,0,0,0)"), opacity=0.0,
-        hovertemplate="x=%{x:.3g}<br>y=%{y:.3g}<extra></extra>", meta=dict(role="click"),
-    )
-
-
 def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖") -> go.Heatmap:
     """‖∇f‖ on the field's grid, on a log colour scale (the norm spans orders of magnitude)."""
     side = int(round(np.sqrt(len(field.x))))
@@ -98,40 +82,40 @@ def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖")
     )
 
 
-def contour_figure(info: SceneInfo, *, click_grid: bool = False) -> go.Figure:
-    """Contour of the surface with every visible run's path up to the shared step.
-
-    ``click_grid`` adds a transparent scatter grid over the plot so that a click anywhere reports a point.
-    """
+def contour_parts(info: SceneInfo) -> FigureParts:
+    """Contour of the surface with every visible run's whole path; critical points and the start on top."""
     theme = info.theme
-    data: list = []
-    if click_grid:
-        data.append(click_grid_trace(info))
-    data.append(go.Contour(
+    under: list = [go.Contour(
         x=info.xs, y=info.ys, z=info.z_display, colorscale=theme.colorscale, ncontours=30,
         contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
         colorbar=dict(title=dict(text=info.labels["fig.z"], side="right"), thickness=12),
         hoverinfo="skip", name=info.title, meta=dict(role="surface"),
-    ))
+    )]
     if info.grad_norm is not None:
-        data.append(gradient_norm_heatmap(info.grad_norm, theme, info.labels["fig.grad_norm"]))
+        under.append(gradient_norm_heatmap(info.grad_norm, theme, info.labels["fig.grad_norm"]))
     if info.field is not None:
-        data.append(go.Scatter(
+        under.append(go.Scatter(
             x=info.field.x, y=info.field.y, mode="lines", name=info.labels["fig.field"], hoverinfo="skip",
             line=dict(color="rgba(255,255,255,0.75)" if theme.name != "print" else "rgba(0,0,0,0.5)",
                       width=max(1.0, theme.line_width * 0.4)),
             meta=dict(role="field", mode=info.field.mode),
         ))
-    data += critical_traces_2d(info)
-    data.append(start_trace_2d(info))
-    data += run_traces_2d(info)
-    figure = go.Figure(data=data)
+    figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
     figure.update_xaxes(range=[x0, x1], title="x", constrain="domain", showgrid=False, zeroline=False)
     figure.update_yaxes(range=[y0, y1], title="y", showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
     figure.update_layout(
-        title=dict(text=f"{info.labels['fig.title_contour']} · {info.labels['fig.step']} {info.step}"),
+        title=dict(text=f"{info.labels['fig.title_contour']} · {info.labels['fig.step']} {STEP_TEMPLATE}"),
+        meta=step_meta(info.step),
         legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),
         clickmode="event+select", dragmode="zoom", hovermode="closest",
     )
-    return styled(figure, theme, uirevision=f"contour-{info.landscape_id}")
+    layout = styled(figure, theme, uirevision=f"contour-{info.landscape_id}").layout
+    return FigureParts(layout, tuple(under), tuple(run_traces_2d(info)), tuple(critical_traces_2d(info)),
+                       (start_trace_2d(info),))
+
+
+def contour_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:
+    """The contour at the shared step (``stepped=False``: every run whole)."""
+    figure = contour_parts(info).figure()
+    return at_step(figure, info.step) if stepped else figure

@@ -17,7 +17,7 @@ from figures.theme import Theme, dash_for, theme_named
 from i18n import t
 from landscapes import KINDS, Landscape
 from optimizers import Trajectory
-from scene import Scene
+from scene import Run, Scene
 
 SURFACE_3D_STRIDE = 2  # every 2nd grid node in 3D: a quarter of the WebGL work, same look
 LOG_DISPLAY_RATIO = 10.0  # show log10(f - f_min) when the range dwarfs the typical value this much
@@ -82,6 +82,7 @@ class SceneInfo:
     log_loss: bool
     loss_offset: float  # the loss chart draws loss - loss_offset (non-zero only for a log axis under f ≤ 0)
     labels: dict[str, str]
+    camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up; None: the default view
 
     def display(self, values: np.ndarray) -> np.ndarray:
         """Loss values in the scale the contour and the 3D surface use."""
@@ -174,6 +175,15 @@ def _labels(language: str, log_display: bool) -> dict[str, str]:
 def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajectory | None], grid: compute.Grid,
                field: compute.Field | None = None, theme: str | None = None) -> SceneInfo:
     """The record of one scene at its shown step. ``trajectories`` lines up with ``scene.runs`` (None for hidden runs)."""
+    return with_runs(surface_info(scene, landscape, grid, field, theme), scene, trajectories)
+
+
+def surface_info(scene: Scene, landscape: Landscape, grid: compute.Grid, field: compute.Field | None = None,
+                 theme: str | None = None) -> SceneInfo:
+    """The part of the record that depends only on the surface and the view settings (no runs, step 0).
+
+    The page caches it per landscape; ``with_runs`` completes it for a scene.
+    """
     language = scene.language
     theme_obj = theme_named(theme or ("projector" if scene.view.projector else "screen"))
     log_display, z_floor = _display_scale(grid.z)
@@ -181,21 +191,10 @@ def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajec
         landscape_id=scene.landscape, title=landscape.name.get(language, landscape.id), language=language,
         theme=theme_obj, bounds=landscape.bounds, xs=grid.xs, ys=grid.ys, z=grid.z, z_display=grid.z,
         log_display=log_display, z_floor=z_floor, start=tuple(float(v) for v in scene.start),
-        step=scene.shown_step, steps=scene.steps, runs=(), critical=(), field=None, grad_norm=None,
+        step=0, steps=0, runs=(), critical=(), field=None, grad_norm=None,
         log_loss=scene.view.log_loss, loss_offset=0.0, labels=_labels(language, log_display),
+        camera=scene.view.camera,
     )
-    runs = []
-    for index, (run, traj) in enumerate(zip(scene.runs, trajectories)):
-        if not run.visible or traj is None:
-            continue
-        params = np.asarray(traj.params, dtype=np.float32)
-        loss = np.asarray(traj.loss, dtype=np.float32)
-        runs.append(RunPath(
-            index=index, label=run.label(language), color=run.color, dash=dash_for(theme_obj, index),
-            x=params[:, 0], y=params[:, 1], loss=loss, z=info.display(loss),
-            current=min(scene.shown_step, len(loss) - 1), diverged_at=traj.diverged_at,
-            stochastic=run.batch_size is not None,
-        ))
     critical = []
     if scene.view.show_critical:
         points = landscape.critical_points
@@ -210,13 +209,32 @@ def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajec
     arrows = None
     if field is not None and scene.view.field != "none":
         arrows = _field_segments(field, landscape.bounds, scene.view.field)
-    lowest = min([float(np.nanmin(grid.z)) if np.isfinite(grid.z).any() else 0.0]
+    return dataclasses.replace(
+        info, z_display=info.display(grid.z), critical=tuple(critical), field=arrows,
+        grad_norm=field if arrows is not None and scene.view.field == "norm" else None,
+    )
+
+
+def with_runs(surface: SceneInfo, scene: Scene, trajectories: Sequence[Trajectory | None]) -> SceneInfo:
+    """``surface`` (from ``surface_info``) completed with the scene's start, steps, step, camera and runs."""
+    info = dataclasses.replace(surface, start=tuple(float(v) for v in scene.start), step=scene.shown_step,
+                               steps=scene.steps, log_loss=scene.view.log_loss, camera=scene.view.camera)
+    runs = tuple(run_path(info, index, run, traj) for index, (run, traj) in enumerate(zip(scene.runs, trajectories))
+                 if run.visible and traj is not None)
+    lowest = min([float(np.nanmin(info.z)) if np.isfinite(info.z).any() else 0.0]
                  + [float(np.nanmin(r.loss)) for r in runs if np.isfinite(r.loss).any()])
     loss_offset = lowest if scene.view.log_loss and lowest <= 0 else 0.0
-    return dataclasses.replace(
-        info, z_display=info.display(grid.z), runs=tuple(runs), critical=tuple(critical), field=arrows,
-        grad_norm=field if arrows is not None and scene.view.field == "norm" else None,
-        loss_offset=loss_offset,
+    return dataclasses.replace(info, runs=runs, loss_offset=loss_offset)
+
+
+def run_path(info: SceneInfo, index: int, run: Run, traj: Trajectory) -> RunPath:
+    """Run ``index`` of the scene as the figures draw it, in ``info``'s language, theme and display scale."""
+    params = np.asarray(traj.params, dtype=np.float32)
+    loss = np.asarray(traj.loss, dtype=np.float32)
+    return RunPath(
+        index=index, label=run.label(info.language), color=run.color, dash=dash_for(info.theme, index),
+        x=params[:, 0], y=params[:, 1], loss=loss, z=info.display(loss),
+        current=min(info.step, len(loss) - 1), diverged_at=traj.diverged_at, stochastic=run.batch_size is not None,
     )
 
 

@@ -6,6 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.info import SceneInfo
+from figures.parts import FigureParts
+from figures.stepping import CURRENT, STEP_SHAPE, STEP_TEMPLATE, at_step, step_meta
 from figures.theme import styled
 
 LOG_FLOOR = 1e-12  # a log axis cannot show 0: values at or below the offset are drawn here
@@ -19,7 +21,8 @@ def loss_values(info: SceneInfo, loss: np.ndarray) -> np.ndarray:
     return values.astype(np.float32)
 
 
-def loss_figure(info: SceneInfo) -> go.Figure:
+def loss_parts(info: SceneInfo) -> FigureParts:
+    """Every visible run's loss against the step, with a marker and a vertical line at the shared step."""
     theme = info.theme
     data = []
     for run in info.runs:
@@ -32,20 +35,30 @@ def loss_figure(info: SceneInfo) -> go.Figure:
             meta=dict(role="loss", run=run.index),
         ))
         data.append(go.Scatter(
-            x=np.int32([run.current]), y=values[run.current:run.current + 1], mode="markers", showlegend=False,
+            x=np.arange(len(values), dtype=np.int32), y=values, mode="markers", showlegend=False,
             name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}",
             marker=dict(color=run.color, size=theme.current_marker_size * 0.8, line=dict(color="white", width=2)),
-            hoverinfo="skip", meta=dict(role="current", run=run.index),
+            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
-    figure = go.Figure(data=data)
-    figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"))
+    figure = go.Figure()
+    figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"),
+                     name=STEP_SHAPE)
     y_title = info.labels["fig.loss_gap"].format(offset=f"{info.loss_offset:.4g}") if info.loss_offset else \
         info.labels["fig.loss"]
     figure.update_xaxes(title=info.labels["fig.step"], range=[0, max(info.steps, 1)], gridcolor=theme.grid_color)
     figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
     figure.update_layout(
-        title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {info.step}", x=0.0, xanchor="left"),
+        title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {STEP_TEMPLATE}", x=0.0,
+                   xanchor="left"),
+        meta=step_meta(info.step),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
         hovermode="x unified",
     )
-    return styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss")
+    layout = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss").layout
+    return FigureParts(layout, runs=tuple(data))
+
+
+def loss_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:
+    """The loss chart at the shared step (``stepped=False``: the marker at the last step)."""
+    figure = loss_parts(info).figure()
+    return at_step(figure, info.step) if stepped else figure

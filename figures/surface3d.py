@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.contour import critical_hover, path_until
+from figures.contour import critical_hover
 from figures.info import SceneInfo, surface_arrays
+from figures.parts import FigureParts
+from figures.stepping import CURRENT, PATH, at_step, step_meta
 from figures.theme import KIND_COLORS, KIND_SYMBOLS_3D, styled
 
 
@@ -27,46 +29,66 @@ def camera_eye(azimuth: float, elevation: float) -> dict[str, float]:
                 z=float(CAMERA_DISTANCE * np.sin(el)))
 
 
-def surface_figure(info: SceneInfo, view_angle: tuple[float, float] = DEFAULT_VIEW_ANGLE) -> go.Figure:
+def default_camera() -> dict[str, dict[str, float]]:
+    return dict(eye=camera_eye(*DEFAULT_VIEW_ANGLE), center=dict(x=0.0, y=0.0, z=0.0), up=dict(x=0.0, y=0.0, z=1.0))
+
+
+def camera_of(values: tuple[float, ...] | None) -> dict[str, dict[str, float]]:
+    """Plotly's scene camera from the scene's 9 numbers (eye, centre, up), or the default camera."""
+    if values is None:
+        return default_camera()
+    names = ("eye", "center", "up")
+    return {name: dict(zip("xyz", (float(v) for v in values[3 * i:3 * i + 3]))) for i, name in enumerate(names)}
+
+
+def surface_parts(info: SceneInfo) -> FigureParts:
+    """The surface, each visible run's whole path on it, and the critical points above them."""
     theme = info.theme
     xs, ys, z = surface_arrays(info)
-    data: list = [go.Surface(
+    surface = go.Surface(
         x=xs, y=ys, z=z, colorscale=theme.colorscale, showscale=False, opacity=0.92, name=info.title,
         hoverinfo="skip", contours=dict(z=dict(show=False)), meta=dict(role="surface"),
-    )]
+    )
     lift = np.float32(path_lift(info))
-    for m in info.critical:
-        data.append(go.Scatter3d(
-            x=m.x, y=m.y, z=m.z + lift, mode="markers", name=m.label, legendgroup=m.kind,
-            marker=dict(symbol=KIND_SYMBOLS_3D[m.kind], color=KIND_COLORS[m.kind], size=theme.marker_size,
-                        line=dict(color="black", width=1)),
-            customdata=m.hessian, hovertemplate=critical_hover(m.label), meta=dict(role="critical", kind=m.kind),
-        ))
+    critical = [go.Scatter3d(
+        x=m.x, y=m.y, z=m.z + lift, mode="markers", name=m.label, legendgroup=m.kind,
+        marker=dict(symbol=KIND_SYMBOLS_3D[m.kind], color=KIND_COLORS[m.kind], size=theme.marker_size,
+                    line=dict(color="black", width=1)),
+        customdata=m.hessian, hovertemplate=critical_hover(m.label), meta=dict(role="critical", kind=m.kind),
+    ) for m in info.critical]
+    runs = []
     for run in info.runs:
-        shown = path_until(run)
-        data.append(go.Scatter3d(
-            x=run.x[shown], y=run.y[shown], z=run.z[shown] + lift, mode="lines", name=run.label,
+        z = run.z + lift
+        runs.append(go.Scatter3d(
+            x=run.x, y=run.y, z=z, mode="lines", name=run.label,
             legendgroup=f"run{run.index}", line=dict(color=run.color, width=theme.line_width * 2, dash=run.dash),
-            customdata=run.loss[shown],
+            customdata=run.loss,
             hovertemplate=f"{run.label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<br>f=%{{customdata:.4g}}<extra></extra>",
-            meta=dict(role="path", run=run.index),
+            meta=dict(role=PATH, run=run.index),
         ))
-        here = slice(run.current, run.current + 1)
-        data.append(go.Scatter3d(
-            x=run.x[here], y=run.y[here], z=run.z[here] + lift, mode="markers", showlegend=False,
+        runs.append(go.Scatter3d(
+            x=run.x, y=run.y, z=z, mode="markers", showlegend=False,
             name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}",
             marker=dict(color=run.color, size=theme.current_marker_size * 0.6, line=dict(color="white", width=2)),
-            hoverinfo="skip", meta=dict(role="current", run=run.index),
+            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
-    figure = go.Figure(data=data)
+    figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
     figure.update_layout(
         title=dict(text=info.labels["fig.title_surface"]),
         scene=dict(
             xaxis=dict(title="x", range=[x0, x1]), yaxis=dict(title="y", range=[y0, y1]),
             zaxis=dict(title=info.labels["fig.z"]), aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-            camera=dict(eye=camera_eye(*view_angle)),
+            camera=camera_of(info.camera),
         ),
         legend=dict(orientation="h", yanchor="top", y=0.0, x=0),
+        meta=step_meta(info.step),
     )
-    return styled(figure, theme, uirevision=f"surface-{info.landscape_id}")
+    layout = styled(figure, theme, uirevision=f"surface-{info.landscape_id}").layout
+    return FigureParts(layout, (surface,), tuple(runs), tuple(critical))
+
+
+def surface_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:
+    """The 3D view at the shared step (``stepped=False``: every run whole)."""
+    figure = surface_parts(info).figure()
+    return at_step(figure, info.step) if stepped else figure

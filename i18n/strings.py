@@ -80,14 +80,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "ctl.field.stream": _ko_en("유선 (흐름선)", "Streamlines"),
     "ctl.field.norm": _ko_en("‖∇f‖ 지도와 방향 화살표", "‖∇f‖ heatmap with direction arrows"),
     "ctl.show_critical": _ko_en("임계점 표시", "Show critical points"),
-    "ctl.azimuth": _ko_en("3D 방위각 (°)", "3D azimuth (°)"),
-    "ctl.elevation": _ko_en("3D 고도각 (°)", "3D elevation (°)"),
-    "ctl.view_angle.help": _ko_en(
-        "3D 그림을 보는 방향입니다. 마우스로 돌린 시점은 단계가 바뀌면 처음으로 돌아가므로, 재생하는 동안 유지할 "
-        "시점은 여기서 정하세요.",
-        "The direction the 3D plot is seen from. A view turned with the mouse returns to this one when the step "
-        "changes, so set the angle to keep during play here.",
-    ),
     "ctl.projector": _ko_en("프로젝터 모드", "Projector mode"),
     "ctl.projector.help": _ko_en("강의실 뒷자리에서도 보이도록 글자와 선을 키웁니다 (1920×1080).",
                                  "Larger fonts and thicker lines, readable from the back row at 1920×1080."),
@@ -117,12 +109,14 @@ STRINGS: dict[str, dict[str, str]] = {
     ),
 
     # --- the views ---
-    "view.play": _ko_en("▶ 재생", "▶ Play"),
-    "view.play.help": _ko_en("모든 실행을 함께 한 단계씩 움직입니다. 다시 누르면 멈춥니다.",
-                             "Advances every run together, step by step; switch off to pause."),
+    "views.play": _ko_en("재생", "Play"),
+    "views.pause": _ko_en("멈춤", "Pause"),
+    "views.step": _ko_en("단계", "Step"),
+    "views.speed": _ko_en("속도", "Speed"),
+    "views.reset_camera": _ko_en("3D 시점 초기화", "Reset 3D view"),
+    "views.keys": _ko_en("스페이스: 재생/멈춤 · ←/→: 한 단계 (Shift: 10단계)",
+                         "Space: play/pause · ←/→: one step (Shift: ten)"),
     "view.step": _ko_en("단계", "Step"),
-    "view.step.help": _ko_en("등고선, 3D, 손실 그래프가 모두 이 단계를 보여 줍니다.",
-                             "The contour, the 3D plot and the loss chart all show this step."),
     "fig.start": _ko_en("출발점", "start"),
     "fig.current": _ko_en("현재 단계", "current step"),
     "fig.step": _ko_en("단계", "step"),
@@ -155,6 +149,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "metrics.header": _ko_en("결과 비교", "Metrics"),
     "metrics.run": _ko_en("실행", "Run"),
     "metrics.color": _ko_en("색", "Color"),
+    "metrics.loss_at_step": _ko_en("{step}단계 손실", "Loss at step {step}"),
     "metrics.final_loss": _ko_en("최종 손실", "Final loss"),
     "metrics.nearest": _ko_en("가장 가까운 최저점", "Nearest minimum"),
     "metrics.distance": _ko_en("최저점까지 거리", "Distance to it"),

@@ -13,6 +13,7 @@ import compute
 from i18n import t
 from presets import PRESETS
 from scene import DEFAULT_SCENE, Run, Scene, from_query, to_query
+from tests.page_views import VIEWS_COMPONENT, components, manifest, send, view_figures
 from ui.state import run_key
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -48,12 +49,12 @@ def url_scene(at: AppTest) -> Scene:
     return scene
 
 
-CHART_KEYS = {"contour_chart": "contour", "surface_chart": "surface", "loss_chart": "loss", "family_tree": "tree"}
+CHART_KEYS = {"family_tree": "tree"}
 
 
 def figures(at: AppTest) -> dict[str, dict]:
-    """This part's Plotly charts by their keys, as the JSON the browser receives."""
-    charts = {}
+    """The views (as the browser draws them at the shared step) and this tab's other Plotly charts by key."""
+    charts = view_figures(at) if components(at, VIEWS_COMPONENT) else {}
     for chart in at.get("plotly_chart"):
         key = chart.proto.id.rsplit("-", 1)[-1]
         if key in CHART_KEYS:
@@ -162,10 +163,15 @@ def test_landscape_change_resets_its_parameters_and_start():
     assert url_scene(at).start == (0.5, 2.5)
 
 
-def test_step_slider_moves_every_view_and_lands_in_the_url():
+def test_the_step_reached_in_the_browser_lands_in_the_url_and_the_views():
     at = load()
-    at.slider(key="step").set_value(10).run()
+    send(at, state={"step": 10})
     assert at.query_params["step"] == ["10"] or at.query_params["step"] == "10"
+    assert manifest(at)["step"] == 10
+    table = metrics(at)  # the metrics see the step too
+    scene = url_scene(at)
+    np.testing.assert_allclose(table["10단계 손실"], [compute.trajectory(scene, run).loss[10] for run in scene.runs],
+                               rtol=1e-6)
     charts = figures(at)
     for view in ("contour", "surface"):
         assert all(len(decoded(tr["x"])) == 11 for tr in paths(charts[view]))
@@ -239,14 +245,28 @@ def test_projector_mode_and_field_overlay():
     assert url_scene(at).view.projector and url_scene(at).view.field == "arrows"
 
 
-def test_3d_view_angle_control_sets_the_camera():
+def test_the_camera_turned_in_the_browser_stays_through_changes_and_travels_in_the_link():
+    at = load(runs=(0,))
+    camera = {"eye": {"x": 0.1, "y": -2.0, "z": 1.2}, "center": {"x": 0, "y": 0, "z": -0.1}, "up": {"x": 0, "y": 0, "z": 1}}
+    send(at, state={"camera": camera})
+    assert url_scene(at).view.camera == (0.1, -2.0, 1.2, 0.0, 0.0, -0.1, 0.0, 0.0, 1.0)
+    tokens = manifest(at)["camera_token"]
+    at.select_slider(key="run0.hp.lr").set_value(0.05).run()  # a new η: the camera stays
+    assert figures(at)["surface"]["layout"]["scene"]["camera"] == camera
+    assert manifest(at)["camera_token"] == tokens  # the browser keeps the user's own camera, not a new one
+    linked = load(to_query(url_scene(at)))
+    assert figures(linked)["surface"]["layout"]["scene"]["camera"] == camera
+
+
+def test_a_click_on_the_contour_moves_the_start_and_the_views_follow():
     at = load()
-    at.select_slider(key="view_azimuth").set_value(0).run()
-    at.select_slider(key="view_elevation").set_value(90).run()
-    eye = figures(at)["surface"]["layout"]["scene"]["camera"]["eye"]
-    assert eye["z"] == pytest.approx(2.4) and abs(eye["x"]) < 1e-6 and abs(eye["y"]) < 1e-6
-    at.slider(key="step").set_value(5).run()
-    assert figures(at)["surface"]["layout"]["scene"]["camera"]["eye"] == eye  # kept through a step change
+    token = manifest(at)["step_token"]
+    send(at, trigger=("click", {"x": 1.25, "y": -0.5}))
+    scene = url_scene(at)
+    assert scene.start == (1.25, -0.5)
+    assert manifest(at)["step_token"] > token and manifest(at)["step"] == scene.steps
+    for trace in paths(figures(at)["contour"]):
+        assert (decoded(trace["x"])[0], decoded(trace["y"])[0]) == (1.25, -0.5)
 
 
 def test_metrics_table_marks_each_run_with_its_colour():

@@ -102,6 +102,7 @@ def test_the_page_has_the_export_tab_and_camera_buttons_named_after_the_scene():
     from pathlib import Path
 
     from scene import from_query
+    from tests.page_views import manifest
 
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
     at.query_params["lang"] = "en"
@@ -114,9 +115,8 @@ def test_the_page_has_the_export_tab_and_camera_buttons_named_after_the_scene():
     at.session_state["tabs"] = "Trajectories"
     at.run()
     names = set()
-    for chart in at.get("plotly_chart"):
-        options = json.loads(chart.proto.config).get("toImageButtonOptions")
-        if options:
-            assert (options["format"], options["scale"]) == ("png", 3)
-            names.add(options["filename"])
+    for figure in manifest(at)["figures"].values():  # the views component's charts, with their toolbars
+        options = figure["config"]["toImageButtonOptions"]
+        assert (options["format"], options["scale"]) == ("png", 3)
+        names.add(options["filename"])
     assert names == {f"{file_stem(scene)}-{view}" for view in ("contour", "surface", "loss")}

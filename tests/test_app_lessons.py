@@ -75,7 +75,7 @@ def test_internals_panel_shows_the_engines_values_at_the_chosen_step(at):
     at.selectbox(key="internals_run").set_value(adam).run()
     at.slider(key="internals_step").set_value(7).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.slider(key="step").value == 7  # the shared step control follows
+    assert at.session_state["step"] == 7  # the shared step follows
     traj = compute.trajectory(scene, scene.runs[adam])
     table = values_table(at)
     np.testing.assert_allclose(table["g_t"], traj.grads[7], rtol=1e-5)

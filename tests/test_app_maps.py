@@ -13,6 +13,7 @@ import maps
 from figures.maps import basin_plot_info
 from i18n import t
 from landscapes import parse_formula
+from tests.page_views import view_figures
 from tests.test_app import decoded, load, url_scene
 from ui import maps as maps_ui
 
@@ -44,8 +45,10 @@ def test_basin_map_waits_for_its_button_then_lies_beside_the_contour(at):
     at.select_slider(key="maps.resolution").set_value(32)
     at.button(key="maps.compute").click()
     rerun(at)
-    basin, contour = chart(at, maps_ui.BASIN_KEY), chart(at, maps_ui.CONTOUR_KEY)
-    assert basin is not None and contour is not None
+    basin = chart(at, maps_ui.BASIN_KEY)
+    contour = view_figures(at, key=maps_ui.CONTOUR_KEY)["contour"]  # the runs beside it, in the views component
+    shown = [i for i, run in enumerate(url_scene(at).runs) if run.visible]
+    assert basin is not None and [tr["meta"]["run"] for tr in contour["data"] if tr["meta"].get("role") == "path"] == shown
     assert basin["layout"]["xaxis"]["range"] == contour["layout"]["xaxis"]["range"] == [-2.0, 2.0]
     assert basin["layout"]["yaxis"]["range"] == contour["layout"]["yaxis"]["range"] == [-2.0, 2.0]
     expected = maps.basin_map(url_scene(at), 0, 32, steps=60)

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 import compute
-from figures import CLICK_TRACE_NAME, EDGES, THEMES, contour_figure, family_tree_figure, loss_figure, scene_info, \
-    surface_figure
-from figures.contour import CLICK_GRID
+from figures import EDGES, THEMES, contour_figure, family_tree_figure, loss_figure, scene_info, surface_figure
+from figures.stepping import at_step
 from figures.info import SURFACE_3D_STRIDE
 from figures.surface3d import path_lift
 from i18n import STRINGS
@@ -62,19 +61,13 @@ def test_rosenbrock_is_drawn_in_log_scale_and_points_stay_on_the_drawn_surface()
     assert info.z_display[0, 0] == pytest.approx(np.log10(info.z[0, 0] - info.z_floor), rel=1e-5)
 
 
-def test_contour_figure_has_one_path_per_visible_run_and_a_click_grid_when_asked():
+def test_contour_figure_has_one_path_per_visible_run():
     scene = DEFAULT_SCENE.replace(runs=(DEFAULT_SCENE.runs[0], DEFAULT_SCENE.runs[1].__class__(
         **{**DEFAULT_SCENE.runs[1].__dict__, "visible": False}), DEFAULT_SCENE.runs[2]))
     info, _ = build(scene)
     plain = contour_figure(info)
-    clickable = contour_figure(info, click_grid=True)
     assert [tr.type for tr in plain.data].count("contour") == 1
     assert [tr.meta["run"] for tr in traces(plain, "path")] == [0, 2]
-    assert not traces(plain, "click")
-    (grid,) = traces(clickable, "click")
-    assert grid.name == CLICK_TRACE_NAME and grid.opacity == 0.0
-    assert len(grid.x) == CLICK_GRID**2
-    assert clickable.layout.clickmode == "event+select"
     # Each run keeps its colour.
     assert [tr.line.color for tr in traces(plain, "path")] == [scene.runs[0].color, scene.runs[2].color]
 
@@ -240,3 +233,36 @@ def test_every_text_exists_in_korean_and_english():
     for key, entry in strings.STRINGS.items():
         assert entry.get("ko") and entry.get("en"), key
     assert STRINGS["app.title"]["ko"] != STRINGS["app.title"]["en"]
+
+
+# --- what a step shows (figures.stepping; static/lab_view.js applies the same rule in the browser) --------
+
+@pytest.mark.parametrize("step", [0, 1, 37, 100])
+def test_a_step_shows_each_path_up_to_it_and_the_current_point_at_it(default_info, step):
+    info, trajectories = default_info
+    for figure in (contour_figure(info, stepped=False), surface_figure(info, stepped=False)):
+        shown = at_step(figure, step)
+        for path, current, traj in zip(traces(shown, "path"), traces(shown, "current"), trajectories):
+            np.testing.assert_array_equal(path.x, traj.params[: step + 1, 0].astype(np.float32))
+            np.testing.assert_array_equal(current.x, traj.params[step: step + 1, 0].astype(np.float32))
+        assert shown.layout.meta == {"step": step}
+    loss = at_step(loss_figure(info, stepped=False), step)
+    assert [list(tr.x) for tr in traces(loss, "current")] == [[step]] * 3
+    (line,) = [shape for shape in loss.layout.shapes if shape.name == "step"]
+    assert line.x0 == line.x1 == step
+    assert "%{meta.step}" in loss.layout.title.text  # Plotly writes the step into the title
+
+
+def test_a_diverged_run_shows_its_last_point_at_later_steps():
+    scene = DEFAULT_SCENE.replace(runs=(Run.of("gd", lr=5.0),), steps=60)
+    info, (traj,) = build(scene)
+    assert traj.diverged_at is not None
+    shown = at_step(contour_figure(info, stepped=False), 60)
+    (path,), (current,) = traces(shown, "path"), traces(shown, "current")
+    assert len(path.x) == len(traj.params) and current.x[0] == np.float32(traj.params[-1, 0])
+
+
+def test_the_whole_figure_is_the_stepped_one_at_the_last_step(default_info):
+    info, _ = default_info
+    assert info.step == info.steps
+    assert contour_figure(info).to_json() == at_step(contour_figure(info, stepped=False), info.steps).to_json()

@@ -6,6 +6,7 @@ The long version (1,000 page reruns, RSS per 100) is ``python -m benchmarks.soak
 from __future__ import annotations
 
 import ast
+import dataclasses
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -198,28 +199,53 @@ def test_every_cache_in_the_code_is_bounded():
 
 # --- figures shared between sessions -------------------------------------------------------------------
 
-def test_equal_scenes_share_their_figures_and_they_match_a_fresh_build():
-    from figures import contour_figure, loss_figure, scene_info, surface_figure
-    from figures.surface3d import DEFAULT_VIEW_ANGLE
+def test_equal_scenes_share_their_parts_and_one_run_changes_only_its_own():
+    from figures.browser import VIEWS
     from scene import DEFAULT_SCENE
     from ui import cache
 
     def shown(scene: Scene):
-        landscape = scene.surface()
-        return cache.view_figures(scene, DEFAULT_VIEW_ANGLE, landscape, cache.visible_trajectories(scene))
+        return cache.browser_views(scene, scene.surface(), cache.visible_trajectories(scene))
 
     first = shown(DEFAULT_SCENE)
     again = shown(DEFAULT_SCENE.replace())  # an equal scene, as another session builds it
-    assert all(a is b for a, b in zip(first, again))
+    assert again.surface is first.surface and again.layout is first.layout
+    assert all(a is b for a, b in zip(first.runs, again.runs))
     other_run = DEFAULT_SCENE.runs[0].settings | {"lr": 0.05}
     moved = DEFAULT_SCENE.replace(runs=(Run.of("gd", **other_run), *DEFAULT_SCENE.runs[1:]))
     changed = shown(moved)
-    assert not any(a is b for a, b in zip(first, changed))
-    landscape = moved.surface()
-    info = scene_info(moved, landscape, compute.trajectories(moved), compute.surface_grid(landscape), None)
-    fresh = (contour_figure(info, click_grid=True), surface_figure(info, DEFAULT_VIEW_ANGLE), loss_figure(info))
-    assert [f.to_json() for f in changed] == [f.to_json() for f in fresh]
-    assert changed[0].to_json() != first[0].to_json()
+    assert changed.surface is first.surface and changed.layout is first.layout  # nothing of the surface again
+    assert changed.runs[0].id != first.runs[0].id
+    assert [a is b for a, b in zip(first.runs, changed.runs)] == [False, True, True]
+    assert set(VIEWS) == set(changed.inline)
+
+
+def test_the_page_draws_the_same_figures_as_the_exports():
+    """The browser's assembly of the parts (figures.browser.assembled, lab_view.js's order) is the builders'
+    whole figure, for every view: the page does not fork the figures."""
+    import json
+
+    from figures import contour_figure, loss_figure, scene_info, surface_figure
+    from figures.browser import VIEWS, assembled
+    from figures.surface3d import camera_of
+    from presets import PRESETS
+    from ui import cache
+
+    builders = {"contour": contour_figure, "surface": surface_figure, "loss": loss_figure}
+    turned = dataclasses.replace(PRESETS["saddle_escape"].scene.view, camera=(1.0, -1.5, 0.8, 0, 0, 0, 0, 0, 1))
+    for scene in (PRESETS["rosenbrock_adaptive"].scene, PRESETS["saddle_escape"].scene.replace(language="en", view=turned)):
+        landscape = scene.surface()
+        trajectories = cache.visible_trajectories(scene)
+        parts = cache.browser_views(scene, landscape, trajectories)
+        decoded = lambda p: json.loads(p.data)  # noqa: E731
+        field = compute.gradient_field(landscape) if scene.view.field != "none" else None
+        info = scene_info(scene, landscape, trajectories, compute.surface_grid(landscape), field)
+        for view in VIEWS:
+            camera = camera_of(scene.view.camera) if scene.view.camera else None
+            page = assembled(view, decoded(parts.layout), parts.inline, decoded(parts.surface),
+                             [decoded(run) for run in parts.runs], camera)
+            export = builders[view](info, stepped=False).to_dict()
+            assert json.loads(json.dumps(page, sort_keys=True)) == json.loads(json.dumps(export, sort_keys=True)), view
 
 
 # --- the page over many reruns -------------------------------------------------------------------------

@@ -7,12 +7,16 @@ landscape and its parameters) and recomputes only the trajectory that changed. E
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import dataclasses
+from typing import NamedTuple
+
 import streamlit as st
 
 import compute
 import optimizers
-from figures import contour_figure, loss_figure, scene_info, surface_figure
+from figures import browser
+from figures.info import RunPath, SceneInfo, surface_info, with_runs
+from figures.parts import Payload
 from landscapes import Landscape
 from scene import Run, Scene
 
@@ -57,16 +61,54 @@ def visible_trajectories(scene: Scene) -> list[optimizers.Trajectory | None]:
     return [trajectory(scene, run) if run.visible else None for run in scene.runs]
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def view_figures(scene: Scene, angle: tuple[float, float], _landscape: Landscape,
-                 _trajectories) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """The contour (with its click grid), 3D and loss figures of a scene, shared by every session showing it.
+# --- the page's views as the browser keeps them (figures.browser) --------------------------------------
 
-    Building them is most of a rerun's work, and a class mostly looks at the same few scenes. The
-    scene (and the camera ``angle``) determines the landscape and trajectories passed along. Callers
-    only hand the figures to ``st.plotly_chart``, which reads them; nobody may change them.
-    """
-    key = surface_key(scene)
-    info = scene_info(scene, _landscape, _trajectories, surface_grid(key),
-                      gradient_field(key) if scene.view.field != "none" else None)
-    return contour_figure(info, click_grid=True), surface_figure(info, angle), loss_figure(info)
+def surface_view_key(scene: Scene) -> tuple:
+    """What the surface's part of the views depends on: the surface and the settings that restyle it."""
+    view = scene.view
+    return surface_key(scene), scene.language, view.projector, view.show_critical, view.field
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def surface_record(key: tuple, _scene: Scene, _landscape: Landscape) -> SceneInfo:
+    grid_key = surface_key(_scene)
+    field = gradient_field(grid_key) if _scene.view.field != "none" else None
+    return surface_info(_scene, _landscape, surface_grid(grid_key), field)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def surface_payload(key: tuple, _info: SceneInfo) -> Payload:
+    return browser.surface_payload(_info)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def run_payload(key: tuple, _info: SceneInfo, _path: RunPath) -> Payload:
+    return browser.run_payload(_info, _path)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def layout_payload(key: tuple, _parts) -> Payload:
+    return browser.layout_payload(_parts)
+
+
+class BrowserViews(NamedTuple):
+    info: SceneInfo  # the scene's record at its shown step
+    surface: Payload
+    layout: Payload
+    runs: tuple[Payload, ...]  # the visible runs', in scene order
+    inline: dict  # view → its small traces (JSON)
+
+
+def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserViews:
+    """The scene's views as the browser receives them; each part is built once per change of what it depends on
+    and shared by every session (the parts are immutable)."""
+    key = surface_view_key(scene)
+    info = with_runs(surface_record(key, scene, landscape), scene, trajectories)
+    runs = tuple(
+        run_payload((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
+                     info.log_loss, info.loss_offset), info, path)
+        for path in info.runs)
+    parts = browser.scene_parts(info)
+    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset),
+                            browser.scene_parts(dataclasses.replace(info, camera=None)))
+    return BrowserViews(info, surface_payload(key, info), layout, runs, browser.inline_traces(parts))

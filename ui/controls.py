@@ -6,7 +6,6 @@ import math
 
 import streamlit as st
 
-from figures.surface3d import DEFAULT_VIEW_ANGLE
 from i18n import STRINGS, optimizer_name, t
 from landscapes import LANDSCAPES, Landscape, Param
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
@@ -191,13 +190,6 @@ def view_controls(lang: str) -> None:
     st.selectbox(t("ctl.field", lang), options=FIELD_MODES, key="field", format_func=lambda m: t(f"ctl.field.{m}", lang),
                  help=t("ctl.field.help", lang), persist_state="session")
     st.toggle(t("ctl.show_critical", lang), key="show_critical", persist_state="session")
-    st.session_state.setdefault("view_azimuth", int(DEFAULT_VIEW_ANGLE[0]))
-    st.session_state.setdefault("view_elevation", int(DEFAULT_VIEW_ANGLE[1]))
-    left, right = st.columns(2)
-    left.select_slider(t("ctl.azimuth", lang), options=list(range(-180, 181, 15)), key="view_azimuth",
-                       help=t("ctl.view_angle.help", lang), persist_state="session")
-    right.select_slider(t("ctl.elevation", lang), options=list(range(0, 91, 5)), key="view_elevation",
-                        help=t("ctl.view_angle.help", lang), persist_state="session")
     st.toggle(t("ctl.projector", lang), key="projector", help=t("ctl.projector.help", lang), persist_state="session")
 
 

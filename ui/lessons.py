@@ -72,7 +72,7 @@ def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
 # --- internals -----------------------------------------------------------------------------------------
 
 def _step_moved() -> None:
-    st.session_state["step"] = st.session_state[STEP_KEY]
+    S.move_step(st.session_state, st.session_state[STEP_KEY])
 
 
 def _set_view(**changes) -> None:

@@ -16,19 +16,18 @@ import numpy as np
 import streamlit as st
 
 import maps
-from figures import contour_figure, scene_info
 from figures.maps import BASIN_COLORINGS, SWEEP_METRICS, basin_plot_info, map_figure, sweep_plot_info
 from i18n import t
 from landscapes import FormulaError, Landscape, parse_formula
 from landscapes.formula import DEFAULT_BOUNDS, FUNCTIONS, MAX_BOUND
 from scene import DEFAULT_SCENE, HPARAM_RANGES, MAX_STEPS, Scene
-from ui import cache
+from ui import cache, view_component
 from ui import state as S
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 RESOLUTIONS = (32, 64, 128, 256)
 SWEEP_SIZES = (8, 16, 24, 32, 48, 64)
-BASIN_KEY, SWEEP_KEY, CONTOUR_KEY = "maps_basin_chart", "maps_sweep_chart", "maps_contour_chart"
+BASIN_KEY, SWEEP_KEY, CONTOUR_KEY = "maps_basin_chart", "maps_sweep_chart", "maps_views"
 BASIN_REQUEST, SWEEP_REQUEST, SWEEP_SHOWN = "maps.basin_request", "maps.sweep_request", "maps.sweep_shown"
 FORMULA_TEXT, FORMULA_ERROR = "formula.text", "formula.error"
 BOUND_KEYS = ("formula.x0", "formula.x1", "formula.y0", "formula.y1")
@@ -48,7 +47,7 @@ def _progress_bar(lang: str):
 
 
 def _start_clicked(chart_key: str) -> None:
-    """A click on the contour or on a basin cell: the runs start there."""
+    """A click on a basin cell: the runs start there."""
     chart = st.session_state.get(chart_key)
     points = chart.selection.points if chart is not None else []
     if points:
@@ -75,7 +74,7 @@ def load_setting(state, run_index: int, setting: dict[str, float]) -> None:
     for name, value in setting.items():
         if name == maps.STEPS_AXIS:
             state["steps"] = int(min(max(round(value), 1), MAX_STEPS))
-            state["step"] = state["steps"]
+            S.move_step(state, state["steps"])
         else:
             low, high, _ = HPARAM_RANGES[name]
             state[S.hparam_key(run_id, name)] = float(min(max(value, low), high))
@@ -137,10 +136,8 @@ def basin_section(scene: Scene, landscape: Landscape, trajectories, run_index: i
         st.caption(t("maps.steps_cut", lang, steps=info.steps, requested=info.requested_steps))
     grid = cache.surface_grid(cache.surface_key(scene))
     left, right = st.columns(2)
-    contour = contour_figure(scene_info(scene, landscape, trajectories, grid), click_grid=True)
-    left.plotly_chart(contour, key=CONTOUR_KEY, on_select=functools.partial(_start_clicked, CONTOUR_KEY),
-                      selection_mode="points",
-                      config=PLOT_CONFIG, theme=None)
+    with left:  # the runs on the contour, stepped in the browser; a click there starts them there too
+        view_component.scene_views(scene, landscape, trajectories, key=CONTOUR_KEY, views=("contour",))
     plot = basin_plot_info(info, coloring, lang, contour=(grid.xs, grid.ys, grid.z))
     right.plotly_chart(map_figure(plot), key=BASIN_KEY, on_select=functools.partial(_start_clicked, BASIN_KEY),
                        selection_mode="points",
@@ -208,7 +205,7 @@ def apply_formula(state) -> bool:
                                          formula_bounds=(x0, x1, y0, y1))
     state["landscape"] = "custom"
     state["start_x"], state["start_y"] = landscape.default_start
-    state["step"] = state.get("steps", DEFAULT_SCENE.steps)
+    S.move_step(state, state.get("steps", DEFAULT_SCENE.steps))
     return True
 
 

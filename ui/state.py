@@ -20,6 +20,8 @@ BASE = "_scene_base"  # the last scene loaded whole (URL, preset): fields withou
 RUN_IDS = "run_ids"
 NEXT_RUN_ID = "_next_run_id"
 STEPS_SEEN = "_steps_seen"
+STEP_TOKEN = "_step_token"  # counts the steps Python set itself (the browser follows those, not its own reports)
+CAMERA_TOKEN = "_camera_token"  # likewise for the 3D camera
 VIEW_KEYS = ("log_loss", "field", "projector", "show_critical")
 SWITCH_HPARAMS = ("bias_correction",)  # 1 on, 0 off: shown as a toggle, held as a bool
 
@@ -76,7 +78,8 @@ def load_scene(state: State, scene: Scene) -> None:
         write_landscape(state, landscape)
     state["start_x"], state["start_y"] = clamp_start(landscape, scene.start)
     state["steps"] = scene.steps
-    state["step"] = scene.shown_step
+    move_step(state, scene.shown_step)
+    state[CAMERA_TOKEN] = camera_token(state) + 1
     state[STEPS_SEEN] = scene.steps
     state["noise"] = scene.noise
     state["seed"] = scene.seed
@@ -181,18 +184,43 @@ def change_landscape(state: State) -> None:
     landscape = LANDSCAPES[state["landscape"]]
     write_landscape(state, landscape)
     state["start_x"], state["start_y"] = landscape.default_start
-    state["step"] = state.get("steps", DEFAULT_SCENE.steps)
+    move_step(state, state.get("steps", DEFAULT_SCENE.steps))
 
 
 def set_start(state: State, x: float, y: float) -> None:
     """A clicked start point, clamped to the plot and rounded to what the inputs show."""
     landscape = surface_of(scene_from_state(state))
     state["start_x"], state["start_y"] = (round(v, 3) for v in clamp_start(landscape, (x, y)))
-    state["step"] = state.get("steps", DEFAULT_SCENE.steps)
+    move_step(state, state.get("steps", DEFAULT_SCENE.steps))
+
+
+def step_token(state: State) -> int:
+    return int(state.get(STEP_TOKEN, 0))
+
+
+def camera_token(state: State) -> int:
+    return int(state.get(CAMERA_TOKEN, 0))
+
+
+def move_step(state: State, step: int) -> None:
+    """Python moves the shared step (a link, a preset, a new start): the views in the browser follow."""
+    state["step"] = int(step)
+    state[STEP_TOKEN] = step_token(state) + 1
+
+
+def set_step(state: State, step: int) -> None:
+    """The step the browser reached (it is there already: no token)."""
+    state["step"] = int(min(max(step, 0), int(state.get("steps", DEFAULT_SCENE.steps))))
+
+
+def set_camera(state: State, camera: tuple[float, ...] | None) -> None:
+    """The 3D camera the user turned in the browser: kept in the scene (its link, its exports)."""
+    base: Scene = state.get(BASE, DEFAULT_SCENE)
+    state[BASE] = base.replace(view=dataclasses.replace(base.view, camera=camera))
 
 
 __all__ = [
-    "BASE", "RUN_IDS", "add_run", "change_landscape", "change_optimizer", "hparam_key", "load_scene",
+    "BASE", "RUN_IDS", "add_run", "camera_token", "move_step", "set_camera", "set_step", "step_token", "change_landscape", "change_optimizer", "hparam_key", "load_scene",
     "new_run", "param_key", "remove_run", "reset_optimizer", "run_key", "scene_from_state", "set_start",
     "surface_of",
 ]

@@ -1,39 +1,29 @@
-"""The main area: notices, the shared step control with play/pause, the three synchronized views,
+"""The main area: notices, the three synchronized views (stepped and played in the browser: ui.view_component),
 metrics, formulas and the link to the scene. Each piece is one function of the Scene."""
 
 from __future__ import annotations
 
 import base64
-import math
 
 import streamlit as st
 
 import compute
-from figures.surface3d import DEFAULT_VIEW_ANGLE
 from figures import family_tree_figure
+from figures.browser import VIEWS
 from i18n import STRINGS, optimizer_name, t
 from landscapes import Landscape
 from optimizers import RULE_TABLE
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
-from ui import cache
-from ui import state as S
+from ui import view_component
 
-TICK_SECONDS = 0.5  # one animation frame per tick while playing
-FRAMES_PER_PLAY = 50  # a play from step 0 to the end takes about this many ticks
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-CONTOUR_KEY = "contour_chart"
-ARMED = "_play_clock_armed"
 HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 
 
 def chart_config(scene: Scene, view: str) -> dict:
     """The toolbar of a view: its camera button downloads a 3× PNG named after the scene."""
     return {**PLOT_CONFIG, **toolbar_config(scene, view)}
-
-
-def play_increment(steps: int) -> int:
-    return max(1, math.ceil(steps / FRAMES_PER_PLAY))
 
 
 def sync_url(scene: Scene) -> None:
@@ -64,72 +54,10 @@ def notices(scene: Scene, trajectories) -> None:
 
 # --- the three synchronized views ----------------------------------------------------------------------
 
-def _contour_clicked() -> None:
-    chart = st.session_state.get(CONTOUR_KEY)
-    points = chart.selection.points if chart is not None else []
-    if points:
-        S.set_start(st.session_state, float(points[0]["x"]), float(points[0]["y"]))
-
-
-def _play_toggled() -> None:
-    if st.session_state.get("playing") and st.session_state.get("step", 0) >= st.session_state.get("steps", 0):
-        st.session_state["step"] = 0  # play from the end starts over
-
-
-def advance(state, steps: int) -> None:
-    """One animation frame: every run moves together; at the last step the animation stops."""
-    step = min(int(state.get("step", 0)) + play_increment(steps), steps)
-    state["step"] = step
-    if step >= steps:
-        state["playing"] = False
-
-
-def play_clock(steps: int) -> None:
-    """While playing: a fragment that wakes every ``TICK_SECONDS``, moves the shared step and reruns the page.
-
-    Its body also runs once inside the page's own run; ``ARMED`` tells that run (do nothing) from a tick.
-    """
-    if not st.session_state.get("playing"):
-        return
-    st.session_state[ARMED] = False
-
-    @st.fragment(run_every=TICK_SECONDS)
-    def clock() -> None:
-        if st.session_state.get(ARMED):
-            advance(st.session_state, steps)
-            st.rerun(scope="app")
-        st.session_state[ARMED] = True
-
-    clock()
-
-
-def step_controls(scene: Scene) -> None:
-    lang = scene.language
-    st.session_state["step"] = min(int(st.session_state.get("step", scene.steps)), scene.steps)
-    row = st.columns([1, 8], vertical_alignment="bottom")
-    row[0].toggle(t("view.play", lang), key="playing", on_change=_play_toggled, help=t("view.play.help", lang))
-    row[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key="step", help=t("view.step.help", lang))
-    play_clock(scene.steps)
-
-
-def view_angle() -> tuple[float, float]:
-    """The 3D camera from the sidebar (kept for the session, not in the URL).
-
-    Streamlit mounts a new chart whenever a figure changes, so a camera turned with the mouse goes back
-    to this angle at the next step; these controls keep a chosen angle through play.
-    """
-    return (float(st.session_state.get("view_azimuth", DEFAULT_VIEW_ANGLE[0])),
-            float(st.session_state.get("view_elevation", DEFAULT_VIEW_ANGLE[1])))
-
-
 def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
-    """The shared step control, then contour and 3D side by side and the loss chart, all at that step."""
-    contour, surface, loss = cache.view_figures(scene, view_angle(), landscape, trajectories)
-    left, right = st.columns(2)
-    left.plotly_chart(contour, key=CONTOUR_KEY, on_select=_contour_clicked,
-                      selection_mode="points", config=chart_config(scene, "contour"), theme=None)
-    right.plotly_chart(surface, key="surface_chart", config=chart_config(scene, "surface"), theme=None)
-    st.plotly_chart(loss, key="loss_chart", config=chart_config(scene, "loss"), theme=None)
+    """Contour and 3D side by side and the loss chart, stepped and played in the browser."""
+    view_component.scene_views(scene, landscape, trajectories,
+                               configs={view: chart_config(scene, view) for view in VIEWS})
 
 
 # --- metrics -------------------------------------------------------------------------------------------
@@ -143,9 +71,11 @@ def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[
         m = compute.metrics(landscape, traj)
         nearest = "—" if m.nearest_minimum is None else \
             f"{t(f'kind.{m.nearest_kind}', lang)} ({m.nearest_minimum[0]:.3g}, {m.nearest_minimum[1]:.3g})"
+        at_step = min(scene.shown_step, len(traj.loss) - 1)
         rows.append({
             t("metrics.run", lang): run.label(lang),
             t("metrics.color", lang): run.color,
+            t("metrics.loss_at_step", lang, step=scene.shown_step): float(traj.loss[at_step]),
             t("metrics.final_loss", lang): float(m.final_loss),
             t("metrics.nearest", lang): nearest,
             t("metrics.distance", lang): None if m.distance is None else float(m.distance),
@@ -172,6 +102,8 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
     # server's time under a class's load), a column of small images almost nothing.
     st.dataframe(frame, hide_index=True, key="metrics_table",
                  column_config={color: st.column_config.ImageColumn("", width="small"),
+                                t("metrics.loss_at_step", lang, step=scene.shown_step):
+                                    st.column_config.NumberColumn(format="%.4g"),
                                 t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
                                 t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
     st.caption(t("metrics.caption", lang))

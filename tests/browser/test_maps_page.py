@@ -1,5 +1,6 @@
 """The Maps tab in a real Chromium: a click on a basin cell moves the start there, a click on a sweep cell
-loads that learning rate (the clicks AppTest cannot make)."""
+loads that learning rate (the clicks AppTest cannot make), and the contour beside the basin map is the views
+component's, stepped in the browser."""
 
 from __future__ import annotations
 
@@ -75,3 +76,15 @@ def test_a_click_on_a_sweep_cell_loads_its_learning_rate(maps_page: Page):
     compute_then_click(maps_page, "Run sweep", SWEEP, "run", 0.02, 0.5)  # the first column: the smallest rate
     (run,) = query(maps_page)["run"]
     assert "lr=0.001," in run + ","
+
+
+def test_the_contour_beside_the_basin_map_steps_in_the_browser(maps_page: Page):
+    maps_page.get_by_role("button", name="Compute map").click()
+    views = maps_page.locator(".lab-views[data-views=contour]")
+    views.wait_for()
+    views.locator("input[type=range]").focus()
+    maps_page.keyboard.press("Home")
+    maps_page.wait_for_function(
+        "() => { const gd = document.querySelector('.lab-views[data-views=contour] .lab-contour .lab-top');"
+        " return gd._fullData.filter(t => t.meta && t.meta.role === 'path').every(t => t._length === 1); }",
+        timeout=REDRAW_MS)

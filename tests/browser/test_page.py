@@ -1,101 +1,203 @@
-"""The page in a real Chromium: both plots drawn (3D as WebGL), the step slider changes the plots' data,
-play advances the step, a click on the contour moves the start point."""
+"""The views in a real Chromium: drawn (3D as WebGL), stepped and played in the browser without a server
+rerun, the camera kept through changes, a click on the contour moving the start."""
 
 from __future__ import annotations
 
-import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from tests.browser.conftest import REDRAW_MS, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
-STEP_SLIDER = '[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]'
-PLAY_TOGGLE = '[data-testid="stMain"] [data-testid="stCheckbox"]'
-
-# The page's own figures, found by what they hold (Plotly keeps the figure on its div).
-CONTOUR = "[...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.some(t => t.meta && t.meta.role === 'click'))"
-SURFACE = "[...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.some(t => t.type === 'surface'))"
-PATH_LENGTHS = f"() => {CONTOUR}._fullData.filter(t => t.meta && t.meta.role === 'path').map(t => t._length)"
+VIEWS = ".lab-views"
+SLIDER = f"{VIEWS} input[type=range]"
+PLAY = f"{VIEWS} .lab-play"
+CONTOUR = "document.querySelector('.lab-contour .lab-top')"
+CONTOUR_BASE = "document.querySelector('.lab-contour .lab-base')"
+SURFACE = "document.querySelector('.lab-surface .lab-layer')"
+LOSS = "document.querySelector('.lab-loss .lab-layer')"
+PLAY_SECONDS = 3.0  # ui/view_component.PLAY_SECONDS
 
 
 def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
-def step_value(page: Page) -> int:
-    return int(page.locator(STEP_SLIDER).first.get_attribute("value"))
+def drawn_step(page: Page, plot: str) -> int:
+    """The step a plot shows: its paths' length (contour, 3D) or its current marker's x (loss)."""
+    return page.evaluate(f"""() => {{
+        const gd = {plot};
+        const path = gd._fullData.find(t => t.meta && t.meta.role === 'path');
+        if (path) return path._length - 1;
+        return gd._fullData.find(t => t.meta && t.meta.role === 'current').x[0];
+    }}""")
 
 
-def set_step_to_start(page: Page) -> None:
-    page.locator(STEP_SLIDER).first.focus()
-    page.keyboard.press("Home")
-    page.wait_for_function(f"() => {CONTOUR} && {CONTOUR}._fullData.some(t => t.meta && t.meta.role === 'path' && t._length === 1)",
-                           timeout=REDRAW_MS)
+def wait_drawn(page: Page, step: int) -> None:
+    for plot in (CONTOUR, SURFACE, LOSS):
+        page.wait_for_function(
+            f"""() => {{ const gd = {plot}; if (!gd || !gd._fullData) return false;
+                const path = gd._fullData.find(t => t.meta && t.meta.role === 'path');
+                const k = path ? path._length - 1 : gd._fullData.find(t => t.meta && t.meta.role === 'current').x[0];
+                return k === {step}; }}""", timeout=REDRAW_MS)
+
+
+class Reruns:
+    """Counts the reruns the browser asks for (BackMsg rerun_script on the websocket)."""
+
+    def __init__(self, page: Page):
+        self.count = 0
+        page.on("websocket", lambda ws: ws.on("framesent", self._sent))
+
+    def _sent(self, payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            message = BackMsg()
+            message.ParseFromString(bytes(payload))
+            if message.WhichOneof("type") == "rerun_script":
+                self.count += 1
+
+
+@pytest.fixture(scope="module")
+def views_page(browser, server) -> tuple[Page, Reruns]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(REDRAW_MS)
+    reruns = Reruns(page)
+    page.goto(server)
     wait_until_idle(page)
+    page.wait_for_selector(VIEWS)
+    wait_drawn(page, 100)
+    yield page, reruns
+    context.close()
 
 
-def test_contour_and_3d_plots_are_drawn_the_3d_one_in_webgl(page: Page):
-    assert page.evaluate(f"() => !!{CONTOUR} && !!{CONTOUR}.querySelector('.contourlayer path, g.contour')")
-    assert page.evaluate(f"() => {CONTOUR}.data.filter(t => t.meta && t.meta.role === 'path').length") == 3
+def test_contour_3d_and_loss_are_drawn_the_3d_one_in_webgl(views_page):
+    page, _ = views_page
+    assert page.evaluate(f"() => {CONTOUR}._fullData.filter(t => t.meta && t.meta.role === 'path').length") == 3
+    assert page.evaluate(f"() => !!{CONTOUR_BASE}.querySelector('.contourlayer path, g.contour')")
     webgl = page.evaluate(f"""() => {{
         const canvas = {SURFACE}.querySelector('.gl-container canvas');
         const gl = canvas && (canvas.getContext('webgl') || canvas.getContext('experimental-webgl'));
         return !!gl && canvas.width > 0 && canvas.height > 0;
     }}""")
     assert webgl
-    assert page.evaluate(f"() => {SURFACE}._fullLayout.scene._scene.glplot !== undefined")
+    # The two contour layers share one plot area, so the runs lie on the surface they were computed on.
+    top, base = (page.evaluate(f"() => {{ const s = {plot}._fullLayout._size; return [s.l, s.t, s.w, s.h]; }}")
+                 for plot in (CONTOUR, CONTOUR_BASE))
+    assert top == base
 
 
-def test_the_step_slider_changes_the_plotted_data_and_the_url(page: Page):
-    assert page.evaluate(PATH_LENGTHS) == [101, 101, 101]
-    set_step_to_start(page)
-    assert step_value(page) == 0
-    assert page.evaluate(PATH_LENGTHS) == [1, 1, 1]
+def test_stepping_moves_every_view_without_a_server_rerun_and_reports_once(views_page):
+    page, reruns = views_page
+    page.locator(SLIDER).focus()
+    page.keyboard.press("Home")
+    wait_drawn(page, 0)
     page.wait_for_function("() => new URLSearchParams(location.search).get('step') === '0'", timeout=REDRAW_MS)
-
-
-def test_play_advances_the_step_in_every_view(page: Page):
-    set_step_to_start(page)
-    page.locator(PLAY_TOGGLE).first.locator("label").click()
-    page.wait_for_function(
-        f"() => {{ const s = +document.querySelector('{STEP_SLIDER}').value;"
-        f" return s >= 4 && {CONTOUR}._fullData.filter(t => t.meta && t.meta.role === 'path').every(t => t._length === s + 1); }}",
-        timeout=REDRAW_MS,
-    )
-    advanced = step_value(page)
-    page.locator(PLAY_TOGGLE).first.locator("label").click()  # pause
     wait_until_idle(page)
-    paused_at = step_value(page)
-    assert paused_at >= advanced >= 4
-    time.sleep(2.0)
-    assert step_value(page) == paused_at  # paused means paused
-    loss_marker = page.evaluate(
-        "() => Array.from([...document.querySelectorAll('.js-plotly-plot')]"
-        ".find(g => g.data.some(t => t.meta && t.meta.role === 'loss'))"
-        "._fullData.find(t => t.meta && t.meta.role === 'current').x)"
-    )
-    assert loss_marker == [paused_at]
+    before = reruns.count
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    wait_drawn(page, 3)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('step') === '3'", timeout=REDRAW_MS)
+    assert reruns.count == before + 1  # the step reached, reported back once
+    stats = page.evaluate("() => window.__lossLabStats.views")
+    reported_step, reported_at = stats["reported"]
+    assert reported_step == 3
+    for view in ("contour", "surface", "loss"):  # each view showed step 3 before anything went to the server
+        drawn_at = min(at for step, at, _ in stats["frames"][view]["steps"] if step == 3)
+        assert drawn_at <= reported_at, view
+    wait_until_idle(page)
+    assert drawn_step(page, CONTOUR) == 3  # the rerun the report caused moved nothing back
 
 
-def test_a_click_on_the_contour_moves_the_start_point(page: Page):
-    before = (query(page)["x"][0], query(page)["y"][0])
+def test_play_runs_every_view_to_the_end_in_its_nominal_time_and_reports_it(views_page):
+    page, reruns = views_page
+    page.locator(SLIDER).focus()
+    page.keyboard.press("Home")
+    wait_drawn(page, 0)
+    wait_until_idle(page)
+    page.wait_for_timeout(500)
+    before = reruns.count
+    page.locator(PLAY).click()
+    page.wait_for_function(f"() => document.querySelector('{VIEWS}').dataset.playing === '0'", timeout=REDRAW_MS)
+    started, ended, last = page.evaluate("() => window.__lossLabStats.views.played")  # the page's own clock, ms
+    assert last == 100 and abs((ended - started) / 1000 - PLAY_SECONDS) < 1.0
+    wait_drawn(page, 100)
+    frames = page.evaluate("() => window.__lossLabStats.views.frames")
+    for view in ("contour", "loss"):  # each drew several steps on the way, not only the last
+        steps = {step for step, _, _ in frames[view]["steps"]}
+        assert len(steps & set(range(1, 100))) >= 5, view
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('step')", timeout=REDRAW_MS)
+    assert reruns.count - before <= 2  # the end reported (and nothing per frame)
+
+
+def test_space_plays_and_pauses(views_page):
+    page, _ = views_page
+    page.locator(SLIDER).focus()
+    page.keyboard.press("Home")
+    wait_drawn(page, 0)
+    page.locator(f"{VIEWS} .lab-step").click()  # focus inside the views, not on a control
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => +document.querySelector('{VIEWS}').dataset.step >= 10", timeout=REDRAW_MS)
+    page.keyboard.press("Space")
+    paused = int(page.evaluate(f"() => document.querySelector('{VIEWS}').dataset.step"))
+    page.wait_for_timeout(800)
+    assert int(page.evaluate(f"() => document.querySelector('{VIEWS}').dataset.step")) == paused < 100
+
+
+def test_the_camera_turned_with_the_mouse_stays_when_a_learning_rate_changes(views_page):
+    page, _ = views_page
+    # The camera on screen (the scene's own; Plotly's layout catches up with a drag only at the next redraw).
+    eye = lambda: page.evaluate(f"() => {{ const e = {SURFACE}._fullLayout.scene._scene.getCamera().eye; return [e.x, e.y, e.z]; }}")  # noqa: E731
+    before = eye()
+    box = page.locator(f"{VIEWS} .lab-surface").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 40, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"() => {{ const e = {SURFACE}._fullLayout.scene._scene.getCamera().eye;"
+                           f" return Math.abs(e.x - {before[0]}) > 1e-3; }}", timeout=REDRAW_MS)
+    turned = eye()
+    page.wait_for_function("() => new URLSearchParams(location.search).has('v_camera')", timeout=REDRAW_MS)
+    wait_until_idle(page)
+    paths_before = page.evaluate(f"() => Array.from({SURFACE}._fullData.find(t => t.meta && t.meta.role === 'path').x)")
+    # A new learning rate for run 1: its settings in the sidebar, its slider moved by the keyboard.
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
+    thumb = page.locator(".st-key-run0-hp-lr input[type=range]").first
+    thumb.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        f"() => {{ const x = Array.from({SURFACE}._fullData.find(t => t.meta && t.meta.role === 'path').x);"
+        f" return x.length > 2 && x[2] !== {paths_before[2]}; }}", timeout=REDRAW_MS)
+    wait_until_idle(page)
+    assert eye() == pytest.approx(turned, abs=1e-6)
+    layout_eye = page.evaluate(f"() => {{ const e = {SURFACE}._fullLayout.scene.camera.eye; return [e.x, e.y, e.z]; }}")
+    assert layout_eye == pytest.approx(turned, abs=1e-6)  # the redraw for the new η kept it too
+    page.locator(f"{VIEWS} .lab-reset").click()  # the reset button brings the default view back
+    page.wait_for_function(f"() => {{ const e = {SURFACE}._fullLayout.scene._scene.getCamera().eye;"
+                           f" return Math.abs(e.x - ({before[0]})) < 1e-3 && Math.abs(e.z - ({before[2]})) < 1e-3; }}",
+                           timeout=REDRAW_MS)
+
+
+def test_a_click_on_the_contour_moves_the_start_point(views_page):
+    page, _ = views_page
+    before = query(page)["x"][0]
     box = page.evaluate(f"() => {{ const r = {CONTOUR}.querySelector('.nsewdrag').getBoundingClientRect();"
                         " return [r.left, r.top, r.width, r.height]; }")
     left, top, width, height = box
     page.mouse.click(left + 0.75 * width, top + 0.25 * height)  # upper right quarter: x > 0, y > 0
-    page.wait_for_function(
-        f"() => {{ const q = new URLSearchParams(location.search); return q.get('x') !== '{before[0]}'; }}",
-        timeout=REDRAW_MS,
-    )
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('x') !== '{before}'", timeout=REDRAW_MS)
     wait_until_idle(page)
     x, y = float(query(page)["x"][0]), float(query(page)["y"][0])
     assert x > 0 and y > 0
     inputs = page.locator('[data-testid="stSidebar"] [data-testid="stNumberInput"] input')
     shown = [float(v) for v in inputs.evaluate_all("els => els.map(e => e.value)")[:2]]
     assert shown == pytest.approx([x, y], abs=1e-3)
-    assert re.search(r"x=", page.url)
+    page.wait_for_function(
+        f"() => {{ const p = {CONTOUR}._fullData.find(t => t.meta && t.meta.role === 'path');"
+        f" return Math.abs(p.x[0] - {x}) < 1e-3 && Math.abs(p.y[0] - {y}) < 1e-3; }}", timeout=REDRAW_MS)

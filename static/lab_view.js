@@ -1,0 +1,592 @@
+// The views of a scene in the browser: contour, 3D surface and loss chart, with the shared step, playback,
+// the camera and clicks handled here, without a server round trip.
+//
+// Python (ui/view_component.py) sends two kinds of element:
+//  - payload carriers (storePayload): the surface's traces, and each run's traces, as Plotly JSON bytes.
+//    Streamlit sends an unchanged element as a reference to what the browser already has, so a payload
+//    travels once per change of what it depends on;
+//  - the views (mountViews): a small manifest naming the payloads, each figure's layout and small traces,
+//    the step, the camera and the labels.
+// The figures are the server's builders' figures drawn whole; what a step shows of them is figures/stepping.py's
+// rule, mirrored by atStep below.
+
+const STORE = (window.__lossLabStore ??= { payloads: new Map(), waiting: new Map() });
+const STATS = (window.__lossLabStats ??= {});
+
+const PATH = "path";
+const CURRENT = "current";
+const STEP_SHAPE = "step";
+const STEPPED_FIELDS = ["x", "y", "z", "customdata"];
+const BASE_ROLES = new Set(["surface", "grad_norm", "field"]); // contour layers that a step never changes
+const VIEWS = ["contour", "surface", "loss"];
+const REPORT_STEP_MS = 350; // a step reported back to Python once the user stops moving it
+const REPORT_CAMERA_MS = 600;
+const CLICK_SLOP_PX = 4;
+const DOUBLE_CLICK_MS = 320;
+const SPEEDS = [0.25, 0.5, 1, 2, 4];
+
+// --- payloads ------------------------------------------------------------------------------------------
+
+function decodeBytes(data) {
+  const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+  return JSON.parse(text);
+}
+
+export function storePayload(component) {
+  const payload = decodeBytes(component.data);
+  if (!STORE.payloads.has(payload.id)) {
+    STORE.payloads.set(payload.id, payload);
+    for (const resolve of STORE.waiting.get(payload.id) ?? []) resolve(payload);
+    STORE.waiting.delete(payload.id);
+  }
+}
+
+function payload(id) {
+  if (STORE.payloads.has(id)) return Promise.resolve(STORE.payloads.get(id));
+  return new Promise((resolve) => {
+    if (!STORE.waiting.has(id)) STORE.waiting.set(id, []);
+    STORE.waiting.get(id).push(resolve);
+  });
+}
+
+// --- Plotly, served by the app itself (no network) -----------------------------------------------------
+
+let plotlyLoading = null;
+
+function loadPlotly(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  plotlyLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error(`plotly.js did not load from ${url}`));
+    document.head.appendChild(script);
+  });
+  return plotlyLoading;
+}
+
+// --- typed arrays and the step rule --------------------------------------------------------------------
+
+const DTYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array,
+  u2: Uint16Array, i1: Int8Array, u1: Uint8Array };
+
+function decodeArray(value) {
+  if (value && typeof value === "object" && typeof value.bdata === "string" && !value.shape) {
+    const bytes = Uint8Array.from(atob(value.bdata), (c) => c.charCodeAt(0));
+    return new DTYPES[value.dtype](bytes.buffer);
+  }
+  return value;
+}
+
+function role(trace) {
+  return trace.meta && typeof trace.meta === "object" ? trace.meta.role : undefined;
+}
+
+// A trace that a step changes: its fields as whole arrays, decoded once.
+function steppedTrace(trace) {
+  const whole = {};
+  for (const field of STEPPED_FIELDS) if (trace[field] !== undefined) whole[field] = decodeArray(trace[field]);
+  return { template: trace, whole, role: role(trace), length: whole.x ? whole.x.length : 0 };
+}
+
+function shownRows(stepRole, length, step) {
+  if ((stepRole !== PATH && stepRole !== CURRENT) || length === 0) return null;
+  const k = Math.min(Math.max(step, 0), length - 1);
+  return stepRole === PATH ? [0, k + 1] : [k, k + 1];
+}
+
+function traceAtStep(entry, step) {
+  const rows = shownRows(entry.role, entry.length, step);
+  if (!rows) return entry.template;
+  const trace = { ...entry.template };
+  for (const [field, values] of Object.entries(entry.whole)) {
+    trace[field] = Array.isArray(values) ? values.slice(rows[0], rows[1]) : values.subarray(rows[0], rows[1]);
+  }
+  return trace;
+}
+
+function contourAreaKey(full) {
+  const size = full._size;
+  return [size.l, size.r, size.t, size.b, size.w, size.h, ...full.xaxis.range, ...full.yaxis.range].join();
+}
+
+function layoutAtStep(layout, step) {
+  const shapes = (layout.shapes ?? []).map((shape) =>
+    shape.name === STEP_SHAPE ? { ...shape, x0: step, x1: step } : shape);
+  return { ...layout, meta: { ...(layout.meta ?? {}), step }, shapes };
+}
+
+// --- the component --------------------------------------------------------------------------------------
+
+const CSS = `
+.lab-views { display: flex; flex-direction: column; gap: 0.5rem; font-family: var(--st-font, inherit);
+  color: var(--st-text-color, inherit); outline: none; }
+.lab-bar { display: flex; align-items: center; gap: 0.75rem; flex-wrap: wrap; }
+.lab-bar button, .lab-bar select { font: inherit; font-size: 0.95em; padding: 0.3em 0.8em; border-radius: 0.5rem;
+  border: 1px solid var(--st-border-color, rgba(49,51,63,0.2)); background: var(--st-secondary-background-color, #f0f2f6);
+  color: inherit; cursor: pointer; white-space: nowrap; }
+.lab-bar button.lab-play { min-width: 6.5em; background: var(--st-primary-color, #ff4b4b); color: #fff; border-color: transparent; }
+.lab-bar input[type=range] { flex: 1 1 12rem; min-width: 8rem; accent-color: var(--st-primary-color, #ff4b4b); }
+.lab-bar .lab-step { font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 7.5em; }
+.lab-bar label { display: flex; align-items: center; gap: 0.35em; white-space: nowrap; }
+.lab-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 0.75rem; }
+.lab-plot { position: relative; min-width: 0; }
+.lab-plot > .lab-layer { position: absolute; inset: 0; }
+.lab-plot > .lab-layer.lab-top { pointer-events: none; }
+.lab-plot > .lab-layer.lab-top .draglayer, .lab-plot > .lab-layer.lab-top .legend,
+.lab-plot > .lab-layer.lab-top .modebar-container, .lab-plot > .lab-layer.lab-top .hoverlayer { pointer-events: all; }
+.lab-hint { font-size: 0.8em; opacity: 0.7; }
+`;
+
+function injectCss() {
+  if (document.getElementById("lab-view-css")) return;
+  const style = document.createElement("style");
+  style.id = "lab-view-css";
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}
+
+function element(tag, attributes = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name === "className") node.className = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) node.appendChild(child);
+  return node;
+}
+
+class LabView {
+  constructor(parent, base) {
+    this.parent = parent;
+    this.base = base;
+    this.manifest = null;
+    this.step = 0;
+    this.steps = 0;
+    this.playing = false;
+    this.speed = 1;
+    this.stepToken = null;
+    this.cameraToken = null;
+    this.figures = {}; // view -> what it shows: {source, layout, config, entries: [steppedTrace], version}
+    this.drawing = {}; // view -> what is drawn: {busy, drawnVersion, drawnStep, lastMs, lastStart}
+    this.versions = 0;
+    this.timers = {};
+    this.generation = 0;
+    this.stats = { frames: {}, reports: 0, clicks: 0 };
+    this.build();
+  }
+
+  build() {
+    injectCss();
+    this.root = element("div", { className: "lab-views", tabindex: "0" });
+    this.playButton = element("button", { className: "lab-play", type: "button" });
+    this.slider = element("input", { type: "range", min: "0", max: "0", step: "1", value: "0" });
+    this.stepLabel = element("span", { className: "lab-step" });
+    this.speedSelect = element("select");
+    for (const speed of SPEEDS) {
+      this.speedSelect.appendChild(element("option", { value: String(speed), text: `${speed}×` }));
+    }
+    this.speedSelect.value = "1";
+    this.speedLabel = element("label", {}, [element("span"), this.speedSelect]);
+    this.resetButton = element("button", { className: "lab-reset", type: "button" });
+    this.hint = element("span", { className: "lab-hint" });
+    this.bar = element("div", { className: "lab-bar" },
+      [this.playButton, this.slider, this.stepLabel, this.speedLabel, this.resetButton, this.hint]);
+    this.divs = {
+      contourBase: element("div", { className: "lab-layer lab-base" }),
+      contour: element("div", { className: "lab-layer lab-top" }),
+      surface: element("div", { className: "lab-layer" }),
+      loss: element("div", { className: "lab-layer" }),
+    };
+    this.boxes = {
+      contour: element("div", { className: "lab-plot lab-contour" }, [this.divs.contourBase, this.divs.contour]),
+      surface: element("div", { className: "lab-plot lab-surface" }, [this.divs.surface]),
+      loss: element("div", { className: "lab-plot lab-loss" }, [this.divs.loss]),
+    };
+    this.row = element("div", { className: "lab-row" }, [this.boxes.contour, this.boxes.surface]);
+    this.root.append(this.bar, this.row, this.boxes.loss);
+    this.parent.appendChild(this.root);
+
+    this.playButton.addEventListener("click", () => this.togglePlay());
+    this.slider.addEventListener("input", () => this.moveTo(Number(this.slider.value), true));
+    this.speedSelect.addEventListener("change", () => this.setSpeed(Number(this.speedSelect.value)));
+    this.resetButton.addEventListener("click", () => this.resetCamera());
+    this.onKey = (event) => this.key(event);
+    window.addEventListener("keydown", this.onKey);
+    this.resizer = new ResizeObserver(() => this.resized());
+    this.resizer.observe(this.root);
+    this.frame = this.frame.bind(this);
+  }
+
+  destroy() {
+    this.playing = false;
+    window.removeEventListener("keydown", this.onKey);
+    if (this.onPointerUp) window.removeEventListener("pointerup", this.onPointerUp, true);
+    this.resizer.disconnect();
+    for (const timer of Object.values(this.timers)) clearTimeout(timer);
+    if (window.Plotly) for (const div of Object.values(this.divs)) window.Plotly.purge(div);
+    this.root.remove();
+    delete this.parent.__labView;
+  }
+
+  setCallbacks(setStateValue, setTriggerValue) {
+    this.setStateValue = setStateValue;
+    this.setTriggerValue = setTriggerValue;
+  }
+
+  // A new manifest from Python: rebuild what changed, keep the step, playback and camera of the user.
+  async update(manifest) {
+    const generation = ++this.generation;
+    const Plotly = await loadPlotly(new URL(manifest.plotly, this.base).href);
+    const surface = await payload(manifest.payloads.surface);
+    const layouts = await payload(manifest.payloads.layout);
+    const runs = await Promise.all(manifest.payloads.runs.map(payload));
+    if (generation !== this.generation) return; // a newer manifest arrived meanwhile
+    this.Plotly = Plotly;
+    this.applyLabels(manifest);
+    const wasAtEnd = this.manifest && this.step >= this.steps;
+    this.manifest = manifest;
+    this.steps = manifest.steps;
+    this.slider.max = String(this.steps);
+    if (manifest.step_token !== this.stepToken) { // Python moved the step (a link, a preset): follow it
+      this.stepToken = manifest.step_token;
+      if (this.playing) this.pause();
+      this.step = manifest.step;
+    } else if (wasAtEnd) {
+      this.step = this.steps; // at the end it stays at the end when the runs get longer
+    }
+    this.step = Math.min(this.step, this.steps);
+    this.root.dataset.views = manifest.views.join(",");
+    for (const view of VIEWS) {
+      this.boxes[view].style.display = manifest.views.includes(view) ? "" : "none";
+    }
+    for (const view of manifest.views) {
+      const spec = manifest.figures[view];
+      const source = [manifest.payloads.surface, manifest.payloads.layout, ...manifest.payloads.runs,
+        JSON.stringify(spec)].join("|");
+      if (this.figures[view]?.source === source) continue; // nothing of this view changed
+      const traces = [...(surface.views[view]?.under ?? []), ...runs.flatMap((run) => run.views[view] ?? []),
+        ...(surface.views[view]?.over ?? []), ...(spec.inline ?? [])];
+      this.figures[view] = { source, layout: layouts.views[view], config: spec.config,
+        entries: traces.map(steppedTrace), version: ++this.versions };
+      this.drawing[view] ??= { busy: false, drawnVersion: null, drawnStep: null, lastMs: 0, lastStart: 0 };
+      this.boxes[view].style.height = `${layouts.views[view].height}px`;
+    }
+    if (manifest.camera_token !== this.cameraToken && this.figures.surface) this.figures.surface.version = ++this.versions;
+    this.cameraToken = manifest.camera_token;
+    this.showStep();
+    this.requestFrame();
+  }
+
+  applyLabels(manifest) {
+    const labels = manifest.labels;
+    this.labels = labels;
+    this.speedLabel.firstChild.textContent = labels.speed;
+    this.resetButton.textContent = labels.reset_camera;
+    this.resetButton.style.display = manifest.views.includes("surface") ? "" : "none";
+    this.hint.textContent = labels.keys;
+    this.slider.setAttribute("aria-label", labels.step);
+    this.showPlaying();
+  }
+
+  showPlaying() {
+    if (!this.labels) return;
+    this.playButton.textContent = this.playing ? `⏸ ${this.labels.pause}` : `▶ ${this.labels.play}`;
+    this.root.dataset.playing = this.playing ? "1" : "0";
+  }
+
+  showStep() {
+    this.slider.value = String(this.step);
+    this.stepLabel.textContent = `${this.labels ? this.labels.step : ""} ${this.step} / ${this.steps}`;
+    this.root.dataset.step = String(this.step);
+  }
+
+  // --- stepping and playback ---------------------------------------------------------------------------
+
+  moveTo(step, fromUser) {
+    const clipped = Math.min(Math.max(Math.round(step), 0), this.steps);
+    if (fromUser && this.playing) this.pause();
+    this.step = clipped;
+    this.showStep();
+    this.requestFrame();
+    if (fromUser) this.reportStepSoon();
+  }
+
+  togglePlay() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.steps <= 0) return;
+    if (this.step >= this.steps) this.step = 0; // play from the end starts over
+    this.playing = true;
+    this.clockStart = performance.now();
+    this.stats.played = [Math.round(this.clockStart)];
+    this.clockStep = this.step;
+    this.showPlaying();
+    this.requestFrame();
+  }
+
+  pause() {
+    if (this.playing && this.stats.played) this.stats.played.push(Math.round(performance.now()), this.step);
+    this.playing = false;
+    this.showPlaying();
+    this.reportStep();
+  }
+
+  setSpeed(speed) {
+    if (this.playing) { // keep the position, change the pace from here
+      this.clockStart = performance.now();
+      this.clockStep = this.step;
+    }
+    this.speed = speed;
+  }
+
+  clockedStep(now) {
+    const seconds = this.manifest.play_seconds / this.speed;
+    return this.clockStep + Math.floor(((now - this.clockStart) / 1000) * (this.steps / seconds));
+  }
+
+  key(event) {
+    const target = event.target;
+    const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    const mine = this.root.contains(target);
+    if (typing && target !== this.slider) return;
+    if (!mine && target !== document.body) return;
+    if (!mine && !this.isPrimary()) return;
+    if (event.key === " " || event.code === "Space") {
+      if (target instanceof HTMLButtonElement) return; // the button's own click does it
+      event.preventDefault();
+      this.togglePlay();
+    } else if (target !== this.slider && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
+      event.preventDefault();
+      const delta = (event.key === "ArrowLeft" ? -1 : 1) * (event.shiftKey ? 10 : 1);
+      this.moveTo(this.step + delta, true);
+    }
+  }
+
+  isPrimary() { // the first visible views of the page take the keys typed outside any control
+    const all = [...document.querySelectorAll(".lab-views")].filter((node) => node.offsetParent !== null);
+    return all[0] === this.root;
+  }
+
+  // The step goes back to Python once the user has stopped moving it and every view shows it: a rerun then
+  // cannot hold up the drawing.
+  reportStepSoon() {
+    clearTimeout(this.timers.step);
+    this.timers.step = setTimeout(() => (this.settled() ? this.reportStep() : this.reportStepSoon()), REPORT_STEP_MS);
+  }
+
+  settled() {
+    return !this.playing && this.manifest.views.every((view) => {
+      const drawing = this.drawing[view];
+      return drawing && !drawing.busy && drawing.drawnStep === this.step && drawing.drawnVersion === this.figures[view].version;
+    });
+  }
+
+  reportStep() {
+    clearTimeout(this.timers.step);
+    if (!this.setStateValue) return;
+    this.stats.reports += 1;
+    this.stats.reported = [this.step, performance.now()];
+    this.setStateValue("step", this.step);
+  }
+
+  // --- drawing ------------------------------------------------------------------------------------------
+
+  requestFrame() {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(this.frame);
+  }
+
+  frame(now) {
+    this.frameRequested = false;
+    if (!this.manifest) return;
+    if (this.playing) {
+      const step = Math.min(this.clockedStep(now), this.steps);
+      if (step !== this.step) {
+        this.step = step;
+        this.showStep();
+      }
+      if (this.step >= this.steps) this.pause();
+    }
+    let pending = false;
+    for (const view of this.manifest.views) {
+      const figure = this.figures[view];
+      const drawing = this.drawing[view];
+      if (!figure || drawing.drawnStep === this.step && drawing.drawnVersion === figure.version) continue;
+      pending = true;
+      if (drawing.busy) continue;
+      // A slow renderer (software WebGL) redraws less often instead of holding the clock back.
+      if (view === "surface" && this.playing && now - drawing.lastStart < 2 * drawing.lastMs) continue;
+      this.draw(view, figure, drawing, this.step);
+    }
+    if (this.playing || pending) this.requestFrame();
+  }
+
+  async draw(view, figure, drawing, step) {
+    drawing.busy = true;
+    const started = performance.now();
+    drawing.lastStart = started;
+    try {
+      const div = this.divs[view];
+      const whole = drawing.drawnVersion !== figure.version || !div._fullLayout;
+      if (whole) await this.redraw(view, figure, step);
+      else await this.stepTo(view, figure, step);
+      const counts = (this.stats.frames[view] ??= { count: 0, steps: [] });
+      counts.count += 1;
+      const now = performance.now();
+      if (counts.steps.length < 4000) counts.steps.push([step, Math.round(now), Math.round(now - started)]);
+    } catch (error) {
+      console.error("lab view: drawing failed", view, error);
+    } finally {
+      drawing.drawnStep = step;
+      drawing.drawnVersion = figure.version;
+      drawing.lastMs = performance.now() - started;
+      drawing.busy = false;
+      this.requestFrame();
+    }
+  }
+
+  // The entries a view's (top) plot holds, in its order: the contour's surface layer is a plot of its own.
+  shownEntries(view, figure) {
+    return view === "contour" ? figure.entries.filter((e) => !BASE_ROLES.has(e.role)) : figure.entries;
+  }
+
+  // A new figure (a manifest changed it) or the 3D view (WebGL has no partial update): the whole plot again.
+  async redraw(view, figure, step) {
+    const div = this.divs[view];
+    const first = !div._fullLayout;
+    const layout = layoutAtStep(figure.layout, step);
+    if (view === "contour") Object.assign(layout, { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" });
+    if (view === "surface") {
+      // The scene's camera (a link, the user's own reported back); a camera Python set anew replaces the
+      // user's (a new uirevision), otherwise Plotly keeps the one the user turned.
+      if (this.manifest.camera) layout.scene = { ...layout.scene, camera: this.manifest.camera };
+      layout.uirevision = `${layout.uirevision}-${this.cameraToken}`;
+    }
+    const traces = this.shownEntries(view, figure).map((entry) => traceAtStep(entry, step));
+    await this.Plotly.react(div, traces, layout, figure.config);
+    if (first && view === "surface") this.watchCamera(div);
+    if (first && view === "contour") this.watchContour(div);
+    if (view === "contour") await this.followContour();
+  }
+
+  // Only the step changed: the stepped traces and the step's layout fields, without redrawing the rest.
+  async stepTo(view, figure, step) {
+    const div = this.divs[view];
+    if (view === "surface") return this.redraw(view, figure, step);
+    const entries = this.shownEntries(view, figure);
+    const indices = [];
+    const data = [];
+    entries.forEach((entry, index) => {
+      if (entry.role !== PATH && entry.role !== CURRENT) return;
+      const trace = traceAtStep(entry, step);
+      const update = {};
+      for (const field of Object.keys(entry.whole)) update[field] = trace[field];
+      indices.push(index);
+      data.push(update);
+    });
+    await this.Plotly.animate(div, { data, traces: indices, layout: { meta: { ...(figure.layout.meta ?? {}), step } } },
+      { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" });
+    const moved = {};
+    (figure.layout.shapes ?? []).forEach((shape, index) => {
+      if (shape.name === STEP_SHAPE) Object.assign(moved, { [`shapes[${index}].x0`]: step, [`shapes[${index}].x1`]: step });
+    });
+    if (Object.keys(moved).length) await this.Plotly.relayout(div, moved);
+  }
+
+  // The contour's surface layer takes the top layer's plot area and axis ranges whenever they change.
+  async followContour() {
+    const top = this.divs.contour;
+    const figure = this.figures.contour;
+    if (!figure || !top._fullLayout || !this.manifest?.views.includes("contour")) return;
+    const key = [this.manifest.payloads.surface, this.manifest.payloads.layout, contourAreaKey(top._fullLayout)].join("|");
+    if (key === this.contourBaseKey) return;
+    this.contourBaseKey = key;
+    await this.drawContourBase(figure, top, this.divs.contourBase);
+  }
+
+  async drawContourBase(figure, top, bottom) {
+    const full = top._fullLayout;
+    const size = full._size;
+    const axis = (name) => ({ ...figure.layout[name], range: full[name].range.slice(), autorange: false,
+      showticklabels: false, ticks: "", title: { text: "" } });
+    const layout = {
+      ...figure.layout, title: { text: "" }, showlegend: false, shapes: [], annotations: [],
+      width: full.width, height: full.height,
+      margin: { l: size.l, r: size.r, t: size.t, b: size.b, pad: full.margin.pad, autoexpand: false },
+      xaxis: axis("xaxis"), yaxis: axis("yaxis"),
+    };
+    const traces = figure.entries.filter((e) => BASE_ROLES.has(e.role)).map((e) => e.template).map((trace) =>
+      trace.colorbar ? { ...trace, colorbar: { ...trace.colorbar, x: full.xaxis.domain[1] + 0.015, xanchor: "left" } } : trace);
+    await this.Plotly.react(bottom, traces, layout, { ...figure.config, staticPlot: true, responsive: false });
+  }
+
+  watchContour(top) {
+    top.on("plotly_relayout", () => this.followContour()); // zoom and pan: the bottom layer follows
+    let down = null;
+    let pendingClick = null;
+    const drag = () => top.querySelector(".nsewdrag");
+    top.addEventListener("pointerdown", (event) => {
+      if (event.target === drag()) down = { x: event.clientX, y: event.clientY };
+    }, true);
+    // Plotly covers the page while a drag may start, so the release reaches the window, not the plot.
+    this.onPointerUp = (event) => {
+      const start = down;
+      down = null;
+      if (!start || Math.hypot(event.clientX - start.x, event.clientY - start.y) > CLICK_SLOP_PX) return;
+      if (pendingClick) { clearTimeout(pendingClick); pendingClick = null; return; } // a double click zooms out
+      const rect = drag().getBoundingClientRect();
+      const full = top._fullLayout;
+      const x = full.xaxis.p2d(event.clientX - rect.left);
+      const y = full.yaxis.p2d(event.clientY - rect.top);
+      pendingClick = setTimeout(() => {
+        pendingClick = null;
+        this.stats.clicks += 1;
+        if (this.setTriggerValue) this.setTriggerValue("click", { x, y });
+      }, DOUBLE_CLICK_MS);
+    };
+    window.addEventListener("pointerup", this.onPointerUp, true);
+  }
+
+  watchCamera(div) {
+    div.on("plotly_relayout", (change) => {
+      if (!Object.keys(change).some((name) => name.startsWith("scene.camera"))) return;
+      clearTimeout(this.timers.camera);
+      this.timers.camera = setTimeout(() => {
+        const camera = div._fullLayout.scene._scene.getCamera(); // what is on screen: the layout lags a drag
+        const plain = (point) => ({ x: point.x, y: point.y, z: point.z });
+        if (this.setStateValue) this.setStateValue("camera", { eye: plain(camera.eye), center: plain(camera.center), up: plain(camera.up) });
+      }, REPORT_CAMERA_MS);
+    });
+  }
+
+  resetCamera() {
+    if (!this.manifest || !this.Plotly || !this.divs.surface._fullLayout) return;
+    this.Plotly.relayout(this.divs.surface, { "scene.camera": this.manifest.default_camera });
+  }
+
+  async resized() {
+    if (!this.Plotly || !this.manifest) return;
+    const shown = this.manifest.views.map((view) => this.divs[view]).filter((div) => div._fullLayout);
+    await Promise.all(shown.map((div) => this.Plotly.Plots.resize(div)));
+    this.followContour();
+  }
+}
+
+export async function mountViews(component, base) {
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  let view = parentElement.__labView;
+  if (!view) {
+    view = new LabView(parentElement, base);
+    parentElement.__labView = view;
+    STATS[data.key] = view.stats;
+  }
+  view.setCallbacks(setStateValue, setTriggerValue);
+  await view.update(data);
+  return () => view.destroy();
+}

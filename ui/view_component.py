@@ -1,0 +1,134 @@
+"""The views component: contour, 3D surface and loss chart drawn and stepped in the browser.
+
+Python sends the scene's views in parts (figures.browser) and a small manifest; static/lab_view.js draws
+them, moves the shared step, plays, keeps the camera the user turned and reports back only what Python
+needs: the step reached (state ``step``, once the user stops moving it), the camera (state ``camera``) and
+a click on the contour (trigger ``click``). The payloads travel as elements of their own: Streamlit sends
+an element the browser already has as a reference, so the surface travels once per landscape and a run
+once per change of that run.
+
+plotly.js comes from the installed ``plotly`` package and is served by the app itself
+(``server.enableStaticServing``), so the page works without the internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import plotly
+import streamlit as st
+
+from figures.browser import VIEWS
+from figures.surface3d import camera_of, default_camera
+from i18n import t
+from landscapes import Landscape
+from scene import Scene
+from ui import cache
+from ui import state as S
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+VIEW_SCRIPT = STATIC / "lab_view.js"
+PLOTLY_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_NAME = f"vendor/plotly-{plotly.__version__}.min.js"
+PLAY_SECONDS = 3.0  # a whole run at 1× speed, whatever its number of steps
+
+# The element's own script only loads the real one from the app's static folder: an element's inline
+# script travels with it whenever its data changes.
+LOADER = """export default async function (component) {
+  const base = new URL("./app/static/", window.location.href);
+  const module = await import(new URL("lab_view.js?v=%(version)s", base).href);
+  return module.%(entry)s(component, base.href);
+}
+"""
+
+
+def script_version() -> str:
+    return hashlib.blake2b(VIEW_SCRIPT.read_bytes(), digest_size=6).hexdigest()
+
+
+def install_plotly() -> str:
+    """plotly.js of the installed ``plotly`` in the static folder (copied once per version); its URL there."""
+    target = STATIC / PLOTLY_NAME
+    if not target.exists() or target.stat().st_size != PLOTLY_SOURCE.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        shutil.copyfile(PLOTLY_SOURCE, partial)
+        partial.replace(target)
+    return PLOTLY_NAME
+
+
+_VERSION = script_version()
+_VIEWS = st.components.v2.component(
+    "loss_lab.views", js=LOADER % {"version": _VERSION, "entry": "mountViews"}, isolate_styles=False)
+_PAYLOAD = st.components.v2.component(
+    "loss_lab.payload", js=LOADER % {"version": _VERSION, "entry": "storePayload"}, isolate_styles=False)
+_PLOTLY_URL = install_plotly()
+
+
+def camera_values(camera: dict) -> tuple[float, ...] | None:
+    """The 9 numbers of a camera reported by the browser ({eye, center, up} of x, y, z), None if malformed."""
+    try:
+        values = tuple(float(camera[part][axis]) for part in ("eye", "center", "up") for axis in "xyz")
+    except (KeyError, TypeError, ValueError):
+        return None
+    return values if all(abs(v) < 1e3 for v in values) else None
+
+
+def _step_reported(key: str) -> None:
+    reported = (st.session_state.get(key) or {}).get("step")
+    if isinstance(reported, (int, float)):
+        S.set_step(st.session_state, int(reported))
+
+
+def _camera_reported(key: str) -> None:
+    values = camera_values((st.session_state.get(key) or {}).get("camera"))
+    if values is not None:
+        S.set_camera(st.session_state, values)
+
+
+def _clicked(key: str) -> None:
+    point = (st.session_state.get(key) or {}).get("click")
+    if isinstance(point, dict) and all(isinstance(point.get(axis), (int, float)) for axis in "xy"):
+        S.set_start(st.session_state, float(point["x"]), float(point["y"]))
+
+
+def labels(lang: str) -> dict[str, str]:
+    names = ("play", "pause", "step", "speed", "reset_camera", "keys")
+    return {name: t(f"views.{name}", lang) for name in names}
+
+
+def manifest(scene: Scene, parts: cache.BrowserViews, key: str, views, configs: dict) -> dict:
+    return {
+        "key": key,
+        "plotly": _PLOTLY_URL,
+        "views": list(views),
+        "payloads": {"surface": parts.surface.id, "layout": parts.layout.id, "runs": [p.id for p in parts.runs]},
+        "figures": {view: {"inline": parts.inline[view], "config": configs.get(view, {})} for view in views},
+        "steps": scene.steps,
+        "step": scene.shown_step,
+        "step_token": S.step_token(st.session_state),
+        "camera": camera_of(scene.view.camera) if scene.view.camera else None,
+        "camera_token": S.camera_token(st.session_state),
+        "default_camera": default_camera(),
+        "play_seconds": PLAY_SECONDS,
+        "labels": labels(scene.language),
+    }
+
+
+def payload_carriers(parts: cache.BrowserViews, key: str) -> None:
+    """One hidden element per payload: unchanged ones travel as references to what the browser has."""
+    with st.container(key=f"{key}_payloads", height=1, border=False):
+        for index, part in enumerate((parts.surface, parts.layout, *parts.runs)):
+            _PAYLOAD(key=f"{key}_payload_{index}", data=part.data, height=1)
+
+
+def scene_views(scene: Scene, landscape: Landscape, trajectories, *, key: str = "views", views=VIEWS,
+                configs: dict | None = None) -> None:
+    """The scene's views, stepped, played and turned in the browser."""
+    parts = cache.browser_views(scene, landscape, trajectories)
+    payload_carriers(parts, key)
+    _VIEWS(key=key, data=manifest(scene, parts, key, views, configs or {}),
+           on_step_change=lambda: _step_reported(key), on_camera_change=lambda: _camera_reported(key),
+           on_click_change=lambda: _clicked(key))
