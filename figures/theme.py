@@ -9,13 +9,14 @@ from typing import NamedTuple
 import plotly.graph_objects as go
 
 
-# Critical points by kind: a symbol for the contour, one for 3D (Scatter3d knows fewer), a colour.
-KIND_SYMBOLS = {"global_min": "star", "local_min": "diamond", "saddle": "x", "max": "triangle-up",
+# Critical points by kind: one symbol in the contour, the 3D plot and every legend (only symbols Scatter3d
+# knows too), a colour, and a black outline so that each shows on the surface's colours and on paper: minima
+# are diamonds, the global one gold.
+KIND_SYMBOLS = {"global_min": "diamond", "local_min": "diamond", "saddle": "x", "max": "cross",
                 "degenerate": "circle-open"}
-KIND_SYMBOLS_3D = {"global_min": "diamond", "local_min": "diamond-open", "saddle": "x", "max": "cross",
-                   "degenerate": "circle-open"}
 KIND_COLORS = {"global_min": "#FFD700", "local_min": "#FFFFFF", "saddle": "#FF4040", "max": "#FF8C00",
                "degenerate": "#C0C0C0"}
+EXIT_SYMBOL = "circle-open"  # where a run leaves the plot, in the run's colour
 
 
 class Theme(NamedTuple):

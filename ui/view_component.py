@@ -95,7 +95,7 @@ def _clicked(key: str) -> None:
 
 
 def labels(lang: str) -> dict[str, str]:
-    names = ("play", "pause", "step", "speed", "reset_camera", "keys")
+    names = ("play", "pause", "step", "speed", "reset_camera", "keys", "legend")
     return {name: t(f"views.{name}", lang) for name in names}
 
 
