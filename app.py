@@ -61,9 +61,7 @@ def main() -> None:
     landscape = S.surface_of(scene)
     lang = scene.language
     controls.sidebar(scene, landscape)
-    views.projector_style(scene.view.projector)
-    st.title(t("app.title", lang))
-    st.caption(t("app.subtitle", lang))
+    views.page_header(scene)
     trajectories = cache.visible_trajectories(scene)
     views.notices(scene, trajectories)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.

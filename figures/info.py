@@ -92,6 +92,7 @@ class SceneInfo:
     loss_offset: float  # the loss chart draws loss - loss_offset (non-zero only for a log axis under f ≤ 0)
     labels: dict[str, str]
     camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up; None: the default view
+    loss_decades: float = 0.0  # powers of ten the loss chart's values span on a log axis (0 on a linear one)
 
     @property
     def z_range(self) -> tuple[float, float]:
@@ -239,7 +240,18 @@ def with_runs(surface: SceneInfo, scene: Scene, trajectories: Sequence[Trajector
     lowest = min([float(np.nanmin(info.z)) if np.isfinite(info.z).any() else 0.0]
                  + [float(np.nanmin(r.loss)) for r in runs if np.isfinite(r.loss).any()])
     loss_offset = lowest if scene.view.log_loss and lowest <= 0 else 0.0
-    return dataclasses.replace(info, runs=runs, loss_offset=loss_offset)
+    info = dataclasses.replace(info, runs=runs, loss_offset=loss_offset)
+    return dataclasses.replace(info, loss_decades=_decades(info) if info.log_loss else 0.0)
+
+
+def _decades(info: SceneInfo) -> float:
+    """How many powers of ten the runs' losses span, as the loss chart draws them (above its offset)."""
+    from figures.loss import loss_values  # the chart's own rule for what it draws
+
+    drawn = [loss_values(info, run.loss) for run in info.runs]
+    values = np.concatenate(drawn) if drawn else np.ones(1, np.float32)
+    values = values[np.isfinite(values) & (values > 0)]
+    return float(np.log10(values.max() / values.min())) if values.size else 0.0
 
 
 def run_path(info: SceneInfo, index: int, run: Run, traj: Trajectory) -> RunPath:

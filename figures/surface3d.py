@@ -28,7 +28,7 @@ def z_box(info: SceneInfo) -> list[float]:
 
 
 DEFAULT_VIEW_ANGLE = (-135.0, 25.0)  # azimuth and elevation of the camera, in degrees
-CAMERA_DISTANCE = 2.4
+CAMERA_DISTANCE = 2.2
 
 
 def camera_eye(azimuth: float, elevation: float) -> dict[str, float]:

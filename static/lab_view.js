@@ -30,6 +30,7 @@ const COLORBAR_STRIDE_FONTS = 6.5; // figures/contour.py COLORBAR_ROOM: one colo
 const MIN_PLOT_WIDTH = 440; // contour and 3D side by side from twice this width on, one above the other below it
 const PLOT_GAP = 12;
 const MIN_PLOT_HEIGHT = 340;
+const SCREEN_MARGIN_PX = 48;
 const MIN_LOSS_HEIGHT = 230;
 const MAX_LOSS_HEIGHT = 380;
 
@@ -364,6 +365,7 @@ class LabView {
     this.resetButton.textContent = labels.reset_camera;
     this.resetButton.style.display = manifest.views.includes("surface") ? "" : "none";
     this.hint.textContent = labels.keys;
+    this.hint.style.display = manifest.projector ? "none" : ""; // a lecture hall needs the room, not the hint
     this.slider.setAttribute("aria-label", labels.step);
     this.showPlaying();
     this.showLegendToggle();
@@ -414,7 +416,9 @@ class LabView {
     const side = plots > 1 && width >= 2 * MIN_PLOT_WIDTH + PLOT_GAP;
     const column = side ? (width - PLOT_GAP) / 2 : width;
     const screen = window.innerHeight || 900;
-    const plot = Math.round(clamp(column * 0.92, MIN_PLOT_HEIGHT, Math.max(MIN_PLOT_HEIGHT, screen * 0.74)));
+    // As tall as the screen leaves below the bar and the legend, no taller than the plot is wide.
+    const room = screen - this.bar.offsetHeight - this.legend.offsetHeight - SCREEN_MARGIN_PX;
+    const plot = Math.round(clamp(column * 0.92, MIN_PLOT_HEIGHT, Math.max(MIN_PLOT_HEIGHT, room)));
     const loss = Math.round(clamp(screen * 0.32, MIN_LOSS_HEIGHT, MAX_LOSS_HEIGHT));
     const sizes = { contour: plot, surface: plot, loss };
     this.row.classList.toggle("lab-stacked", !side);

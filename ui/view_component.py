@@ -113,6 +113,7 @@ def manifest(scene: Scene, parts: cache.BrowserViews, key: str, views, configs: 
         "camera_token": S.camera_token(st.session_state),
         "default_camera": default_camera(),
         "play_seconds": PLAY_SECONDS,
+        "projector": scene.view.projector,
         "labels": labels(scene.language),
     }
 

@@ -4,6 +4,7 @@ metrics, formulas and the link to the scene. Each piece is one function of the S
 from __future__ import annotations
 
 import base64
+import html
 
 import streamlit as st
 
@@ -92,6 +93,9 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
     if not rows:
         st.info(t("metrics.none", lang))
         return
+    if scene.view.projector:  # a canvas grid keeps its small print; a table grows with the page's text
+        st.html(metrics_html(rows, t("metrics.color", lang)))
+        return
     import pandas as pd
 
     color = t("metrics.color", lang)
@@ -107,6 +111,21 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
                                 t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
                                 t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
     st.caption(t("metrics.caption", lang))
+
+
+def metrics_html(rows: list[dict[str, object]], color_column: str) -> str:
+    """The metrics as an HTML table (for projector mode): each run's colour as a dot, every value escaped."""
+    def cell(value) -> str:
+        return f"{value:.4g}" if isinstance(value, float) else ("—" if value is None else html.escape(str(value)))
+
+    names = [name for name in rows[0] if name != color_column]
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in names)
+    body = "".join(
+        f"<tr><td><span style='color:{html.escape(str(row[color_column]))}'>●</span> {cell(row[names[0]])}</td>"
+        + "".join(f"<td>{cell(row[name])}</td>" for name in names[1:]) + "</tr>"
+        for row in rows)
+    return (f"<table class='lab-metrics' style='font-size:1rem;border-collapse:collapse;width:100%'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def color_swatch(color: str) -> str:
@@ -155,6 +174,17 @@ def link_box(scene: Scene) -> None:
         st.code(scene_link(scene), language=None, wrap_lines=True)
 
 
-def projector_style(enabled: bool) -> None:
-    if enabled:
-        st.html("<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>")
+PROJECTOR_CSS = "<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>"
+
+
+def page_header(scene: Scene) -> None:
+    """The title; in projector mode the plots come first instead: no title, the sidebar folded away (its
+    button at the top left brings it back) and every text larger."""
+    lang = scene.language
+    if scene.view.projector:
+        st.set_page_config(initial_sidebar_state="collapsed")
+        st.html(PROJECTOR_CSS)
+        return
+    st.set_page_config(initial_sidebar_state="expanded")
+    st.title(t("app.title", lang))
+    st.caption(t("app.subtitle", lang))
