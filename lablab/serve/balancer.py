@@ -2,7 +2,8 @@
 
 One configuration serves both places it runs: ``python -m lablab.serve`` on one machine (fixed
 servers on localhost ports) and ``deploy/compose.yaml`` (servers found in Docker's DNS). Only the
-server lines differ. What the app needs from a balancer:
+server lines differ (``python -m lablab.serve.balancer > deploy/haproxy.cfg`` writes the latter).
+What the app needs from a balancer:
 
 - a browser's websocket (``/_stcore/stream``) must reach the process that holds its session, so the
   first answer sets a cookie naming the process and later requests follow it;
@@ -110,7 +111,7 @@ def local_config(address: str, port: int, replicas: Sequence[Replica], stats_soc
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
 
 
-def compose_config(port: int, service: str, service_port: int, max_replicas: int) -> str:
+def compose_config(port: int = 8501, service: str = "app", service_port: int = 8501, max_replicas: int = 16) -> str:
     """The balancer of deploy/compose.yaml: up to ``max_replicas`` processes of ``service`` found in Docker's DNS.
 
     Their addresses change when a container is replaced, so each cookie value is a hash of the
@@ -119,6 +120,11 @@ def compose_config(port: int, service: str, service_port: int, max_replicas: int
     resolvers = ["resolvers docker", "    nameserver docker 127.0.0.11:53", "    hold valid 5s"]
     servers = [f"    server-template {service} 1-{max_replicas} {service}:{service_port} check resolvers docker"
                " init-addr none"]
-    sections = [_global_section(None), resolvers, _defaults_section(), _frontend_section("*", port),
+    header = ["# deploy/compose.yaml's balancer, written by `python -m lablab.serve.balancer`: edit lablab/serve/balancer.py"]
+    sections = [header + _global_section(None), resolvers, _defaults_section(), _frontend_section("*", port),
                 _backend_head(dynamic_cookie_key="loss-landscape-lab") + servers]
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
+if __name__ == "__main__":
+    print(compose_config(), end="")
