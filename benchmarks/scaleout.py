@@ -23,12 +23,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import dataclasses
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lablab.serve.balancer import AFFINITY_COOKIE
+from lablab.serve.__main__ import STATE_FILE, STATS_SOCKET
+from lablab.serve.balancer import AFFINITY_COOKIE, server_status
 
 from benchmarks.loadtest import (LOCALHOST, REPO, Server, Session, Tally, arguments as load_arguments, free_port, load,
                                  machine, percentile, rss_bytes, user)
@@ -94,7 +93,7 @@ class ServedClass:
             time.sleep(0.2)
 
     def state(self) -> dict[str, Any]:
-        return json.loads((self.run_dir / "state.json").read_text(encoding="utf-8"))
+        return json.loads((self.run_dir / STATE_FILE).read_text(encoding="utf-8"))
 
     def pids(self) -> dict[str, int]:
         """Each child's pid by name (app1, app2, …, haproxy), as the supervisor last wrote them."""
@@ -111,14 +110,8 @@ class ServedClass:
         return total
 
     def balancer_status(self) -> dict[str, str]:
-        """Each app process's status as HAProxy sees it (``UP``, ``DOWN``, …), from its stats socket."""
-        with socket.socket(socket.AF_UNIX) as stats:
-            stats.settimeout(5)
-            stats.connect(str(self.run_dir / "haproxy.sock"))
-            stats.sendall(b"show stat\n")
-            answer = b"".join(iter(lambda: stats.recv(65536), b""))
-        rows = csv.DictReader(answer.decode().lstrip("# ").splitlines())
-        return {row["svname"]: row["status"] for row in rows if row["svname"] not in ("FRONTEND", "BACKEND")}
+        """Each app process's status as HAProxy sees it (``UP``, ``DOWN``, …)."""
+        return server_status(self.run_dir / STATS_SOCKET)
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 60.0) -> int:
         """Send ``signum`` (SIGINT is a Ctrl-C) and wait for the command to end; its exit code."""

@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from lablab.serve import balancer
@@ -69,14 +68,6 @@ def port_is_free(address: str, port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def answers_health(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(base_url + balancer.HEALTH_PATH, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def lan_addresses() -> list[str]:
@@ -128,21 +119,24 @@ def build_children(app: Path, address: str, port: int, replicas: int, run_dir: P
                          port=port)]
 
 
-def wait_until_serving(supervisor: Supervisor, stop: threading.Event, address: str, port: int) -> None:
-    """Until every app process and the balancer answer the health check; a process that exits is fatal here."""
-    host = LOCALHOST if address in ("*", "0.0.0.0") else address
-    urls = {c.name: f"http://{LOCALHOST if c.name != 'haproxy' else host}:{c.port}" for c in supervisor.children}
-    waiting = set(urls)
+def wait_until_serving(supervisor: Supervisor, stop: threading.Event, stats_socket: Path) -> None:
+    """Until HAProxy sends to every app process (each answered its health checks); a process that exits is fatal here."""
+    apps = {child.name for child in supervisor.children if child.name != "haproxy"}
     deadline = time.monotonic() + STARTUP_SECONDS
-    while waiting and not stop.is_set():
+    while not stop.is_set():
         for child in supervisor.children:
-            if child.name in waiting and not child.running():
+            if not child.running():
                 tail = child.log.read_text(encoding="utf-8", errors="replace")[-1500:]
                 raise ServeError(f"{child.name} exited with code {child.process.returncode} while starting:\n{tail}", 4)
-        waiting = {name for name in waiting if not answers_health(urls[name])}
+        try:
+            waiting = {name for name, status in balancer.server_status(stats_socket).items() if status != "UP"}
+        except OSError:  # HAProxy has not opened its socket yet
+            waiting = apps
+        if not waiting:
+            return
         if time.monotonic() > deadline:
             raise ServeError(f"{', '.join(sorted(waiting))} did not answer {balancer.HEALTH_PATH} within "
-                             f"{STARTUP_SECONDS:.0f} s (logs in {supervisor.children[0].log.parent})", 4)
+                             f"{STARTUP_SECONDS:.0f} s (logs in {stats_socket.parent})", 4)
         stop.wait(0.3)
 
 
@@ -180,7 +174,7 @@ def serve(args: argparse.Namespace, stop: threading.Event) -> None:
     try:
         supervisor.start_all()
         print(f"Starting {args.replicas} app process(es) behind HAProxy (logs in {run_dir}) …", flush=True)
-        wait_until_serving(supervisor, stop, args.address, args.port)
+        wait_until_serving(supervisor, stop, run_dir / STATS_SOCKET)
         if not stop.is_set():
             print("Serving. Students open: " + "  ".join(student_urls(args.address, args.port)), flush=True)
             print("Ctrl-C stops every process.", flush=True)

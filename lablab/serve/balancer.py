@@ -15,8 +15,10 @@ What the app needs from a balancer:
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import shutil
+import socket
 from pathlib import Path
 from typing import Sequence
 
@@ -46,6 +48,17 @@ class Replica:
 
 def haproxy_binary() -> str | None:
     return shutil.which("haproxy")
+
+
+def server_status(stats_socket: Path) -> dict[str, str]:
+    """Each server's status as HAProxy sees it (``UP``, ``DOWN``, ``UP 1/2``, …), asked on its stats socket."""
+    with socket.socket(socket.AF_UNIX) as stats:
+        stats.settimeout(5)
+        stats.connect(str(stats_socket))
+        stats.sendall(b"show stat\n")
+        answer = b"".join(iter(lambda: stats.recv(65536), b""))
+    rows = csv.DictReader(answer.decode().lstrip("# ").splitlines())
+    return {row["svname"]: row["status"] for row in rows if row["svname"] not in ("FRONTEND", "BACKEND")}
 
 
 def _global_section(stats_socket: Path | None) -> list[str]:
