@@ -186,6 +186,39 @@ def test_a_killed_process_sessions_come_back_with_their_scene_and_the_others_see
     assert set(run(back_on_the_restarted_process())) == {victim}
 
 
+def test_a_process_marked_down_while_busy_keeps_its_students(served):
+    """A process too busy to answer its health checks (here: stopped) is taken out for new students only."""
+    rng = random.Random(2)
+
+    async def scenario():
+        sessions = [await opened(served.url, backend=name) for name in ("app1", "app1", "app2")]
+        handshakes = [len(session.backends) for session in sessions]
+        pid = served.pids()["app1"]
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            deadline = time.monotonic() + 60
+            while not served.balancer_status()["app1"].startswith("DOWN"):
+                assert time.monotonic() < deadline, served.balancer_status()
+                await asyncio.sleep(0.5)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        try:
+            for session in sessions:
+                slider = session.find_slider("run0.hp.lr")
+                await session.rerun(moved_slider(slider, session.widgets[slider][1], None, rng))
+            return handshakes, [len(session.backends) for session in sessions]
+        finally:
+            for session in sessions:
+                await session.close()
+
+    before, after = run(scenario())
+    assert after == before  # every rerun on the session's own connection: none was cut
+    deadline = time.monotonic() + TAKEN_BACK_BOUND
+    while served.balancer_status() != {"app1": "UP", "app2": "UP"} and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert served.balancer_status() == {"app1": "UP", "app2": "UP"}
+
+
 def test_ctrl_c_stops_every_process_it_started(tmp_path):
     with ServedClass(1, env={CACHE_ENV: str(tmp_path / "cache")}, run_dir=tmp_path / "run") as served:
         pids = served.pids()

@@ -8,8 +8,12 @@ What the app needs from a balancer:
 - a browser's websocket (``/_stcore/stream``) must reach the process that holds its session, so the
   first answer sets a cookie naming the process and later requests follow it;
 - the websocket is one long, mostly idle connection: ``timeout tunnel`` keeps it for hours;
-- ``/_stcore/health`` is checked every second: a dead process is out after two failures, back after
-  two answers; a cookie that names a process marked down is ignored (the student lands elsewhere);
+- ``/_stcore/health`` is checked every second: a dead process (connection refused) is out after three
+  failures, back after two answers; a cookie that names a process marked down is ignored (the student
+  lands elsewhere). A busy process answers late, not never: a check waits 3 s, and a process marked
+  down keeps its open websockets (no ``on-marked-down shutdown-sessions``), because a process that
+  really died has closed them itself. Cutting them cost a loaded process all its students at once
+  (30 of 60 sessions, benchmarks/README.md);
 - every answer names the process in ``X-Backend`` (for tests and for a person debugging).
 """
 
@@ -31,6 +35,7 @@ INSTALL_HINT = "HAProxy is not installed; install it with: sudo apt-get install 
 # Seconds. A student reading the page leaves the websocket idle for minutes; the class lasts hours.
 TUNNEL_TIMEOUT = "2h"
 CHECK_INTERVAL = "1s"
+CHECK_TIMEOUT = "3s"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,8 +115,8 @@ def _backend_head(dynamic_cookie_key: str | None) -> list[str]:
         "    option httpchk",
         f"    http-check send meth GET uri {HEALTH_PATH}",
         "    http-check expect status 200",
-        f"    default-server inter {CHECK_INTERVAL} fastinter 500ms downinter {CHECK_INTERVAL} fall 2 rise 2"
-        " on-marked-down shutdown-sessions",
+        f"    timeout check {CHECK_TIMEOUT}",
+        f"    default-server inter {CHECK_INTERVAL} fastinter 500ms downinter {CHECK_INTERVAL} fall 3 rise 2",
         f"    http-response set-header {BACKEND_HEADER} %[srv_name]",
     ]
 
