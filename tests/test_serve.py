@@ -117,6 +117,31 @@ def test_every_process_shares_the_cookie_secret_and_the_jax_cache(served, jax_ca
     assert shown[-1] == "s3cret"
 
 
+def test_an_xsrf_token_from_one_process_is_accepted_by_the_other(served):
+    """Streamlit checks a PUT's X-Xsrftoken against its XSRF cookie (an upload): the cookie may come from any process."""
+
+    def upload_status(backend: str, cookie: str, token: str) -> int:
+        request = urllib.request.Request(
+            f"{served.url}/_stcore/upload_file/no-such-session/no-such-file", data=b"", method="PUT",
+            headers={"Cookie": f"{balancer.AFFINITY_COOKIE}={backend}; _streamlit_xsrf={cookie}",
+                     "X-Xsrftoken": token})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            assert error.headers.get(balancer.BACKEND_HEADER) == backend
+            return error.code
+
+    session = Session(served.url)
+    session.cookies[balancer.AFFINITY_COOKIE] = "app1"
+    session._health()
+    cookie = session.cookies["_streamlit_xsrf"]
+    assert session.backends == ["app1"]
+    # Past the XSRF check on app2 (then refused for the unknown session), refused at it with a wrong token.
+    assert upload_status("app2", cookie, cookie) == 400
+    assert upload_status("app2", cookie, "2|00000000|" + "0" * 32 + "|1700000000") == 403
+
+
 def test_a_program_compiled_by_one_process_is_loaded_by_the_other(served, jax_cache):
     query = "ls=rosenbrock&run=nadam,lr=0.02&steps=77"  # a scene no other test opens: new programs
 
