@@ -7,6 +7,7 @@ cookies); the balancer names the process behind every answer in ``X-Backend``.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import random
 import signal
@@ -44,7 +45,9 @@ def served(tmp_path_factory, jax_cache):
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """Run on a thread of its own: Playwright's sync API (the browser tests) keeps an event loop in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def opened(url: str, query: str = "", backend: str | None = None) -> Session:

@@ -168,10 +168,11 @@ def serve(args: argparse.Namespace, stop: threading.Event) -> None:
     temporary = args.run_dir is None
     run_dir = Path(tempfile.mkdtemp(prefix="lablab-serve-")) if temporary else args.run_dir.resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
-    supervisor = Supervisor(build_children(args.app.resolve(), args.address, args.port, args.replicas, run_dir,
-                                           haproxy, dict(os.environ)),
-                            state_file=run_dir / STATE_FILE, report=lambda line: print(line, flush=True))
+    supervisor = None
     try:
+        supervisor = Supervisor(build_children(args.app.resolve(), args.address, args.port, args.replicas, run_dir,
+                                               haproxy, dict(os.environ)),
+                                state_file=run_dir / STATE_FILE, report=lambda line: print(line, flush=True))
         supervisor.start_all()
         print(f"Starting {args.replicas} app process(es) behind HAProxy (logs in {run_dir}) …", flush=True)
         wait_until_serving(supervisor, stop, run_dir / STATS_SOCKET)
@@ -181,8 +182,9 @@ def serve(args: argparse.Namespace, stop: threading.Event) -> None:
         while not stop.wait(0.5):
             supervisor.check()
     finally:
-        print("Stopping …", flush=True)
-        supervisor.stop_all()
+        if supervisor is not None:
+            print("Stopping …", flush=True)
+            supervisor.stop_all()
         if temporary:
             shutil.rmtree(run_dir, ignore_errors=True)
 
