@@ -310,6 +310,32 @@ def test_the_supervisor_restarts_a_dead_child_and_stops_all_of_them(tmp_path):
     assert not any(child.running() for child in children)
 
 
+def test_children_stop_when_the_supervisor_itself_is_killed(tmp_path):
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from lablab.serve.supervisor import Child, Supervisor\n"
+        "children = [Child(name=f'c{i}', command=['sleep', '300'], log=Path(sys.argv[1]) / f'{i}.log') for i in (1, 2)]\n"
+        "Supervisor(children).start_all()\n"
+        "print(' '.join(str(c.pid) for c in children), flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    supervisor = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE,
+                                  text=True)
+    try:
+        pids = [int(pid) for pid in supervisor.stdout.readline().split()]
+        assert len(pids) == 2 and all(Path(f"/proc/{pid}").exists() for pid in pids)
+        time.sleep(0.5)  # the launcher has become `sleep`
+        assert all("sleep" in Path(f"/proc/{pid}/cmdline").read_text() for pid in pids)
+    finally:
+        supervisor.kill()
+        supervisor.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
 def test_a_child_that_dies_at_once_waits_before_it_is_started_again(tmp_path):
     child = Child(name="crasher", command=["false"], log=tmp_path / "crasher.log")
     supervisor = Supervisor([child], report=lambda line: None)

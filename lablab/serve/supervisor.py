@@ -2,33 +2,41 @@
 
 Each child runs in its own session (a Ctrl-C in the terminal reaches only the supervisor, which then
 stops the children in order) and is told by the kernel to stop if the supervisor itself dies
-(``PR_SET_PDEATHSIG``), so nothing it started outlives it. A child that dies is started again at
+(``PR_SET_PDEATHSIG``, set by a small launcher that then becomes the command: no ``preexec_fn``, which
+is unsafe in a process with threads), so nothing it started outlives it. A child that dies is started again at
 once; one that dies again soon after that start waits 1, 2, 4, … up to 30 s between tries.
 """
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import json
 import os
-import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable
 
 QUICK_DEATH_SECONDS = 10.0
 MAX_RESTART_DELAY = 30.0
-_PR_SET_PDEATHSIG = 1
+# argv: the supervisor's pid, then the command. Asks for SIGTERM when the supervisor dies (Linux; elsewhere
+# Ctrl-C and SIGTERM still stop the children), gives up if it already died, then becomes the command.
+_LAUNCHER = """
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)
+os.execvp(sys.argv[2], sys.argv[2:])
+"""
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: the kernel sends SIGTERM when the supervisor's thread exits."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: Ctrl-C and SIGTERM still stop the children
-        pass
+def launched(command: list[str]) -> list[str]:
+    """``command`` behind the launcher: the same process (same pid), stopped by the kernel with its supervisor."""
+    return [sys.executable, "-c", _LAUNCHER, str(os.getpid()), *command]
 
 
 @dataclasses.dataclass
@@ -71,8 +79,8 @@ class Supervisor:
     def start(self, child: Child) -> None:
         with child.log.open("ab") as log:
             child.process = subprocess.Popen(
-                child.command, cwd=child.cwd, env=child.env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+                launched(child.command), cwd=child.cwd, env=child.env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
             )
         child.started_at = time.monotonic()
         child.restart_at = None
