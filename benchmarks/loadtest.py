@@ -13,6 +13,10 @@ opening the page), opens all N sessions at once (the class); each opens the firs
 every ``--interval`` seconds until ``--seconds`` have passed. It prints
 and writes (``--output``, JSON) the rerun latency (send → ``script_finished``), reruns per second,
 errors, bytes received per rerun and the server's RSS over time.
+
+Sessions keep cookies and the query string like a browser, so the same client runs through a balancer
+(``python -m lablab.serve``; benchmarks/scaleout.py): each records the process named in the balancer's
+``X-Backend`` header, and with ``--reconnect`` a session whose connection breaks connects again.
 """
 
 from __future__ import annotations
