@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import base64
 
+# Imported with the page, not lazily in a session: Plotly looks pandas up in sys.modules without
+# waiting, so a session drawing a figure while another was importing pandas failed ("partially
+# initialized module 'pandas' has no attribute 'Series'"): half of 8 students opening a newly
+# started server at once.
+import pandas as pd
 import streamlit as st
 
 import compute
@@ -92,8 +97,6 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
     if not rows:
         st.info(t("metrics.none", lang))
         return
-    import pandas as pd
-
     color = t("metrics.color", lang)
     frame = pd.DataFrame(rows)
     frame[color] = [color_swatch(c) for c in frame[color]]
