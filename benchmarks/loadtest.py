@@ -13,6 +13,10 @@ opening the page), opens all N sessions at once (the class); each opens the firs
 every ``--interval`` seconds until ``--seconds`` have passed. It prints
 and writes (``--output``, JSON) the rerun latency (send → ``script_finished``), reruns per second,
 errors, bytes received per rerun and the server's RSS over time.
+
+Sessions keep cookies and the query string like a browser, so the same client runs through a balancer
+(``python -m lablab.serve``; benchmarks/scaleout.py): each records the process named in the balancer's
+``X-Backend`` header, and with ``--reconnect`` a session whose connection breaks connects again.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import http.cookies
 import json
 import os
 import platform
@@ -46,6 +51,8 @@ LOCALHOST = "127.0.0.1"
 DEFAULT_OUTPUT = REPO / "out" / "loadtest.json"
 FINISHED = ForwardMsg.ScriptFinishedStatus
 RSS_SAMPLE_SECONDS = 0.5
+BACKEND_HEADER = "X-Backend"  # which process answered, as a balancer in front names it (lablab.serve)
+XSRF_COOKIE = "_streamlit_xsrf"
 
 
 # --- the machine and the server --------------------------------------------------------------------
@@ -209,11 +216,19 @@ def exception_text(message: ForwardMsg) -> str | None:
 
 
 class Session:
-    """One browser tab, reduced to its protocol: widget states out, ForwardMsgs in."""
+    """One browser tab, reduced to its protocol: widget states out, ForwardMsgs in.
+
+    Like a browser it keeps the cookies it is given (a balancer's affinity cookie, Streamlit's XSRF
+    cookie) and sends them back, passes the XSRF token in the websocket's subprotocols, and keeps the
+    address bar: the query string the page sets (``page_info_changed``) is the one it opens with again.
+    """
 
     def __init__(self, base_url: str, query_string: str = "", timeout: float = 60.0):
         self.base_url = base_url
         self.query_string = query_string
+        self.cookies: dict[str, str] = {}
+        self.backends: list[str] = []  # the process behind a balancer that answered each request, in order
+        self.shown_link = ""  # the page's "Link to this scene" box, as the last run showed it
         self.timeout = timeout
         self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run showed them
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
@@ -222,20 +237,52 @@ class Session:
         self.page_script_hash = ""
         self._socket = None
 
+    @property
+    def backend(self) -> str | None:
+        return self.backends[-1] if self.backends else None
+
     async def open(self) -> RunResult:
         """Fetch the health check, open the stream, request and wait for the first run."""
-        await asyncio.to_thread(self._health)
-        host = self.base_url.split("://", 1)[1]
-        self._socket = await websockets.connect(
-            f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=self.base_url,
-            compression=None, max_size=None, open_timeout=self.timeout,
-        )
+        await self._connect()
         return await self.rerun()
 
+    async def reconnect(self) -> RunResult:
+        """After the connection broke: connect again and rerun with the widget states this tab holds, as the page does."""
+        try:
+            await self.close()
+        except (OSError, websockets.WebSocketException):
+            self._socket = None
+        await self._connect()
+        return await self.rerun()
+
+    async def _connect(self) -> None:
+        await asyncio.to_thread(self._health)
+        host = self.base_url.split("://", 1)[1]
+        xsrf = [self.cookies[XSRF_COOKIE]] if XSRF_COOKIE in self.cookies else []
+        self._socket = await websockets.connect(
+            f"ws://{host}/_stcore/stream", subprotocols=["streamlit", *xsrf], origin=self.base_url,
+            additional_headers=self._cookie_header(), compression=None, max_size=None, open_timeout=self.timeout,
+        )
+        self._remember(self._socket.response.headers)
+
     def _health(self) -> None:
-        with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=self.timeout) as response:
+        request = urllib.request.Request(f"{self.base_url}/_stcore/health", headers=self._cookie_header())
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            self._remember(response.headers)
             if response.read().strip() != b"ok":
                 raise SessionError("health", "the server is not healthy")
+
+    def _cookie_header(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())} if self.cookies else {}
+
+    def _remember(self, headers) -> None:
+        """Keep the cookies set and the process named by a response's headers."""
+        for value in headers.get_all("Set-Cookie") or []:
+            jar = http.cookies.SimpleCookie()
+            jar.load(value)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+        if headers.get(BACKEND_HEADER):
+            self.backends.append(headers.get(BACKEND_HEADER))
 
     async def close(self) -> None:
         if self._socket is not None:
@@ -259,8 +306,8 @@ class Session:
         for change in changes:
             self.widget_states[change.id] = change
         started = time.perf_counter()
-        await self._socket.send(self._rerun_request())
         try:
+            await self._socket.send(self._rerun_request())
             received, messages, referenced = await asyncio.wait_for(self._receive_run(), self.timeout)
         except asyncio.TimeoutError:
             raise SessionError("timeout", f"no script_finished within {self.timeout:.0f} s") from None
@@ -286,6 +333,9 @@ class Session:
                 self.cached_hashes.add(message.hash)
             if kind == "new_session":
                 self.page_script_hash = message.new_session.page_script_hash
+            if kind == "page_info_changed":
+                self.query_string = message.page_info_changed.query_string
+            self._note_link(message)
             error = exception_text(message)
             if error:
                 raise SessionError("exception", error)
@@ -296,6 +346,12 @@ class Session:
                     raise SessionError("compile error")
                 if message.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
                     return received, messages, referenced
+
+    def _note_link(self, message: ForwardMsg) -> None:
+        if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "code" and element.code.code_text.startswith("http"):
+                self.shown_link = element.code.code_text
 
     async def open_expander(self, name: str) -> RunResult:
         """Open the expander whose id (which ends with its key) contains ``name``, as a click on it does."""
@@ -351,17 +407,64 @@ def summary(seconds: list[float]) -> dict[str, float | int | None]:
 
 
 @dataclasses.dataclass
+class Reconnect:
+    """A session whose connection broke (its process died) and that came back through the balancer."""
+
+    lost_at: float  # time.perf_counter() when the session saw the connection break
+    restored_at: float  # … when its first run on the new connection finished
+    backend_before: str | None
+    backend_after: str | None
+    same_scene: bool  # the page's scene link after equals the one before
+
+
+@dataclasses.dataclass
 class Tally:
     reruns: list[RunResult] = dataclasses.field(default_factory=list)
     first_runs: list[RunResult] = dataclasses.field(default_factory=list)
     errors: dict[str, int] = dataclasses.field(default_factory=dict)
     error_examples: list[str] = dataclasses.field(default_factory=list)
+    error_backends: list[str | None] = dataclasses.field(default_factory=list)
+    reconnects: list[Reconnect] = dataclasses.field(default_factory=list)
+    sessions: list["Session"] = dataclasses.field(default_factory=list)
 
-    def error(self, problem: Exception) -> None:
+    def error(self, problem: Exception, backend: str | None = None) -> None:
         kind = problem.kind if isinstance(problem, SessionError) else type(problem).__name__
         self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.error_backends.append(backend)
         if len(self.error_examples) < 5:
             self.error_examples.append(str(problem)[:300])
+
+
+BROKEN_CONNECTION = (OSError, websockets.WebSocketException)
+
+
+def connection_broke(problem: Exception) -> bool:
+    return isinstance(problem, BROKEN_CONNECTION) or (isinstance(problem, SessionError)
+                                                      and problem.kind == "connection closed")
+
+
+async def come_back(session: "Session", lost_at: float, args, tally: Tally) -> None:
+    """Reconnect (retrying while the balancer still sends to the dead process) and record how long it took.
+
+    The new process knows the scene from the URL, but not which expanders were open (an expander's
+    id changes with its label, e.g. the learning rate in it): the student opens them again if the
+    slider they move is not shown.
+    """
+    backend_before, link_before = session.backend, session.shown_link
+    deadline = lost_at + args.timeout
+    while True:
+        try:
+            await session.reconnect()
+            break
+        except (SessionError, *BROKEN_CONNECTION) as problem:
+            if time.perf_counter() >= deadline:
+                raise SessionError("no reconnect", f"within {args.timeout:.0f} s: {problem}") from None
+            await asyncio.sleep(0.25)
+    tally.reconnects.append(Reconnect(lost_at, time.perf_counter(), backend_before, session.backend,
+                                      session.shown_link == link_before))
+    if not any(kind == "slider" and args.widget in widget_id for widget_id, (kind, _) in session.widgets.items()):
+        for name in args.open:
+            await session.open_expander(name)
 
 
 async def user(index: int, server_url: str, args, start_gate: asyncio.Event, deadline: list[float],
@@ -370,6 +473,7 @@ async def user(index: int, server_url: str, args, start_gate: asyncio.Event, dea
     rng = random.Random(args.seed * 1000 + index)
     await start_gate.wait()
     session = Session(server_url, args.query, args.timeout)
+    tally.sessions.append(session)
     try:
         tally.first_runs.append(await session.open())
         for name in args.open:
@@ -381,13 +485,22 @@ async def user(index: int, server_url: str, args, start_gate: asyncio.Event, dea
                 return
             slider = session.find_slider(args.widget)
             proto = session.widgets[slider][1]
-            result = await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng))
-            tally.reruns.append(result)
-            next_at = max(next_at + args.interval * rng.uniform(0.8, 1.2), time.perf_counter())
-    except (SessionError, OSError, websockets.WebSocketException) as problem:
-        tally.error(problem)
+            move = moved_slider(slider, proto, session.widget_states.get(slider), rng)
+            try:
+                tally.reruns.append(await session.rerun(move))
+            except (SessionError, *BROKEN_CONNECTION) as problem:
+                if not (args.reconnect and connection_broke(problem)):
+                    raise
+                # The page would reconnect at once and rerun with the widget states it holds (this move included).
+                await come_back(session, time.perf_counter(), args, tally)
+            next_at = max(next_at + args.interval * rng.uniform(1 - args.jitter, 1 + args.jitter), time.perf_counter())
+    except (SessionError, *BROKEN_CONNECTION) as problem:
+        tally.error(problem, session.backend)
     finally:
-        await session.close()
+        try:
+            await session.close()
+        except BROKEN_CONNECTION:
+            pass
 
 
 async def sample_rss(server: Server, samples: list[tuple[float, int]], stop: asyncio.Event, origin: float) -> None:
@@ -521,6 +634,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the load after all sessions opened")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a session's slider moves")
+    parser.add_argument("--jitter", type=float, default=0.2,
+                        help="each wait is interval × (1 ± jitter), uniformly (default %(default)s)")
+    parser.add_argument("--reconnect", action="store_true",
+                        help="a session whose connection breaks reconnects (as the page does) instead of counting an error")
     parser.add_argument("--widget", default="run0.hp.lr", help="the slider to move: part of its key or label")
     parser.add_argument("--open", action="append", default=None, metavar="KEY",
                         help="an expander to open first (default: run0.settings, which holds the first run's sliders)")

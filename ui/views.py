@@ -6,6 +6,11 @@ from __future__ import annotations
 import base64
 import html
 
+# Imported with the page, not lazily in a session: Plotly looks pandas up in sys.modules without
+# waiting, so a session drawing a figure while another was importing pandas failed ("partially
+# initialized module 'pandas' has no attribute 'Series'"): half of 8 students opening a newly
+# started server at once.
+import pandas as pd
 import streamlit as st
 
 import compute
@@ -96,8 +101,6 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
     if scene.view.projector:  # a canvas grid keeps its small print; a table grows with the page's text
         st.html(metrics_html(rows, t("metrics.color", lang)))
         return
-    import pandas as pd
-
     color = t("metrics.color", lang)
     frame = pd.DataFrame(rows)
     frame[color] = [color_swatch(c) for c in frame[color]]

@@ -1,0 +1,62 @@
+"""The page in a real Chromium through ``python -m lablab.serve`` (2 processes behind HAProxy): it loads and draws
+through the balancer, and when its process is killed it reconnects to the other one and keeps its scene."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from benchmarks.scaleout import ServedClass
+from lablab.serve import balancer
+from tests.browser.conftest import REDRAW_MS, wait_until_idle
+from tests.browser.test_page import PATH_LENGTHS, STEP_SLIDER, query
+
+pytestmark = pytest.mark.browser
+
+RECONNECT_BOUND = 30.0  # seconds
+EXCEPTION = '[data-testid="stException"]'
+STATUS = "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]'); return w ? w.innerText : '' }"
+
+
+def affinity(context) -> str | None:
+    return {c["name"]: c["value"] for c in context.cookies()}.get(balancer.AFFINITY_COOKIE)
+
+
+def test_the_page_loads_through_the_balancer_and_survives_the_death_of_its_process(browser, tmp_path):
+    with ServedClass(2, env={"LOSS_LAB_JAX_CACHE": str(tmp_path / "cache")}, run_dir=tmp_path / "run") as served:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        try:
+            page = context.new_page()
+            page.set_default_timeout(REDRAW_MS)
+            page.goto(served.url)
+            wait_until_idle(page)
+            assert page.evaluate(PATH_LENGTHS) == [101, 101, 101]
+            first = affinity(context)
+            assert first in {"app1", "app2"}
+            scene = query(page)
+
+            os.kill(served.pids()[first], signal.SIGKILL)
+            deadline = time.monotonic() + RECONNECT_BOUND
+            while affinity(context) == first or "CONNECTING" in page.evaluate(STATUS).upper():
+                assert time.monotonic() < deadline, f"not reconnected within {RECONNECT_BOUND:.0f} s"
+                time.sleep(0.5)
+            assert affinity(context) == ({"app1", "app2"} - {first}).pop()
+            assert query(page) == scene and page.evaluate(PATH_LENGTHS) == [101, 101, 101]
+
+            # The new process opens the scene from the URL on its first run; the step moved in that run is
+            # replaced by the URL's, so the student may have to move it twice.
+            for _ in range(3):
+                page.locator(STEP_SLIDER).first.focus()
+                page.keyboard.press("Home")
+                time.sleep(1)
+                wait_until_idle(page)
+                if page.evaluate(PATH_LENGTHS) == [1, 1, 1]:
+                    break
+            assert page.evaluate(PATH_LENGTHS) == [1, 1, 1]
+            assert page.locator(EXCEPTION).count() == 0
+            assert {k: v for k, v in query(page).items() if k != "step"} == {k: v for k, v in scene.items() if k != "step"}
+        finally:
+            context.close()
