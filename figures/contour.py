@@ -89,7 +89,7 @@ def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖")
     return go.Heatmap(
         x=field.x[:side], y=field.y[::side], z=shown, colorscale="Magma" if theme.name != "print" else "Greys",
         opacity=0.55, showscale=True, zsmooth="best", customdata=norm.astype(np.float32),
-        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16),
+        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16, nticks=theme.ticks or 0),
         hovertemplate=f"{label} = %{{customdata:.3g}}<extra></extra>", name=label, meta=dict(role="grad_norm"),
     )
 
@@ -100,7 +100,7 @@ def contour_parts(info: SceneInfo) -> FigureParts:
     under: list = [go.Contour(
         x=info.xs, y=info.ys, z=info.z_display, colorscale=theme.colorscale, ncontours=30,
         contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
-        colorbar=dict(title=dict(text=info.labels["fig.z"], side="right"), thickness=12),
+        colorbar=dict(title=dict(text=info.labels["fig.z"], side="right"), thickness=12, nticks=theme.ticks or 0),
         hoverinfo="skip", name=info.title, meta=dict(role="surface"),
     )]
     if info.grad_norm is not None:
