@@ -8,15 +8,17 @@ import plotly.graph_objects as go
 from figures.theme import Theme, styled, theme_named
 from i18n import optimizer_name, t
 
-# Node positions on a 4 × 3 board: the gradient-descent line on top, the adaptive line below, the merges right.
+# Node positions on a 4 × 4 board: batch GD, SGD and mini-batch GD top left; the momentum line across the
+# middle; the adaptive line below; the merges right. Momentum and Adagrad both branch from SGD.
 NODES: dict[str, tuple[float, float]] = {
-    "gd": (0.0, 2.0), "sgd": (1.0, 2.0), "momentum": (2.0, 2.0), "nag": (3.0, 2.0),
-    "adagrad": (0.0, 0.0), "rmsprop": (1.0, 0.0), "adadelta": (1.0, -0.8),
-    "adam": (2.5, 0.9), "nadam": (3.6, 0.9),
+    "gd": (0.0, 2.0), "sgd": (1.0, 2.0), "minibatch": (0.5, 3.0), "momentum": (2.0, 2.0), "nag": (3.0, 2.0),
+    "adagrad": (1.0, 0.0), "rmsprop": (2.0, 0.0), "adadelta": (2.0, -0.9),
+    "adam": (3.0, 0.9), "nadam": (4.0, 0.9),
 }
 EDGES: tuple[tuple[str, str], ...] = (
-    ("gd", "sgd"), ("sgd", "momentum"), ("momentum", "nag"),
-    ("adagrad", "rmsprop"), ("adagrad", "adadelta"),
+    ("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"),
+    ("sgd", "momentum"), ("momentum", "nag"),
+    ("sgd", "adagrad"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"),
     ("momentum", "adam"), ("rmsprop", "adam"),
     ("adam", "nadam"), ("nag", "nadam"),
 )
@@ -50,7 +52,7 @@ def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None,
         customdata=ids, hoverinfo="text", hovertext=[optimizer_name(i, language) for i in ids],
         showlegend=False, meta=dict(role="nodes"),
     ))
-    figure.update_xaxes(visible=False, range=[-0.6, 4.2])
-    figure.update_yaxes(visible=False, range=[-1.3, 2.5])
+    figure.update_xaxes(visible=False, range=[-0.6, 4.6])
+    figure.update_yaxes(visible=False, range=[-1.4, 3.5])
     figure.update_layout(title=dict(text=t("formula.tree_title", language)))
     return styled(figure, theme, height=int(theme.height * 0.75), uirevision="tree")

@@ -12,6 +12,7 @@ from figures.contour import CLICK_GRID
 from figures.info import SURFACE_3D_STRIDE
 from figures.surface3d import path_lift
 from i18n import STRINGS
+from optimizers import OPTIMIZER_IDS
 from scene import DEFAULT_SCENE, PALETTE, Run, Scene, View
 
 
@@ -221,16 +222,18 @@ def test_labels_follow_the_language():
 
 
 def test_family_tree_has_the_lectures_edges_and_marks_the_scenes_optimizers():
-    required = {("gd", "sgd"), ("sgd", "momentum"), ("momentum", "nag"), ("adagrad", "rmsprop"),
-                ("adagrad", "adadelta"), ("momentum", "adam"), ("rmsprop", "adam"), ("adam", "nadam"), ("nag", "nadam")}
-    assert set(EDGES) == required
-    figure = family_tree_figure("en", {"adam": PALETTE[2]})
+    required = {("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"), ("sgd", "momentum"), ("sgd", "adagrad"),
+                ("momentum", "nag"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"), ("momentum", "adam"),
+                ("rmsprop", "adam"), ("adam", "nadam"), ("nag", "nadam")}
+    assert set(EDGES) == required  # as in the common form of the figure, Momentum and Adagrad both refine SGD
+    figure = family_tree_figure("en", {"adam": PALETTE[2], "minibatch": PALETTE[1]})
     assert len(figure.layout.annotations) == len(EDGES)
     (nodes,) = traces(figure, "nodes")
     ids = list(nodes.customdata)
-    assert len(ids) == 9
+    assert sorted(ids) == sorted(OPTIMIZER_IDS)  # every optimizer the page can run has its node, mini-batch too
     line_colors = dict(zip(ids, nodes.marker.line.color))
-    assert line_colors["adam"] == PALETTE[2] and line_colors["gd"] != PALETTE[2]
+    assert line_colors["adam"] == PALETTE[2] and line_colors["minibatch"] == PALETTE[1]
+    assert line_colors["gd"] not in PALETTE
     assert "Adam" in list(nodes.text) and "Momentum" in list(nodes.text)
 
 
