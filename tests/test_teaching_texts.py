@@ -47,3 +47,55 @@ def test_formula_panel_shows_each_runs_own_formula():
     shown = [latex.value.strip("$\n") for latex in at.latex]
     assert optimizers.latex_for("adam", "lecture", {"bias_correction": 1.0}) in shown
     assert optimizers.latex_for("adam", "lecture", {"bias_correction": 0.0}) in shown
+
+
+# --- help texts -----------------------------------------------------------------------------------------
+
+def stated(text: str, pattern: str) -> float:
+    """The number a text states where ``pattern`` (a regex with one group) matches."""
+    found = re.search(pattern, text)
+    assert found, f"no match for {pattern!r} in {text!r}"
+    return float(found.group(1))
+
+
+def first_step_ratio_without_correction(**hparams) -> np.ndarray:
+    return first_step("adam", bias_correction=0.0, lr=0.1, **hparams) / first_step("adam", lr=0.1, **hparams)
+
+
+def test_bias_correction_help_states_the_measured_size_of_the_uncorrected_first_step():
+    at_defaults = first_step_ratio_without_correction()
+    at_beta2_09 = first_step_ratio_without_correction(beta2=0.9)
+    np.testing.assert_allclose(at_defaults, (1 - 0.9) / math.sqrt(1 - 0.999), rtol=1e-4)  # 3.16: larger
+    for language, times in (("en", "×"), ("ko", "배")):
+        text = t("hp.bias_correction.help", language)
+        assert stated(text, rf"(\d+\.\d+){times}") == pytest.approx(at_defaults[0], abs=0.005)
+        assert stated(text, rf"(0\.\d+){times}") == pytest.approx(at_beta2_09[0], abs=0.005)
+    assert "tiny" not in t("hp.bias_correction.help", "en")
+
+
+def test_adadelta_help_says_epsilon_sets_the_step_and_the_numbers_hold():
+    gamma, eps = 0.9, 1e-6
+    scene = Scene(landscape="bowl", landscape_params=(("angle", 0.0), ("kappa", 10.0)))
+    runs = {convention: optimizers.run(optimizers.make("adadelta", convention, eps=eps, gamma=gamma),
+                                       scene.surface(), (-2.5, 2.0), 150) for convention in ("lecture", "torch")}
+    steps = {c: np.abs(np.diff(np.asarray(r.params, np.float64), axis=0)) for c, r in runs.items()}
+    np.testing.assert_allclose(steps["lecture"][0], eps / math.sqrt(1 - gamma), rtol=0.05)  # first step ε/√(1−γ)
+    growth = (steps["lecture"][100:150].mean(axis=0) - steps["lecture"][50:100].mean(axis=0)) / 50
+    np.testing.assert_allclose(growth, (1 - gamma) * eps, rtol=0.1)  # then (1−γ)·ε more per step
+    ratio = steps["torch"][0] / steps["lecture"][0]
+    for language, times in (("en", "×"), ("ko", "배")):
+        text = t("hp.eps.help.adadelta", language)
+        assert stated(text, rf"(\d+){times}") == pytest.approx(ratio[0], rel=0.05)  # 1/√ε = 1000
+    from i18n import hparam_help
+
+    assert "division by zero" in hparam_help("eps", "adam", "en")
+    assert hparam_help("eps", "adadelta", "en") == t("hp.eps.help.adadelta", "en")
+    assert hparam_help("no_such", "adam", "en") is None
+
+
+def test_adagrad_texts_divide_by_the_root_of_g():
+    for language in ("en", "ko"):
+        assert "√Gₜ + ε" in t("explain.adagrad", language)
+    scene = Scene(landscape="rosenbrock", start=(-1.5, 2.5))
+    traj = optimizers.run(optimizers.make("adagrad", lr=0.5, eps=1e-8), scene.surface(), scene.start, 50)
+    np.testing.assert_allclose(traj.lr_eff, 0.5 / (np.sqrt(traj.state.sum_sq) + 1e-8), rtol=1e-5)
