@@ -24,6 +24,7 @@ import numpy as np
 import compute
 import optimizers
 from landscapes import FiniteSum, Landscape
+from optimizers.rules import nadam_momentum
 from scene import Run, Scene
 
 # Names of the rules' state fields in the lecture's notation.
@@ -55,7 +56,7 @@ class InternalsInfo:
     grad_norm: np.ndarray  # (k,) ‖g_t‖
     lr_eff: np.ndarray  # (k, 2)
     accumulators: Mapping[str, np.ndarray]  # symbol → (k, 2), after step t
-    bias_correction: Mapping[str, np.ndarray]  # Adam: "1−β1^t", "√(1−β2^t)" → (k,), ones when switched off
+    bias_correction: Mapping[str, np.ndarray]  # name → (k,): the factors the rule uses (see _bias_factors)
     step: int  # the row shown: the scene's shared step, clamped to the last update
     diverged_at: int | None
 
@@ -76,13 +77,24 @@ class InternalsInfo:
         return self.params[self.step]
 
 
-def _bias_factors(run: Run, count: np.ndarray) -> dict[str, np.ndarray]:
+def _bias_factors(run: Run, state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The bias-correction factors the run's rule divides by at each step (ones where switched off):
+    Adam's 1−β1^t and √(1−β2^t); Nadam's √(1−β2^t) and the two factors of its Nesterov first moment,
+    1−β1^t and 1−β1^(t+1) in the lecture's (Dozat's) form, 1−Π_{i≤t} μ_i and 1−Π_{i≤t+1} μ_i in torch's."""
     settings = run.settings
-    on = settings.get("bias_correction", 1.0) > 0.5
-    t = np.asarray(count, dtype=np.float64)
-    factors = {"1−β1^t": 1.0 - settings["beta1"] ** t, "√(1−β2^t)": np.sqrt(1.0 - settings["beta2"] ** t)}
-    if not on:
-        factors = {name: np.ones_like(t) for name in factors}
+    t = np.asarray(state["count"], dtype=np.float64)
+    beta1 = settings["beta1"]
+    second = {"√(1−β2^t)": np.sqrt(1.0 - settings["beta2"] ** t)}
+    if run.optimizer == "adam":
+        factors = {"1−β1^t": 1.0 - beta1**t, **second}
+        if not optimizers.bias_correction_on(run.optimizer, run.convention, settings):
+            factors = {name: np.ones_like(t) for name in factors}
+    elif "mu_product" in state:
+        product = np.asarray(state["mu_product"], dtype=np.float64)
+        factors = {"1−Πμ_i (i≤t)": 1.0 - product,
+                   "1−Πμ_i (i≤t+1)": 1.0 - product * nadam_momentum(beta1, t + 1.0), **second}
+    else:
+        factors = {"1−β1^t": 1.0 - beta1**t, "1−β1^(t+1)": 1.0 - beta1 ** (t + 1.0), **second}
     return {name: value.astype(np.float32) for name, value in factors.items()}
 
 
@@ -98,7 +110,7 @@ def internals_of(scene: Scene, run_index: int, traj: optimizers.Trajectory) -> I
         ACCUMULATOR_SYMBOLS[name]: np.asarray(value, dtype=np.float32)
         for name, value in state.items() if name in ACCUMULATOR_SYMBOLS
     }
-    bias = _bias_factors(run, state["count"]) if run.optimizer in BIAS_CORRECTED and "count" in state else {}
+    bias = _bias_factors(run, state) if run.optimizer in BIAS_CORRECTED and "count" in state else {}
     k = len(gradient)
     return InternalsInfo(
         run_index=run_index, optimizer=run.optimizer, convention=run.convention, params=params,

@@ -329,13 +329,16 @@ def nadam_torch_init(params):
     return NAdamTorchState(zero, _zeros(params), _zeros(params), zero + 1.0)
 
 
+def nadam_momentum(beta1, t):
+    """torch.optim.NAdam's momentum coefficient μ_t = β1 (1 − ½·0.96^{tψ}) (NumPy or JAX values)."""
+    return beta1 * (1.0 - 0.5 * 0.96 ** (t * NADAM_MOMENTUM_DECAY))
+
+
 def nadam_torch_update(grads, state, params, hp):
     r"""torch.optim.NAdam with momentum_decay ψ = 0.004:
     μ_t = β_1 (1 - ½·0.96^{tψ}), w_{t+1} = w_t - η\frac{(1-μ_t) g_t/(1-Πμ_{≤t}) + μ_{t+1} m_t/(1-Πμ_{≤t+1})}{\sqrt{v_t/(1-β_2^t)}+ε}."""
     t, mu, nu = _moments(grads, state, hp)
-    b1 = hp["beta1"]
-    mom_t = b1 * (1.0 - 0.5 * 0.96 ** (t * NADAM_MOMENTUM_DECAY))
-    mom_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * NADAM_MOMENTUM_DECAY))
+    mom_t, mom_next = nadam_momentum(hp["beta1"], t), nadam_momentum(hp["beta1"], t + 1.0)
     mu_product = state.mu_product * mom_t
     denom = jnp.sqrt(nu / (1.0 - hp["beta2"] ** t)) + hp["eps"]
     lr_eff = hp["lr"] / denom

@@ -99,3 +99,24 @@ def test_adagrad_texts_divide_by_the_root_of_g():
     scene = Scene(landscape="rosenbrock", start=(-1.5, 2.5))
     traj = optimizers.run(optimizers.make("adagrad", lr=0.5, eps=1e-8), scene.surface(), scene.start, 50)
     np.testing.assert_allclose(traj.lr_eff, 0.5 / (np.sqrt(traj.state.sum_sq) + 1e-8), rtol=1e-5)
+
+
+# --- Nadam's internals ----------------------------------------------------------------------------------
+
+def test_nadam_internals_show_the_factors_its_rule_uses():
+    import internals
+    from optimizers.rules import nadam_momentum
+
+    scene = Scene(landscape="bowl", steps=30, runs=(Run.of("nadam", "torch", lr=0.1), Run.of("nadam", lr=0.1)))
+    torch_info, lecture_info = internals.internals(scene, 0), internals.internals(scene, 1)
+    traj = optimizers.run(optimizers.make("nadam", "torch", lr=0.1), scene.surface(), scene.start, 30)
+    product = np.asarray(traj.state.mu_product, np.float64)
+    np.testing.assert_allclose(torch_info.bias_correction["1−Πμ_i (i≤t)"], 1 - product, rtol=1e-5)
+    t_next = np.arange(2, 32, dtype=np.float64)
+    np.testing.assert_allclose(torch_info.bias_correction["1−Πμ_i (i≤t+1)"],
+                               1 - product * nadam_momentum(0.9, t_next), rtol=1e-5)
+    assert "1−β1^t" not in torch_info.bias_correction  # Adam's factor is not what torch's NAdam divides by
+    assert not np.allclose(1 - product, 1 - 0.9 ** np.arange(1, 31), rtol=1e-2)
+    steps = np.arange(1, 31, dtype=np.float64)
+    np.testing.assert_allclose(lecture_info.bias_correction["1−β1^(t+1)"], 1 - 0.9 ** (steps + 1), rtol=1e-5)
+    np.testing.assert_allclose(lecture_info.bias_correction["√(1−β2^t)"], np.sqrt(1 - 0.999**steps), rtol=1e-5)
