@@ -7,6 +7,8 @@ Pure functions of a Scene (no Streamlit, no Plotly), like compute.py:
   per-coordinate effective learning rate, the accumulators (a, G, H, m, v) and Adam's
   bias-correction factors.
 - ``noise_ellipse(scene, run, point)``: the exact covariance of the mini-batch gradient at a point.
+- ``next_step(scene, run, traj, step)``: where the next point lands over the draws of the mini-batch,
+  given the run's state (its momentum, accumulators, step count), for every rule.
 - ``seed_band(scene, run, seeds)``: mean path and spread over several seeds, in one vmapped program.
 - ``curvature(landscape)``: Hessian eigenvalues and the largest stable GD learning rate 2/λ_max.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
+import math
 from typing import Mapping, Sequence
 
 import jax
@@ -142,7 +146,6 @@ class NoiseEllipse:
     covariance: np.ndarray  # (2, 2) Cov[ĝ] for B samples drawn without replacement
     batch_size: int
     n: int
-    lr: float | None  # the run's η, to draw where the next step lands: w − η ĝ
 
     @property
     def axes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -186,8 +189,80 @@ def noise_ellipse(scene: Scene, run: Run, point) -> NoiseEllipse:
     return NoiseEllipse(
         point=np.asarray(point, dtype=np.float64), mean_gradient=grads.mean(axis=0),
         covariance=minibatch_covariance(grads, batch_size), batch_size=batch_size, n=finite_sum.n,
-        lr=run.settings.get("lr"),
     )
+
+
+# --- the next step's distribution ------------------------------------------------------------------------
+
+MAX_LISTED_BATCHES = 4096  # up to this many possible mini-batches, every one is taken; beyond, a random sample
+SAMPLED_BATCHES = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class NextStep:
+    """Where w_{t+1} lands over the draws of step t's mini-batch, given the run's state before the step.
+
+    Only for plain (mini-batch) GD is this w − η ĝ with covariance η²·Cov[ĝ]: momentum adds −ηβa to the
+    centre, NAG takes ĝ at its look-ahead point, and the adaptive rules scale each coordinate by a factor
+    that itself depends on ĝ. So each possible batch's gradient goes through the rule's own update.
+    """
+
+    point: np.ndarray  # (2,) w_t
+    samples: np.ndarray  # (K, 2) w_{t+1}, one per mini-batch: every possible one (``exact``) or a random sample
+    mean: np.ndarray  # (2,)
+    covariance: np.ndarray  # (2, 2)
+    exact: bool
+    batch_size: int
+    n: int
+
+    @property
+    def axes(self) -> tuple[np.ndarray, np.ndarray]:
+        values, vectors = np.linalg.eigh(self.covariance)
+        return np.sqrt(np.maximum(values, 0.0)), vectors
+
+
+def batch_choices(n: int, batch_size: int, seed: int = 0) -> tuple[np.ndarray, bool]:
+    """(K, N) weights, each row one mini-batch of B of the N samples with weight 1/B, and whether the K rows
+    are every possible batch (else SAMPLED_BATCHES drawn uniformly, without replacement within a batch)."""
+    if math.comb(n, batch_size) <= MAX_LISTED_BATCHES:
+        picks = np.array(list(itertools.combinations(range(n), batch_size)), dtype=np.int64).reshape(-1, batch_size)
+        exact = True
+    else:
+        rng = np.random.default_rng(seed)
+        picks = np.argsort(rng.random((SAMPLED_BATCHES, n)), axis=1)[:, :batch_size]
+        exact = False
+    weights = np.zeros((len(picks), n))
+    np.put_along_axis(weights, picks, 1.0 / batch_size, axis=1)
+    return weights, exact
+
+
+@functools.partial(jax.jit, static_argnames=("rule",))
+def _next_points(rule, grads, state, w, hp):
+    return w + jax.vmap(lambda g: rule.update(g, state, w, hp)[0])(grads)
+
+
+def state_before(opt: optimizers.Optimizer, traj: optimizers.Trajectory, step: int):
+    """The rule's state going into update ``step`` (the trajectory records it after each update)."""
+    if step == 0:
+        return opt.init(np.asarray(traj.params[0]))
+    return jax.tree.map(lambda leaf: jnp.asarray(leaf[step - 1]), traj.state)
+
+
+def next_step(scene: Scene, run: Run, traj: optimizers.Trajectory, step: int) -> NextStep:
+    """The distribution of w_{step+1} given the run's state at ``step`` (see ``NextStep``)."""
+    surface = scene.surface()
+    finite_sum, _ = compute.gradient_source(scene, dataclasses.replace(run, batch_size=1), surface)
+    batch_size = finite_sum.n if run.batch_size is None else min(max(int(run.batch_size), 1), finite_sum.n)
+    opt = compute.make_optimizer(run)
+    w = jnp.asarray(traj.params[step], dtype=jnp.float32)
+    state = state_before(opt, traj, step)
+    at = opt.rule.lookahead(w, state, opt.hparams) if opt.rule.lookahead is not None else w
+    weights, exact = batch_choices(finite_sum.n, batch_size, seed=scene.seed)
+    grads = (weights @ per_sample_gradients(finite_sum, np.asarray(at))).astype(np.float32)
+    samples = np.asarray(_next_points(opt.rule, grads, state, w, opt.hparams), dtype=np.float64)
+    centred = samples - samples.mean(axis=0)
+    return NextStep(np.asarray(w, np.float64), samples, samples.mean(axis=0), centred.T @ centred / len(samples),
+                    exact, batch_size, finite_sum.n)
 
 
 # --- several seeds -------------------------------------------------------------------------------------

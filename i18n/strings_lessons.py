@@ -294,10 +294,22 @@ _UI: dict[str, dict[str, str]] = {
         "en": "Step arrows are to scale; direction arrows (−g, −a, −m) are drawn at a fixed length.",
     },
     "internals.diverged": {"ko": "이 실행은 {step}번째 걸음에서 발산했다.", "en": "This run diverged at step {step}."},
-    "noise.ellipse": {"ko": "다음 걸음의 잡음 (2σ)", "en": "next-step noise (2σ)"},
-    "noise.needs_batch": {
-        "ko": "잡음 타원은 확률적 실행(SGD, 미니배치)에서만 의미가 있다.",
-        "en": "The noise ellipse is meaningful for stochastic runs (SGD, mini-batch) only.",
+    "noise.ellipse": {"ko": "다음 걸음이 떨어질 곳 (2σ)", "en": "where the next step lands (2σ)"},
+    "noise.caption": {
+        "ko": "점 구름: 가능한 미니배치 {batches}개 각각에 대해, 이 실행의 지금 상태(관성, 누적값)로 규칙을 적용한 "
+              "다음 위치. 타원은 그 2σ 범위, ×는 평균이다. 평범한 (미니배치) GD에서만 w − η∇f를 중심으로 한 "
+              "η²·Cov[ĝ] 타원이 된다.",
+        "en": "The cloud: the next point for each of the {batches} possible mini-batches, the rule applied with the "
+              "run's present state (momentum, accumulators). The ellipse is its 2σ outline, × its mean. Only for "
+              "plain (mini-batch) GD is it the η²·Cov[ĝ] ellipse around w − η∇f.",
+    },
+    "noise.caption_sampled": {
+        "ko": "점 구름: 무작위로 뽑은 미니배치 {batches}개 각각에 대해, 이 실행의 지금 상태(관성, 누적값)로 규칙을 "
+              "적용한 다음 위치. 타원은 그 2σ 범위, ×는 평균이다. 평범한 (미니배치) GD에서만 w − η∇f를 중심으로 "
+              "한 η²·Cov[ĝ] 타원이 된다.",
+        "en": "The cloud: the next point for each of {batches} randomly drawn mini-batches, the rule applied with the "
+              "run's present state (momentum, accumulators). The ellipse is its 2σ outline, × its mean. Only for "
+              "plain (mini-batch) GD is it the η²·Cov[ĝ] ellipse around w − η∇f.",
     },
     "seeds.band": {"ko": "{count}개 시드의 흩어짐", "en": "spread over {count} seeds"},
     "seeds.mean": {"ko": "평균 경로", "en": "mean path"},

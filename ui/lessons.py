@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import streamlit as st
 
 import internals
@@ -143,7 +142,7 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     figure = internal_figures.internals_contour_figure(base_info, info)
     theme = base_info.theme
     if run.batch_size is not None:
-        stochastic_overlays(figure, scene, index, info, lang)
+        stochastic_overlays(figure, scene, index, traj, info, lang)
     left, right = st.columns([3, 2])
     left.plotly_chart(figure, key="internals_contour", config=PLOT_CONFIG, theme=None)
     right.markdown(f"**{t('internals.table', lang)}**")
@@ -157,7 +156,7 @@ def seed_band(key: tuple, _scene: Scene, _run, seeds: int) -> internals.SeedBand
     return internals.seed_band(_scene, _run, seeds)
 
 
-def stochastic_overlays(figure, scene: Scene, index: int, info: internals.InternalsInfo, lang: str) -> None:
+def stochastic_overlays(figure, scene: Scene, index: int, traj, info: internals.InternalsInfo, lang: str) -> None:
     """Seed band and noise ellipse for a stochastic run, with their two controls."""
     run = scene.runs[index]
     theme = theme_named("projector" if scene.view.projector else "screen")
@@ -172,5 +171,7 @@ def stochastic_overlays(figure, scene: Scene, index: int, info: internals.Intern
         figure.add_traces(internal_figures.seed_band_traces(
             band, run.color, t("seeds.band", lang, count=scene.view.seeds), theme, upto=scene.shown_step))
     if scene.view.noise_ellipse:
-        ellipse = internals.noise_ellipse(scene, run, np.asarray(info.point))
-        figure.add_traces(internal_figures.noise_ellipse_traces(ellipse, run.color, t("noise.ellipse", lang), theme))
+        next_step = internals.next_step(scene, run, traj, info.step)
+        figure.add_traces(internal_figures.noise_ellipse_traces(next_step, run.color, t("noise.ellipse", lang), theme))
+        st.caption(t("noise.caption", lang, batches=len(next_step.samples)) if next_step.exact
+                   else t("noise.caption_sampled", lang, batches=len(next_step.samples)))
