@@ -137,6 +137,12 @@ def internals(scene: Scene, run_index: int) -> InternalsInfo:
 
 # --- gradient noise ------------------------------------------------------------------------------------
 
+def principal_axes(covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(standard deviations along the principal axes, unit axis vectors as columns) of a 2×2 covariance."""
+    values, vectors = np.linalg.eigh(covariance)
+    return np.sqrt(np.maximum(values, 0.0)), vectors
+
+
 @dataclasses.dataclass(frozen=True)
 class NoiseEllipse:
     """The mini-batch gradient ĝ at ``point``: its mean (the full gradient) and exact covariance."""
@@ -149,9 +155,7 @@ class NoiseEllipse:
 
     @property
     def axes(self) -> tuple[np.ndarray, np.ndarray]:
-        """(standard deviations along the principal axes, unit axis vectors as columns)."""
-        values, vectors = np.linalg.eigh(self.covariance)
-        return np.sqrt(np.maximum(values, 0.0)), vectors
+        return principal_axes(self.covariance)
 
 
 @functools.partial(jax.jit, static_argnames=("sample_loss",))
@@ -217,8 +221,7 @@ class NextStep:
 
     @property
     def axes(self) -> tuple[np.ndarray, np.ndarray]:
-        values, vectors = np.linalg.eigh(self.covariance)
-        return np.sqrt(np.maximum(values, 0.0)), vectors
+        return principal_axes(self.covariance)
 
 
 def batch_choices(n: int, batch_size: int, seed: int = 0) -> tuple[np.ndarray, bool]:
@@ -310,11 +313,21 @@ class Curvature:
         return fraction * self.lr_max
 
 
-def hessian_at(landscape: Landscape, point) -> np.ndarray:
-    theta = {k: float(v) for k, v in landscape.theta.items()}
+@functools.partial(jax.jit, static_argnames=("family",))
+def _hessians(family, theta, points):
+    return jax.vmap(jax.hessian(lambda w: family(w, theta)))(points)
+
+
+def hessians_at(landscape: Landscape, points) -> np.ndarray:
+    """(M, 2, 2) Hessians at the rows of ``points``, in float64, in one program."""
     with jax.enable_x64(True):
-        h = jax.hessian(lambda w: landscape.family(w, theta))(jnp.asarray(point, dtype=jnp.float64))
-        return np.asarray(h, dtype=np.float64)
+        theta = {k: jnp.float64(v) for k, v in landscape.theta.items()}
+        return np.asarray(_hessians(landscape.family, theta, jnp.asarray(points, dtype=jnp.float64).reshape(-1, 2)),
+                          dtype=np.float64)
+
+
+def hessian_at(landscape: Landscape, point) -> np.ndarray:
+    return hessians_at(landscape, [point])[0]
 
 
 def curvature(landscape: Landscape) -> Curvature:
@@ -322,10 +335,9 @@ def curvature(landscape: Landscape) -> Curvature:
     (x0, x1), (y0, y1) = landscape.bounds
     minima = landscape.minima
     point = minima[0].xy if minima else ((x0 + x1) / 2, (y0 + y1) / 2)
-    hessian = hessian_at(landscape, point)
-    corners = [(x0, y0), (x0, y1), (x1, y0), (x1, y1)]
+    hessian, *at_corners = hessians_at(landscape, [point, (x0, y0), (x0, y1), (x1, y0), (x1, y1)])
     scale = max(1.0, float(np.max(np.abs(hessian))))
-    quadratic = all(np.allclose(hessian_at(landscape, c), hessian, atol=1e-9 * scale) for c in corners)
+    quadratic = all(np.allclose(corner, hessian, atol=1e-9 * scale) for corner in at_corners)
     eigenvalues = np.linalg.eigvalsh(hessian)
     lam = float(eigenvalues[-1])
     return Curvature(tuple(float(v) for v in point), hessian, eigenvalues, quadratic, 2.0 / lam if lam > 0 else None)

@@ -159,7 +159,7 @@ def seed_band_traces(band: SeedBand, color: str, label: str, theme: Theme, upto:
     """The mean path of several seeds and a translucent band of ±1 spread around it, up to step ``upto``."""
     end = len(band.mean) if upto is None else max(1, min(int(upto) + 1, len(band.mean)))
     x, y = band_outline(band.mean[:end], band.spread[:end])
-    fill = _translucent(color, 0.22)
+    fill = translucent(color, 0.22)
     return [
         go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, line=dict(width=0, color=fill),
                    name=label, hoverinfo="skip", meta=dict(role="seed_band")),
@@ -172,7 +172,7 @@ def seed_loss_traces(band: SeedBand, color: str, label: str, theme: Theme) -> li
     """Mean loss over seeds with a ±1 standard-deviation band, for the loss chart."""
     steps = np.arange(len(band.loss_mean), dtype=np.int32)
     upper, lower = band.loss_mean + band.loss_std, band.loss_mean - band.loss_std
-    fill = _translucent(color, 0.22)
+    fill = translucent(color, 0.22)
     return [
         go.Scatter(x=np.concatenate([steps, steps[::-1]]), y=np.concatenate([upper, lower[::-1]]).astype(np.float32),
                    fill="toself", fillcolor=fill, line=dict(width=0, color=fill), mode="lines", name=label,
@@ -199,10 +199,10 @@ def noise_ellipse_traces(next_step: NextStep, color: str, label: str, theme: The
     mean = next_step.mean.astype(np.float32)
     return [
         go.Scatter(x=cloud[:, 0].astype(np.float32), y=cloud[:, 1].astype(np.float32), mode="markers",
-                   marker=dict(size=max(3, theme.marker_size // 3), color=_translucent(color, 0.45)),
+                   marker=dict(size=max(3, theme.marker_size // 3), color=translucent(color, 0.45)),
                    showlegend=False, hoverinfo="skip", name=f"{label} · w_(t+1)",
                    meta=dict(role="noise_cloud", exact=next_step.exact, batches=len(next_step.samples))),
-        go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=_translucent(color, 0.12),
+        go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=translucent(color, 0.12),
                    line=dict(color=color, width=theme.line_width * 0.6), name=label, hoverinfo="skip",
                    meta=dict(role="noise_ellipse", batch_size=next_step.batch_size)),
         go.Scatter(x=mean[:1], y=mean[1:], mode="markers", showlegend=False, name=f"{label} · E",
@@ -211,7 +211,7 @@ def noise_ellipse_traces(next_step: NextStep, color: str, label: str, theme: The
     ]
 
 
-def _translucent(color: str, alpha: float) -> str:
+def translucent(color: str, alpha: float) -> str:
     hex_color = color.lstrip("#")
     r, g, b = (int(hex_color[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"

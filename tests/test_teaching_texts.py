@@ -120,3 +120,76 @@ def test_nadam_internals_show_the_factors_its_rule_uses():
     steps = np.arange(1, 31, dtype=np.float64)
     np.testing.assert_allclose(lecture_info.bias_correction["1−β1^(t+1)"], 1 - 0.9 ** (steps + 1), rtol=1e-5)
     np.testing.assert_allclose(lecture_info.bias_correction["√(1−β2^t)"], np.sqrt(1 - 0.999**steps), rtol=1e-5)
+
+
+# --- the lessons' texts ---------------------------------------------------------------------------------
+
+def test_minima_lesson_says_basin_not_nearest_and_its_start_shows_the_difference():
+    import lessons
+
+    scene = lessons.MINIMA_SCENE
+    landscape = scene.surface()
+    minima = landscape.minima
+    start = np.asarray(scene.start)
+    nearest = min(minima, key=lambda m: np.hypot(*(np.asarray(m.xy) - start)))
+    gd = optimizers.run(optimizers.make("gd", lr=0.1), landscape, scene.start, 300)
+    reached = min(minima, key=lambda m: np.hypot(*(np.asarray(m.xy) - gd.params[-1])))
+    assert scene.start == (0.1, -1.4)
+    assert nearest.kind == "local_min" and reached.kind == "global_min"  # the nearest well is not where GD ends
+    lesson = lessons.LESSONS_BY_ID["minima"]
+    assert "basin of attraction" in lesson.explanation["en"] and "분지" in lesson.explanation["ko"]
+    assert "rolls into the nearest well" not in lesson.explanation["en"]
+    assert "basin" in lesson.result().records  # the page draws the basin map
+
+
+def test_gd_lesson_states_its_learning_rate_condition_and_it_is_the_true_one():
+    import internals
+    import lessons
+
+    lesson = lessons.LESSONS_BY_ID["gd"]
+    for language in ("en", "ko"):
+        assert "η < 2/λ_max" in lesson.condition[language] and "η < 2/λ_max" in lesson.explanation[language]
+    assert lesson.see_also == ("curvature",)
+    bowl = lesson.scene.surface()
+    limit = internals.curvature(bowl).lr_max
+    (x0, x1), (y0, y1) = bowl.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 8) + 0.1, np.linspace(y0, y1, 8) + 0.1)  # no start on an axis
+    starts = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    below = optimizers.run_many(optimizers.make("gd", lr=0.95 * limit), bowl, starts, 2000)
+    above = optimizers.run_many(optimizers.make("gd", lr=1.05 * limit), bowl, starts, 2000)
+    assert np.all(np.linalg.norm(below.final_params, axis=1) < 1e-3)  # from every start below the limit
+    assert np.all(above.diverged_at >= 0)  # and from none above it
+
+
+def test_adam_lesson_states_the_measured_first_step_ratios():
+    import lessons
+
+    result = lessons.LESSONS_BY_ID["adam"].result()
+    for language, times in (("en", "×"), ("ko", "배")):
+        text = lessons.LESSONS_BY_ID["adam"].explanation[language]
+        assert stated(text, rf"(0\.\d+){times}") == pytest.approx(result.figures["first_ratio"], abs=0.005)
+        assert f"{result.figures['default_ratio']:.2f}" in text  # 3.16, larger at the defaults
+    assert "mₜ and vₜ are biased toward 0" in lessons.LESSONS_BY_ID["adam"].explanation["en"]
+
+
+def test_adadelta_lesson_states_the_measured_ratio_of_the_two_conventions():
+    import lessons
+
+    lesson = lessons.LESSONS_BY_ID["adadelta"]
+    result = lesson.result()
+    ratio = result.figures["torch_first"] / result.figures["first"]
+    for language, times in (("en", "×"), ("ko", "배")):
+        assert stated(lesson.explanation[language], rf"(\d+){times}") == pytest.approx(ratio, rel=0.05)
+    conventions = {run.convention for run in lesson.scene.runs}
+    assert conventions == {"lecture", "torch"}  # both forms side by side, with the same ε
+    assert len({run.settings["eps"] for run in lesson.scene.runs if run.convention == "lecture"}) == 2
+
+
+def test_every_lesson_states_its_condition():
+    import lessons
+
+    for lesson in lessons.LESSONS:
+        for language in ("en", "ko"):
+            assert lesson.condition[language].strip()
+    curvature = lessons.LESSONS_BY_ID["curvature"]
+    assert "2/λ_max" in curvature.condition["en"] and "2/λ_max" in curvature.condition["ko"]
