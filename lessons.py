@@ -351,11 +351,7 @@ def check_batch(scene: Scene) -> ClaimResult:
 
 # --- momentum and NAG --------------------------------------------------------------------------------
 
-# Each method at the best setting of the sweep below (see check_ravine; a test keeps these in step).
-RAVINE_SCENE = Scene(
-    landscape="bowl", landscape_params=(("angle", 20.0), ("kappa", 50.0)), start=(-2.6, 1.0), steps=150,
-    runs=(Run.of("gd", lr=0.0354813, color=PALETTE[0]), Run.of("momentum", lr=0.0562341, beta=0.625, color=PALETTE[1])),
-)
+RAVINE_SCENE = PRESETS["ravine_momentum"].scene  # each run at the best setting of check_ravine's sweep (a test says so)
 TUNING_LRS = 10.0 ** np.linspace(-3.0, 0.0, 61)
 TUNING_BETAS = np.round(np.arange(0.0, 0.951, 0.025), 3)
 TUNING_STEPS = 400
