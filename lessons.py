@@ -305,8 +305,8 @@ class BudgetCurve:
     seeds: int
     work: np.ndarray  # (k+1,) gradients evaluated after each step
     median: np.ndarray  # (k+1,) over the seeds
-    low: np.ndarray  # (k+1,) the best seed
-    high: np.ndarray  # (k+1,) the worst seed
+    low: np.ndarray  # (k+1,) the first quartile over the seeds
+    high: np.ndarray  # (k+1,) the third quartile
 
 
 def budget_curves(scene: Scene, n_samples: int) -> tuple[BudgetCurve, ...]:
@@ -321,8 +321,8 @@ def budget_curves(scene: Scene, n_samples: int) -> tuple[BudgetCurve, ...]:
         seeds = 1 if run.batch_size is None else BUDGET_SEEDS
         batch = seed_runs(scene.replace(steps=budget // cost), run, seeds)
         gap = np.maximum(batch.loss.astype(np.float64) - lowest, 0.0)
-        curves.append(BudgetCurve(optimizer, run.color, cost, seeds, cost * np.arange(gap.shape[1]),
-                                  np.median(gap, axis=0), gap.min(axis=0), gap.max(axis=0)))
+        low, median, high = np.percentile(gap, [25, 50, 75], axis=0)
+        curves.append(BudgetCurve(optimizer, run.color, cost, seeds, cost * np.arange(gap.shape[1]), median, low, high))
     return tuple(curves)
 
 
@@ -378,6 +378,16 @@ class Tuned:
         return self.gd_steps / self.momentum_steps if self.momentum_steps > 0 else math.inf
 
 
+@dataclasses.dataclass(frozen=True)
+class Race:
+    """The scene's runs' distances to the minimum per step, and the classical rates to draw beside them."""
+
+    runs: tuple[Run, ...]
+    distances: tuple[np.ndarray, ...]  # (k+1,) each
+    rates: tuple[float, ...]  # per run: (κ−1)/(κ+1) for GD, (√κ−1)/(√κ+1) for momentum
+    tolerance: float
+
+
 def _best(opt: optimizers.Optimizer, landscape: Landscape, start, hparams: Mapping[str, np.ndarray]) -> tuple[int, int]:
     """(index of the setting that arrives first, its steps) over a sweep of ``hparams``; (−1, −1) if none arrives."""
     batch = optimizers.run_many(opt, landscape, np.asarray(start), TUNING_STEPS, hparams=hparams,
@@ -406,10 +416,14 @@ def check_ravine(scene: Scene) -> ClaimResult:
     kappa = dict(scene.landscape_params)["kappa"]
     own = tuned(scene, kappa)
     table = tuple(tuned(scene, k) for k in RAVINE_KAPPAS)
+    landscape = scene.surface()
+    racers = tuple(run_of(scene, opt) for opt in ("gd", "momentum"))
+    race = Race(racers, tuple(distance_to(compute.trajectory(scene, run), global_minimum(landscape)) for run in racers),
+                (own.gd_rate, own.momentum_rate), maps.default_tolerance(landscape))
     ratios = [row.ratio for row in table]
     passed = (0 < own.momentum_steps < own.gd_steps and all(0 < row.momentum_steps < row.gd_steps for row in table)
               and ratios == sorted(ratios) and all(0.5 < row.ratio / math.sqrt(row.kappa) < 1.5 for row in table))
-    return _result("ravine", passed, {"tuned": own, "table": table}, kappa=kappa, gd_lr=own.gd_lr,
+    return _result("ravine", passed, {"race": race, "table": table}, kappa=kappa, gd_lr=own.gd_lr,
                    gd_steps=own.gd_steps, momentum_lr=own.momentum_lr, momentum_beta=own.momentum_beta,
                    momentum_steps=own.momentum_steps, ratio=own.ratio, sqrt_kappa=math.sqrt(kappa),
                    gd_theory_steps=own.gd_theory_steps, momentum_theory_steps=own.momentum_theory_steps)
@@ -502,6 +516,14 @@ ADADELTA_SCENE = Scene(
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class StepLengths:
+    """|Δw| per step of some runs (the Adadelta lesson: ε sets the scale of every step)."""
+
+    runs: tuple[Run, ...]
+    lengths: tuple[np.ndarray, ...]  # (k,) each
+
+
 def first_step_size(traj: optimizers.Trajectory) -> float:
     """The length of the first step per coordinate (the larger coordinate)."""
     return float(np.max(np.abs(np.asarray(traj.params[1], np.float64) - np.asarray(traj.params[0], np.float64))))
@@ -526,7 +548,8 @@ def check_adadelta(scene: Scene) -> ClaimResult:
     travelled = {name: float(step_lengths(traj).sum()) for name, traj in runs.items()}
     passed = (not has_lr and first_error < 0.05 and growth > 3.0
               and travelled["torch"] > 100 * travelled["lecture"])
-    return _result("adadelta", passed, has_lr=has_lr, eps=lecture.settings["eps"], gamma=lecture.settings["gamma"],
+    record = StepLengths((lecture, torch_run, small), tuple(step_lengths(runs[n]) for n in ("lecture", "torch", "larger")))
+    return _result("adadelta", passed, {"steps": record}, has_lr=has_lr, eps=lecture.settings["eps"], gamma=lecture.settings["gamma"],
                    first=first["lecture"], predicted=predicted["lecture"], growth=growth,
                    larger_eps=small.settings["eps"], larger_first=first["larger"], torch_first=first["torch"],
                    torch_lr=torch_run.settings["lr"], first_error=first_error, travelled=travelled["lecture"],

@@ -1,10 +1,15 @@
 """Figures of the lessons that state a claim over many runs (pure Plotly, no Streamlit).
 
-``escape_figure``: the saddle lesson's distance from the stable axis per step, GD and momentum as lines
-and the mini-batch runs of 16 seeds as a band (range) around their median. ``budget_figure``: the batch
-lesson's loss against the work done (per-sample gradients), the stochastic runs as bands over seeds.
-Both are functions of the typed records the lessons' checks return (``lessons.SaddleEscape``,
-``lessons.BudgetCurve``).
+Each is a function of a typed record a lesson's check returns:
+- ``basin_figure``: the minima lesson's basin map (``maps.BasinInfo``) with the lesson's GD path on top;
+- ``escape_figure``: the saddle lesson's farthest distance from the stable axis so far, per step, GD and
+  momentum as lines and the mini-batch runs of 16 seeds as a band (their range) around their median
+  (``lessons.SaddleEscape``);
+- ``budget_figure``: the batch lesson's loss against the work done (per-sample gradients), the stochastic
+  runs as bands over seeds (``lessons.BudgetCurve``);
+- ``race_figure``: the ravine lesson's tuned runs, distance to the minimum per step beside the classical
+  rates (``lessons.Race``);
+- ``step_length_figure``: the Adadelta lesson's |Δw| per step (``lessons.StepLengths``).
 """
 
 from __future__ import annotations
@@ -46,12 +51,18 @@ def _line(x: np.ndarray, y: np.ndarray, color: str, name: str, theme: Theme, rol
                       line=dict(color=color, width=theme.line_width, dash=dash), meta=dict(role=role))
 
 
+def _bottom_legend(figure: go.Figure) -> None:
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=110))
+
+
 def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, str] | None = None) -> go.Figure:
-    """|distance from the stable axis| against the step (log scale), with the escape distance marked."""
+    """The farthest |distance from the stable axis| so far against the step (log scale), with the escape distance
+    marked: a run has escaped where its curve crosses that line."""
     colors = {"gd": PALETTE[0], "momentum": PALETTE[1], "minibatch": PALETTE[2], **(colors or {})}
     steps = np.arange(len(escape.gd), dtype=np.float64)
     seeds = len(escape.noise)
-    shown = lambda values: np.maximum(np.abs(np.asarray(values, dtype=np.float64)), LOG_FLOOR)
+    shown = lambda values: np.maximum(np.maximum.accumulate(np.abs(np.asarray(values, dtype=np.float64)), axis=-1),
+                                      LOG_FLOOR)
     noise, on_axis = shown(escape.noise), shown(escape.noise_on_axis)
     data = [
         _band(steps, noise.min(axis=0), noise.max(axis=0), colors["minibatch"],
@@ -68,44 +79,88 @@ def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, 
     ]
     figure = go.Figure(data=data)
     figure.add_hline(y=escape.escape_distance, line=dict(color="gray", dash="dash", width=1.5),
-                     annotation_text=t("escape.threshold", language), annotation_position="top left")
+                     annotation_text=t("escape.threshold", language), annotation_position="bottom right")
     figure.update_xaxes(title=t("fig.step", language), range=[0, len(steps) - 1], gridcolor=theme.grid_color)
-    figure.update_yaxes(title=t("escape.distance", language), type="log", range=[-4.5, 0.5], gridcolor=theme.grid_color)
-    figure.update_layout(title=dict(text=t("escape.title", language), x=0.0, xanchor="left"),
-                         legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
-    return styled(figure, theme, height=int(theme.height * 0.8), uirevision="escape")
+    figure.update_yaxes(title=t("escape.distance", language), type="log", range=[-4.2, 0.3], dtick=1,
+                        gridcolor=theme.grid_color)
+    figure.update_layout(title=dict(text=t("escape.title", language), x=0.0, xanchor="left"))
+    styled(figure, theme, height=int(theme.height * 0.85), uirevision="escape")
+    _bottom_legend(figure)
+    return figure
 
 
 def budget_figure(curves, theme: Theme, language: str = "ko") -> go.Figure:
-    """f − f* against per-sample gradients evaluated (both log), one curve per optimizer; bands over seeds."""
+    """f − f* against per-sample gradients evaluated (both log; each curve from its first step on), one curve per
+    optimizer, the stochastic ones as their median and middle half over seeds; one pass over the data marked."""
     data = []
     samples = max(curve.cost for curve in curves)
     for curve in curves:
         name = optimizer_name(curve.optimizer, language)
-        work = np.maximum(curve.work, 1).astype(np.float64)
-        low, median, high = (np.maximum(v, LOG_FLOOR) for v in (curve.low, curve.median, curve.high))
+        work = curve.work[1:].astype(np.float64)
+        low, median, high = (np.maximum(v[1:], LOG_FLOOR) for v in (curve.low, curve.median, curve.high))
         if curve.seeds > 1:
             data.append(_band(work, low, high, curve.color, t("budget.band", language, name=name, seeds=curve.seeds),
                               f"budget_band_{curve.optimizer}"))
         data.append(_line(work, median, curve.color, name, theme, f"budget_{curve.optimizer}"))
     figure = go.Figure(data=data)
-    figure.add_vline(x=samples, line=dict(color="gray", dash="dot", width=1.5))
+    figure.add_vline(x=samples, line=dict(color="gray", dash="dot", width=1.5),
+                     annotation_text=t("budget.one_pass", language), annotation_position="top right")
     figure.update_xaxes(title=t("budget.work", language, n=samples), type="log", gridcolor=theme.grid_color)
-    figure.update_yaxes(title=t("budget.gap", language), type="log", gridcolor=theme.grid_color)
-    figure.update_layout(title=dict(text=t("budget.title", language), x=0.0, xanchor="left"),
-                         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
-    return styled(figure, theme, height=int(theme.height * 0.8), uirevision="budget")
+    figure.update_yaxes(title=t("budget.gap", language), type="log", dtick=1, gridcolor=theme.grid_color)
+    figure.update_layout(title=dict(text=t("budget.title", language), x=0.0, xanchor="left"))
+    styled(figure, theme, height=int(theme.height * 0.85), uirevision="budget")
+    _bottom_legend(figure)
+    return figure
+
+
+def race_figure(race, theme: Theme, language: str = "ko") -> go.Figure:
+    """Distance to the minimum per step (log) of each run, with a dotted line d₀·rateᵗ beside each and the
+    tolerance that counts as arrived."""
+    data = []
+    for run, distance, rate in zip(race.runs, race.distances, race.rates):
+        steps = np.arange(len(distance), dtype=np.float64)
+        label = run.label(language)
+        data.append(_line(steps, np.maximum(distance, LOG_FLOOR), run.color, label, theme, f"race_{run.optimizer}"))
+        data.append(_line(steps, distance[0] * rate**steps, run.color, t("race.theory", language, rate=rate), theme,
+                          f"theory_{run.optimizer}", dash="dot"))
+    figure = go.Figure(data=data)
+    figure.add_hline(y=race.tolerance, line=dict(color="gray", dash="dash", width=1.5),
+                     annotation_text=t("race.tolerance", language), annotation_position="bottom right")
+    figure.update_xaxes(title=t("fig.step", language), gridcolor=theme.grid_color)
+    figure.update_yaxes(title=t("race.distance", language), type="log", dtick=1, range=[-4, 1],
+                        gridcolor=theme.grid_color)
+    figure.update_layout(title=dict(text=t("race.title", language), x=0.0, xanchor="left"))
+    styled(figure, theme, height=int(theme.height * 0.85), uirevision="race")
+    _bottom_legend(figure)
+    return figure
+
+
+def step_length_figure(record, theme: Theme, language: str = "ko") -> go.Figure:
+    """|Δw| per step (log) of each run."""
+    data = [_line(np.arange(1, len(lengths) + 1, dtype=np.float64), np.maximum(lengths, LOG_FLOOR), run.color,
+                  run.label(language) + (f" ε={run.settings['eps']:.0e}" if "eps" in run.settings else ""), theme,
+                  f"steps_{index}")
+            for index, (run, lengths) in enumerate(zip(record.runs, record.lengths))]
+    figure = go.Figure(data=data)
+    figure.update_xaxes(title=t("fig.step", language), gridcolor=theme.grid_color)
+    figure.update_yaxes(title=t("steps.length", language), type="log", dtick=1, gridcolor=theme.grid_color)
+    figure.update_layout(title=dict(text=t("steps.title", language), x=0.0, xanchor="left"))
+    styled(figure, theme, height=int(theme.height * 0.8), uirevision="steps")
+    _bottom_legend(figure)
+    return figure
 
 
 def basin_figure(plot: MapPlotInfo, path: np.ndarray, color: str, theme: Theme, language: str = "ko") -> go.Figure:
     """The minima lesson's basin map with the lesson's GD path from its start drawn on top."""
     figure = map_figure(plot, theme)
     path = np.asarray(path, dtype=np.float32)
-    figure.add_traces([
+    figure.add_traces([  # white with a dark edge: visible on every basin colour
+        go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines", showlegend=False, hoverinfo="skip",
+                   line=dict(color="#111111", width=theme.line_width + 2.5), meta=dict(role="path_edge")),
         go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines", name=optimizer_name("gd", language), showlegend=False,
-                   line=dict(color=color, width=theme.line_width), hoverinfo="skip", meta=dict(role="path")),
+                   line=dict(color="#FFFFFF", width=theme.line_width), hoverinfo="skip", meta=dict(role="path")),
         go.Scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", name=t("fig.start", language), showlegend=False,
-                   marker=dict(symbol="circle", size=theme.current_marker_size, color="white",
-                               line=dict(color=color, width=3)), hoverinfo="name", meta=dict(role="start")),
+                   marker=dict(symbol="circle", size=theme.current_marker_size, color=color,
+                               line=dict(color="#FFFFFF", width=2.5)), hoverinfo="name", meta=dict(role="start")),
     ])
     return figure

@@ -131,12 +131,14 @@ def test_ravine_lesson_shows_the_tuned_table_over_kappa(at):
     ("minima", {"map", "path", "start"}),
     ("saddle", {"noise_band", "axis_band", "gd", "momentum"}),
     ("batch", {"budget_gd", "budget_sgd", "budget_band_sgd", "budget_minibatch"}),
+    ("ravine", {"race_gd", "race_momentum", "theory_gd", "theory_momentum"}),
+    ("adadelta", {"steps_0", "steps_1", "steps_2"}),
 ])
 def test_lessons_draw_the_figure_their_claim_is_about(at, lesson_id, roles):
     open_tab(at, "tab.lessons")
     at.radio(key="lesson").set_value(lesson_id).run()
     assert not at.exception, [e.message for e in at.exception]
-    drawn = {(trace.get("meta") or {}).get("role") for trace in chart(at, "lesson_figure")["data"]}
+    drawn = {(trace.get("meta") or {}).get("role") for trace in chart(at, "lesson_figure_0")["data"]}
     assert roles <= drawn
 
 

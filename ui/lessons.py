@@ -117,24 +117,27 @@ def tuned_rows(table, lang: str) -> list[dict[str, object]]:
 
 
 def lesson_figure(lesson: Lesson, result: ClaimResult, theme, lang: str) -> None:
-    """The figure a lesson's claim is about, from the records its check returned."""
+    """The figures a lesson's claim is about, from the records its check returned."""
     records, scene = result.records, lesson.scene
     colors = {run.optimizer: run.color for run in reversed(scene.runs)}
+    figures = []
     if "basin" in records:
         grid = cache.surface_grid(cache.surface_key(scene))
         plot = basin_plot_info(records["basin"], "minimum", lang, contour=(grid.xs, grid.ys, grid.z))
-        figure = lesson_figures.basin_figure(plot, records["path"], colors["gd"], theme, lang)
-    elif "escape" in records:
-        figure = lesson_figures.escape_figure(records["escape"], theme, lang, colors)
-    elif "budget" in records:
-        figure = lesson_figures.budget_figure(records["budget"], theme, lang)
-    elif "table" in records:
+        figures.append(lesson_figures.basin_figure(plot, records["path"], colors["gd"], theme, lang))
+    if "escape" in records:
+        figures.append(lesson_figures.escape_figure(records["escape"], theme, lang, colors))
+    if "budget" in records:
+        figures.append(lesson_figures.budget_figure(records["budget"], theme, lang))
+    if "race" in records:
+        figures.append(lesson_figures.race_figure(records["race"], theme, lang))
+    if "steps" in records:
+        figures.append(lesson_figures.step_length_figure(records["steps"], theme, lang))
+    for index, figure in enumerate(figures):
+        st.plotly_chart(figure, key=f"lesson_figure_{index}", config=PLOT_CONFIG, theme=None)
+    if "table" in records:
         st.dataframe(tuned_rows(records["table"], lang), hide_index=True, key="lesson_table")
         st.caption(t("ravine.caption", lang, lrs=len(lessons.TUNING_LRS), betas=len(lessons.TUNING_BETAS)))
-        return
-    else:
-        return
-    st.plotly_chart(figure, key="lesson_figure", config=PLOT_CONFIG, theme=None)
 
 
 def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
@@ -144,7 +147,8 @@ def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     lesson_heading(lesson, lang)
     lesson_buttons(lesson, lang)
     st.info(f"**{t('lessons.question', lang)}** — {lesson.question[lang]}")
-    result = claim_result(lesson.id)
+    with st.spinner(t("lessons.measuring", lang)):
+        result = claim_result(lesson.id)
     measured(result, lang)
     robustness_note(lesson, lang)
     lesson_figure(lesson, result, theme_named("projector" if scene.view.projector else "screen"), lang)
