@@ -51,8 +51,17 @@ def _line(x: np.ndarray, y: np.ndarray, color: str, name: str, theme: Theme, rol
                       line=dict(color=color, width=theme.line_width, dash=dash), meta=dict(role=role))
 
 
+def _log_hline(figure: go.Figure, y: float, text: str) -> None:
+    """A dashed horizontal line on a log y axis, labelled at its left end (an annotation on a log axis is placed
+    in log10 units, which ``add_hline``'s own label does not do)."""
+    figure.add_hline(y=y, line=dict(color="gray", dash="dash", width=1.5))
+    figure.add_annotation(x=0, xref="paper", y=float(np.log10(y)), text=text, showarrow=False, xanchor="left",
+                          yanchor="top", font=dict(color="gray"))
+
+
 def _bottom_legend(figure: go.Figure) -> None:
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=110))
+    """The legend below the x axis (long names), with room for it and for a two-line y title."""
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=110, l=75))
 
 
 def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, str] | None = None) -> go.Figure:
@@ -78,8 +87,7 @@ def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, 
               "momentum"),
     ]
     figure = go.Figure(data=data)
-    figure.add_hline(y=escape.escape_distance, line=dict(color="gray", dash="dash", width=1.5),
-                     annotation_text=t("escape.threshold", language), annotation_position="bottom right")
+    _log_hline(figure, escape.escape_distance, t("escape.threshold", language))
     figure.update_xaxes(title=t("fig.step", language), range=[0, len(steps) - 1], gridcolor=theme.grid_color)
     figure.update_yaxes(title=t("escape.distance", language), type="log", range=[-4.2, 0.3], dtick=1,
                         gridcolor=theme.grid_color)
@@ -103,8 +111,9 @@ def budget_figure(curves, theme: Theme, language: str = "ko") -> go.Figure:
                               f"budget_band_{curve.optimizer}"))
         data.append(_line(work, median, curve.color, name, theme, f"budget_{curve.optimizer}"))
     figure = go.Figure(data=data)
-    figure.add_vline(x=samples, line=dict(color="gray", dash="dot", width=1.5),
-                     annotation_text=t("budget.one_pass", language), annotation_position="top right")
+    figure.add_vline(x=samples, line=dict(color="gray", dash="dot", width=1.5))
+    figure.add_annotation(x=float(np.log10(samples)), y=1, yref="paper", text=t("budget.one_pass", language),
+                          showarrow=False, xanchor="left", yanchor="top", font=dict(color="gray"))
     figure.update_xaxes(title=t("budget.work", language, n=samples), type="log", gridcolor=theme.grid_color)
     figure.update_yaxes(title=t("budget.gap", language), type="log", dtick=1, gridcolor=theme.grid_color)
     figure.update_layout(title=dict(text=t("budget.title", language), x=0.0, xanchor="left"))
@@ -124,8 +133,7 @@ def race_figure(race, theme: Theme, language: str = "ko") -> go.Figure:
         data.append(_line(steps, distance[0] * rate**steps, run.color, t("race.theory", language, rate=rate), theme,
                           f"theory_{run.optimizer}", dash="dot"))
     figure = go.Figure(data=data)
-    figure.add_hline(y=race.tolerance, line=dict(color="gray", dash="dash", width=1.5),
-                     annotation_text=t("race.tolerance", language), annotation_position="bottom right")
+    _log_hline(figure, race.tolerance, t("race.tolerance", language))
     figure.update_xaxes(title=t("fig.step", language), gridcolor=theme.grid_color)
     figure.update_yaxes(title=t("race.distance", language), type="log", dtick=1, range=[-4, 1],
                         gridcolor=theme.grid_color)
@@ -137,9 +145,10 @@ def race_figure(race, theme: Theme, language: str = "ko") -> go.Figure:
 
 def step_length_figure(record, theme: Theme, language: str = "ko") -> go.Figure:
     """|Δw| per step (log) of each run."""
+    name = lambda run: (f"{run.label(language)} · {t(f'ctl.convention.{run.convention}', language)}"
+                        + (f" · ε={run.settings['eps']:.0e}" if "eps" in run.settings else ""))
     data = [_line(np.arange(1, len(lengths) + 1, dtype=np.float64), np.maximum(lengths, LOG_FLOOR), run.color,
-                  run.label(language) + (f" ε={run.settings['eps']:.0e}" if "eps" in run.settings else ""), theme,
-                  f"steps_{index}")
+                  name(run), theme, f"steps_{index}")
             for index, (run, lengths) in enumerate(zip(record.runs, record.lengths))]
     figure = go.Figure(data=data)
     figure.update_xaxes(title=t("fig.step", language), gridcolor=theme.grid_color)

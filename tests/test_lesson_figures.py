@@ -24,6 +24,8 @@ def test_escape_figure_crosses_the_escape_line_at_each_runs_escape_step():
         x, y = np.asarray(trace.x), np.asarray(trace.y)
         assert np.all(np.diff(y) >= 0)  # the farthest distance so far never falls
         assert x[np.argmax(y >= lessons.ESCAPE_DISTANCE)] == pytest.approx(escape, abs=1)  # thinned to ≤ 600 points
+    (label,) = figure.layout.annotations
+    assert label.y == pytest.approx(np.log10(lessons.ESCAPE_DISTANCE))  # on the line, not 10^0.5 above it
     (median,) = traces(figure, "noise_median")
     crossing = np.asarray(median.x)[np.argmax(np.asarray(median.y) >= lessons.ESCAPE_DISTANCE)]
     assert result.figures["noise_min"] <= crossing <= result.figures["noise_max"]
@@ -37,7 +39,8 @@ def test_budget_figure_puts_each_step_at_its_work():
     (sgd,) = traces(figure, "budget_sgd")
     assert sgd.x[0] == 1.0 and sgd.x[-1] == 64.0 * lessons.BUDGET_PASSES
     assert len(traces(figure, "budget_band_gd")) == 0 and len(traces(figure, "budget_band_sgd")) == 1  # GD: one run
-    assert figure.layout.shapes[0].x0 == 64  # one pass over the data
+    assert figure.layout.shapes[0].x0 == 64  # one pass over the data ...
+    assert figure.layout.annotations[0].x == pytest.approx(np.log10(64))  # ... labelled there (log axis: log10 units)
 
 
 def test_race_figure_draws_the_classical_rate_beside_each_tuned_run():
