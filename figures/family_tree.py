@@ -50,9 +50,9 @@ def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None,
                     line=dict(color=[used.get(i, "#aaaaaa") for i in ids],
                               width=[theme.line_width * 2.4 if i in used else 1.5 for i in ids])),
         customdata=ids, hoverinfo="text", hovertext=[optimizer_name(i, language) for i in ids],
-        showlegend=False, meta=dict(role="nodes"),
+        showlegend=False, meta=dict(role="nodes"), cliponaxis=False,
     ))
     figure.update_xaxes(visible=False, range=[-0.6, 4.6])
-    figure.update_yaxes(visible=False, range=[-1.4, 3.5])
+    figure.update_yaxes(visible=False, range=[-1.5, 3.6])
     figure.update_layout(title=dict(text=t("formula.tree_title", language)))
-    return styled(figure, theme, height=int(theme.height * 0.75), uirevision="tree")
+    return styled(figure, theme, height=int(theme.height * 1.05), uirevision="tree")

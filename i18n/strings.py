@@ -253,6 +253,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "Momentum (the average mₜ of gradients) combined with RMSProp (the average vₜ of squared gradients); the bias of the "
         "first steps is corrected by √(1−β₂ᵗ)/(1−β₁ᵗ). The usual default choice.",
     ),
+    "explain.adam_uncorrected": _ko_en(
+        "이 실행은 편향 보정을 껐으므로 위의 식, 곧 0 쪽으로 치우친 mₜ와 vₜ를 그대로 쓰는 식이 실행됩니다.",
+        "This run has its bias correction switched off, so the formula above runs: mₜ and vₜ as they are, biased "
+        "toward 0 in the first steps.",
+    ),
     "explain_torch.adam": _ko_en(
         "PyTorch는 m̂ₜ, v̂ₜ를 각각 보정한 뒤 ε을 더합니다. ε의 위치만 강의 수식과 다릅니다.",
         "PyTorch corrects m̂ₜ and v̂ₜ separately and then adds ε: only where ε sits differs from the lecture.",

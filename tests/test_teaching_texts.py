@@ -47,6 +47,7 @@ def test_formula_panel_shows_each_runs_own_formula():
     shown = [latex.value.strip("$\n") for latex in at.latex]
     assert optimizers.latex_for("adam", "lecture", {"bias_correction": 1.0}) in shown
     assert optimizers.latex_for("adam", "lecture", {"bias_correction": 0.0}) in shown
+    assert t("explain.adam_uncorrected", "ko") in [m.value for m in at.markdown]  # said under that formula only
 
 
 # --- help texts -----------------------------------------------------------------------------------------

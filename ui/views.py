@@ -13,7 +13,7 @@ from figures.surface3d import DEFAULT_VIEW_ANGLE
 from figures import family_tree_figure
 from i18n import STRINGS, optimizer_name, t
 from landscapes import Landscape
-from optimizers import latex_for
+from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
 from ui import cache
@@ -203,6 +203,8 @@ def formula_panel(scene: Scene, landscape: Landscape) -> None:
             st.markdown(f"**{optimizer_name(optimizer, lang)}** · {t(f'ctl.convention.{convention}', lang)}")
             st.latex(latex)
             st.markdown(t(f"explain.{optimizer}", lang))
+            if "bias_correction" in runs[0].settings and not bias_correction_on(optimizer, convention, runs[0].settings):
+                st.markdown(t("explain.adam_uncorrected", lang))
             if convention == "torch" and f"explain_torch.{optimizer}" in STRINGS:
                 st.markdown(t(f"explain_torch.{optimizer}", lang))
             for run in runs:
