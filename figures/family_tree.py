@@ -24,8 +24,12 @@ EDGES: tuple[tuple[str, str], ...] = (
 )
 
 
+BOX_CHARACTERS = 8  # a longer name breaks at its first space to fit its box
+
+
 def short_name(optimizer_id: str, language: str) -> str:
-    return optimizer_name(optimizer_id, language).split(" (")[0]
+    name = optimizer_name(optimizer_id, language).split(" (")[0]
+    return name.replace(" ", "<br>", 1) if len(name) > BOX_CHARACTERS else name
 
 
 def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None, theme: Theme | str = "screen") -> go.Figure:
