@@ -431,7 +431,7 @@ _UI: dict[str, dict[str, str]] = {
     "ravine.momentum_steps": {"ko": "모멘텀 걸음", "en": "momentum steps"},
     "ravine.ratio": {"ko": "잰 비율", "en": "measured ratio"},
     "ravine.sqrt_kappa": {"ko": "√κ", "en": "√κ"},
-    "ravine.theory": {"ko": "이론 걸음 (GD / 모멘텀)", "en": "theory steps (GD / momentum)"},
+    "ravine.theory": {"ko": "이론 걸음", "en": "theory steps"},
     "ravine.caption": {
         "ko": "각 κ에서 GD는 η {lrs}개, 모멘텀은 η {lrs}개 × β {betas}개를 모두 돌려 가장 빨리 도착한 설정을 골랐다 (엔진으로 잼). "
               "이론: 오차가 걸음마다 (κ−1)/(κ+1)배, (√κ−1)/(√κ+1)배로 줄 때 그림 폭의 1% 안에 드는 걸음 수.",
