@@ -59,9 +59,15 @@ def _log_hline(figure: go.Figure, y: float, text: str) -> None:
                           yanchor="top", font=dict(color="gray"))
 
 
-def _bottom_legend(figure: go.Figure) -> None:
-    """The legend below the x axis (long names), with room for it and for a two-line y title."""
+def _finished(figure: go.Figure, theme: Theme, title: str, x_title: str, y_title: str, x_axis: dict | None = None,
+              y_axis: dict | None = None) -> go.Figure:
+    """Titles, a log y axis, the theme, and the legend below the x axis (long names) with room for it."""
+    figure.update_xaxes(title=x_title, gridcolor=theme.grid_color, **(x_axis or {}))
+    figure.update_yaxes(title=y_title, type="log", dtick=1, gridcolor=theme.grid_color, **(y_axis or {}))
+    figure.update_layout(title=dict(text=title, x=0.0, xanchor="left"))
+    styled(figure, theme, height=int(theme.height * 0.85), uirevision=title)
     figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=110, l=75))
+    return figure
 
 
 def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, str] | None = None) -> go.Figure:
@@ -88,13 +94,8 @@ def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, 
     ]
     figure = go.Figure(data=data)
     _log_hline(figure, escape.escape_distance, t("escape.threshold", language))
-    figure.update_xaxes(title=t("fig.step", language), range=[0, len(steps) - 1], gridcolor=theme.grid_color)
-    figure.update_yaxes(title=t("escape.distance", language), type="log", range=[-4.2, 0.3], dtick=1,
-                        gridcolor=theme.grid_color)
-    figure.update_layout(title=dict(text=t("escape.title", language), x=0.0, xanchor="left"))
-    styled(figure, theme, height=int(theme.height * 0.85), uirevision="escape")
-    _bottom_legend(figure)
-    return figure
+    return _finished(figure, theme, t("escape.title", language), t("fig.step", language),
+                     t("escape.distance", language), dict(range=[0, len(steps) - 1]), dict(range=[-4.2, 0.3]))
 
 
 def budget_figure(curves, theme: Theme, language: str = "ko") -> go.Figure:
@@ -114,12 +115,8 @@ def budget_figure(curves, theme: Theme, language: str = "ko") -> go.Figure:
     figure.add_vline(x=samples, line=dict(color="gray", dash="dot", width=1.5))
     figure.add_annotation(x=float(np.log10(samples)), y=1, yref="paper", text=t("budget.one_pass", language),
                           showarrow=False, xanchor="left", yanchor="top", font=dict(color="gray"))
-    figure.update_xaxes(title=t("budget.work", language, n=samples), type="log", gridcolor=theme.grid_color)
-    figure.update_yaxes(title=t("budget.gap", language), type="log", dtick=1, gridcolor=theme.grid_color)
-    figure.update_layout(title=dict(text=t("budget.title", language), x=0.0, xanchor="left"))
-    styled(figure, theme, height=int(theme.height * 0.85), uirevision="budget")
-    _bottom_legend(figure)
-    return figure
+    return _finished(figure, theme, t("budget.title", language), t("budget.work", language, n=samples),
+                     t("budget.gap", language), dict(type="log"))
 
 
 def race_figure(race, theme: Theme, language: str = "ko") -> go.Figure:
@@ -134,13 +131,8 @@ def race_figure(race, theme: Theme, language: str = "ko") -> go.Figure:
                           f"theory_{run.optimizer}", dash="dot"))
     figure = go.Figure(data=data)
     _log_hline(figure, race.tolerance, t("race.tolerance", language))
-    figure.update_xaxes(title=t("fig.step", language), gridcolor=theme.grid_color)
-    figure.update_yaxes(title=t("race.distance", language), type="log", dtick=1, range=[-4, 1],
-                        gridcolor=theme.grid_color)
-    figure.update_layout(title=dict(text=t("race.title", language), x=0.0, xanchor="left"))
-    styled(figure, theme, height=int(theme.height * 0.85), uirevision="race")
-    _bottom_legend(figure)
-    return figure
+    return _finished(figure, theme, t("race.title", language), t("fig.step", language), t("race.distance", language),
+                     y_axis=dict(range=[-4, 1]))
 
 
 def step_length_figure(record, theme: Theme, language: str = "ko") -> go.Figure:
@@ -151,12 +143,7 @@ def step_length_figure(record, theme: Theme, language: str = "ko") -> go.Figure:
                   name(run), theme, f"steps_{index}")
             for index, (run, lengths) in enumerate(zip(record.runs, record.lengths))]
     figure = go.Figure(data=data)
-    figure.update_xaxes(title=t("fig.step", language), gridcolor=theme.grid_color)
-    figure.update_yaxes(title=t("steps.length", language), type="log", dtick=1, gridcolor=theme.grid_color)
-    figure.update_layout(title=dict(text=t("steps.title", language), x=0.0, xanchor="left"))
-    styled(figure, theme, height=int(theme.height * 0.8), uirevision="steps")
-    _bottom_legend(figure)
-    return figure
+    return _finished(figure, theme, t("steps.title", language), t("fig.step", language), t("steps.length", language))
 
 
 def basin_figure(plot: MapPlotInfo, path: np.ndarray, color: str, theme: Theme, language: str = "ko") -> go.Figure:
