@@ -243,3 +243,17 @@ def test_every_text_exists_in_korean_and_english():
     for key, entry in strings.STRINGS.items():
         assert entry.get("ko") and entry.get("en"), key
     assert STRINGS["app.title"]["ko"] != STRINGS["app.title"]["en"]
+
+
+def test_many_critical_points_are_drawn_smaller_so_the_paths_stay_visible():
+    def critical_sizes(landscape_id):
+        scene = Scene(landscape=landscape_id, steps=5, runs=(Run.of("gd", lr=0.01),))
+        info, _ = build(scene)
+        figure = contour_figure(info)
+        return {tr.meta["kind"]: tr.marker.size for tr in figure.data if (tr.meta or {}).get("role") == "critical"}
+
+    full = THEMES["screen"].current_marker_size
+    assert set(critical_sizes("himmelblau").values()) == {full}  # 9 points: full size
+    many = critical_sizes("rastrigin")  # 441 declared points
+    assert many.pop("global_min") == full  # the goal stays in sight
+    assert list(many.values()) == pytest.approx([0.4 * full] * 3)  # local minima, saddles, maxima
