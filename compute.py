@@ -89,6 +89,12 @@ def values_at(landscape: Landscape, points) -> np.ndarray:
     return z
 
 
+def gradients_at(landscape: Landscape, points) -> np.ndarray:
+    """∇f at each row of an (M, 2) array of points, as float64 from the float32 program."""
+    points = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    return np.asarray(_gradients(landscape.family, landscape.theta_arrays(), points), dtype=np.float64)
+
+
 @functools.partial(jax.jit, static_argnames=("family",))
 def _hessians(family, theta, points):
     return jax.vmap(jax.hessian(lambda w: family(w, theta)))(points)

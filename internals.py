@@ -7,6 +7,8 @@ Pure functions of a Scene (no Streamlit, no Plotly), like compute.py:
   per-coordinate effective learning rate, the accumulators (a, G, H, m, v) and Adam's
   bias-correction factors.
 - ``noise_ellipse(scene, run, point)``: the exact covariance of the mini-batch gradient at a point.
+- ``next_step(scene, run, traj, step)``: where the next point lands over the draws of the mini-batch,
+  given the run's state (its momentum, accumulators, step count), for every rule.
 - ``seed_band(scene, run, seeds)``: mean path and spread over several seeds, in one vmapped program.
 - ``curvature(landscape)``: Hessian eigenvalues and the largest stable GD learning rate 2/λ_max.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
+import math
 from typing import Mapping, Sequence
 
 import jax
@@ -24,6 +28,7 @@ import numpy as np
 import compute
 import optimizers
 from landscapes import FiniteSum, Landscape
+from optimizers.rules import nadam_momentum
 from scene import Run, Scene
 
 # Names of the rules' state fields in the lecture's notation.
@@ -55,7 +60,7 @@ class InternalsInfo:
     grad_norm: np.ndarray  # (k,) ‖g_t‖
     lr_eff: np.ndarray  # (k, 2)
     accumulators: Mapping[str, np.ndarray]  # symbol → (k, 2), after step t
-    bias_correction: Mapping[str, np.ndarray]  # Adam: "1−β1^t", "√(1−β2^t)" → (k,), ones when switched off
+    bias_correction: Mapping[str, np.ndarray]  # name → (k,): the factors the rule uses (see _bias_factors)
     step: int  # the row shown: the scene's shared step, clamped to the last update
     diverged_at: int | None
 
@@ -76,13 +81,24 @@ class InternalsInfo:
         return self.params[self.step]
 
 
-def _bias_factors(run: Run, count: np.ndarray) -> dict[str, np.ndarray]:
+def _bias_factors(run: Run, state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The bias-correction factors the run's rule divides by at each step (ones where switched off):
+    Adam's 1−β1^t and √(1−β2^t); Nadam's √(1−β2^t) and the two factors of its Nesterov first moment,
+    1−β1^t and 1−β1^(t+1) in the lecture's (Dozat's) form, 1−Π_{i≤t} μ_i and 1−Π_{i≤t+1} μ_i in torch's."""
     settings = run.settings
-    on = settings.get("bias_correction", 1.0) > 0.5
-    t = np.asarray(count, dtype=np.float64)
-    factors = {"1−β1^t": 1.0 - settings["beta1"] ** t, "√(1−β2^t)": np.sqrt(1.0 - settings["beta2"] ** t)}
-    if not on:
-        factors = {name: np.ones_like(t) for name in factors}
+    t = np.asarray(state["count"], dtype=np.float64)
+    beta1 = settings["beta1"]
+    second = {"√(1−β2^t)": np.sqrt(1.0 - settings["beta2"] ** t)}
+    if run.optimizer == "adam":
+        factors = {"1−β1^t": 1.0 - beta1**t, **second}
+        if not optimizers.bias_correction_on(run.optimizer, run.convention, settings):
+            factors = {name: np.ones_like(t) for name in factors}
+    elif "mu_product" in state:
+        product = np.asarray(state["mu_product"], dtype=np.float64)
+        factors = {"1−Πμ_i (i≤t)": 1.0 - product,
+                   "1−Πμ_i (i≤t+1)": 1.0 - product * nadam_momentum(beta1, t + 1.0), **second}
+    else:
+        factors = {"1−β1^t": 1.0 - beta1**t, "1−β1^(t+1)": 1.0 - beta1 ** (t + 1.0), **second}
     return {name: value.astype(np.float32) for name, value in factors.items()}
 
 
@@ -98,7 +114,7 @@ def internals_of(scene: Scene, run_index: int, traj: optimizers.Trajectory) -> I
         ACCUMULATOR_SYMBOLS[name]: np.asarray(value, dtype=np.float32)
         for name, value in state.items() if name in ACCUMULATOR_SYMBOLS
     }
-    bias = _bias_factors(run, state["count"]) if run.optimizer in BIAS_CORRECTED and "count" in state else {}
+    bias = _bias_factors(run, state) if run.optimizer in BIAS_CORRECTED and "count" in state else {}
     k = len(gradient)
     return InternalsInfo(
         run_index=run_index, optimizer=run.optimizer, convention=run.convention, params=params,
@@ -121,6 +137,12 @@ def internals(scene: Scene, run_index: int) -> InternalsInfo:
 
 # --- gradient noise ------------------------------------------------------------------------------------
 
+def principal_axes(covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(standard deviations along the principal axes, unit axis vectors as columns) of a 2×2 covariance."""
+    values, vectors = np.linalg.eigh(covariance)
+    return np.sqrt(np.maximum(values, 0.0)), vectors
+
+
 @dataclasses.dataclass(frozen=True)
 class NoiseEllipse:
     """The mini-batch gradient ĝ at ``point``: its mean (the full gradient) and exact covariance."""
@@ -130,13 +152,10 @@ class NoiseEllipse:
     covariance: np.ndarray  # (2, 2) Cov[ĝ] for B samples drawn without replacement
     batch_size: int
     n: int
-    lr: float | None  # the run's η, to draw where the next step lands: w − η ĝ
 
     @property
     def axes(self) -> tuple[np.ndarray, np.ndarray]:
-        """(standard deviations along the principal axes, unit axis vectors as columns)."""
-        values, vectors = np.linalg.eigh(self.covariance)
-        return np.sqrt(np.maximum(values, 0.0)), vectors
+        return principal_axes(self.covariance)
 
 
 @functools.partial(jax.jit, static_argnames=("sample_loss",))
@@ -174,8 +193,79 @@ def noise_ellipse(scene: Scene, run: Run, point) -> NoiseEllipse:
     return NoiseEllipse(
         point=np.asarray(point, dtype=np.float64), mean_gradient=grads.mean(axis=0),
         covariance=minibatch_covariance(grads, batch_size), batch_size=batch_size, n=finite_sum.n,
-        lr=run.settings.get("lr"),
     )
+
+
+# --- the next step's distribution ------------------------------------------------------------------------
+
+MAX_LISTED_BATCHES = 4096  # up to this many possible mini-batches, every one is taken; beyond, a random sample
+SAMPLED_BATCHES = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class NextStep:
+    """Where w_{t+1} lands over the draws of step t's mini-batch, given the run's state before the step.
+
+    Only for plain (mini-batch) GD is this w − η ĝ with covariance η²·Cov[ĝ]: momentum adds −ηβa to the
+    centre, NAG takes ĝ at its look-ahead point, and the adaptive rules scale each coordinate by a factor
+    that itself depends on ĝ. So each possible batch's gradient goes through the rule's own update.
+    """
+
+    point: np.ndarray  # (2,) w_t
+    samples: np.ndarray  # (K, 2) w_{t+1}, one per mini-batch: every possible one (``exact``) or a random sample
+    mean: np.ndarray  # (2,)
+    covariance: np.ndarray  # (2, 2)
+    exact: bool
+    batch_size: int
+    n: int
+
+    @property
+    def axes(self) -> tuple[np.ndarray, np.ndarray]:
+        return principal_axes(self.covariance)
+
+
+def batch_choices(n: int, batch_size: int, seed: int = 0) -> tuple[np.ndarray, bool]:
+    """(K, N) weights, each row one mini-batch of B of the N samples with weight 1/B, and whether the K rows
+    are every possible batch (else SAMPLED_BATCHES drawn uniformly, without replacement within a batch)."""
+    if math.comb(n, batch_size) <= MAX_LISTED_BATCHES:
+        picks = np.array(list(itertools.combinations(range(n), batch_size)), dtype=np.int64).reshape(-1, batch_size)
+        exact = True
+    else:
+        rng = np.random.default_rng(seed)
+        picks = np.argsort(rng.random((SAMPLED_BATCHES, n)), axis=1)[:, :batch_size]
+        exact = False
+    weights = np.zeros((len(picks), n))
+    np.put_along_axis(weights, picks, 1.0 / batch_size, axis=1)
+    return weights, exact
+
+
+@functools.partial(jax.jit, static_argnames=("rule",))
+def _next_points(rule, grads, state, w, hp):
+    return w + jax.vmap(lambda g: rule.update(g, state, w, hp)[0])(grads)
+
+
+def state_before(opt: optimizers.Optimizer, traj: optimizers.Trajectory, step: int):
+    """The rule's state going into update ``step`` (the trajectory records it after each update)."""
+    if step == 0:
+        return opt.init(np.asarray(traj.params[0]))
+    return jax.tree.map(lambda leaf: jnp.asarray(leaf[step - 1]), traj.state)
+
+
+def next_step(scene: Scene, run: Run, traj: optimizers.Trajectory, step: int) -> NextStep:
+    """The distribution of w_{step+1} given the run's state at ``step`` (see ``NextStep``)."""
+    surface = scene.surface()
+    finite_sum, _ = compute.gradient_source(scene, dataclasses.replace(run, batch_size=1), surface)
+    batch_size = finite_sum.n if run.batch_size is None else min(max(int(run.batch_size), 1), finite_sum.n)
+    opt = compute.make_optimizer(run)
+    w = jnp.asarray(traj.params[step], dtype=jnp.float32)
+    state = state_before(opt, traj, step)
+    at = opt.rule.lookahead(w, state, opt.hparams) if opt.rule.lookahead is not None else w
+    weights, exact = batch_choices(finite_sum.n, batch_size, seed=scene.seed)
+    grads = (weights @ per_sample_gradients(finite_sum, np.asarray(at))).astype(np.float32)
+    samples = np.asarray(_next_points(opt.rule, grads, state, w, opt.hparams), dtype=np.float64)
+    centred = samples - samples.mean(axis=0)
+    return NextStep(np.asarray(w, np.float64), samples, samples.mean(axis=0), centred.T @ centred / len(samples),
+                    exact, batch_size, finite_sum.n)
 
 
 # --- several seeds -------------------------------------------------------------------------------------
@@ -223,11 +313,21 @@ class Curvature:
         return fraction * self.lr_max
 
 
-def hessian_at(landscape: Landscape, point) -> np.ndarray:
-    theta = {k: float(v) for k, v in landscape.theta.items()}
+@functools.partial(jax.jit, static_argnames=("family",))
+def _hessians(family, theta, points):
+    return jax.vmap(jax.hessian(lambda w: family(w, theta)))(points)
+
+
+def hessians_at(landscape: Landscape, points) -> np.ndarray:
+    """(M, 2, 2) Hessians at the rows of ``points``, in float64, in one program."""
     with jax.enable_x64(True):
-        h = jax.hessian(lambda w: landscape.family(w, theta))(jnp.asarray(point, dtype=jnp.float64))
-        return np.asarray(h, dtype=np.float64)
+        theta = {k: jnp.float64(v) for k, v in landscape.theta.items()}
+        return np.asarray(_hessians(landscape.family, theta, jnp.asarray(points, dtype=jnp.float64).reshape(-1, 2)),
+                          dtype=np.float64)
+
+
+def hessian_at(landscape: Landscape, point) -> np.ndarray:
+    return hessians_at(landscape, [point])[0]
 
 
 def curvature(landscape: Landscape) -> Curvature:
@@ -235,10 +335,9 @@ def curvature(landscape: Landscape) -> Curvature:
     (x0, x1), (y0, y1) = landscape.bounds
     minima = landscape.minima
     point = minima[0].xy if minima else ((x0 + x1) / 2, (y0 + y1) / 2)
-    hessian = hessian_at(landscape, point)
-    corners = [(x0, y0), (x0, y1), (x1, y0), (x1, y1)]
+    hessian, *at_corners = hessians_at(landscape, [point, (x0, y0), (x0, y1), (x1, y0), (x1, y1)])
     scale = max(1.0, float(np.max(np.abs(hessian))))
-    quadratic = all(np.allclose(hessian_at(landscape, c), hessian, atol=1e-9 * scale) for c in corners)
+    quadratic = all(np.allclose(corner, hessian, atol=1e-9 * scale) for corner in at_corners)
     eigenvalues = np.linalg.eigvalsh(hessian)
     lam = float(eigenvalues[-1])
     return Curvature(tuple(float(v) for v in point), hessian, eigenvalues, quadratic, 2.0 / lam if lam > 0 else None)

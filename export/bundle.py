@@ -17,7 +17,7 @@ from export.toolbar import file_stem
 from export.views import VIEWS, export_figure, scene_record, visible_trajectories
 from figures import SceneInfo
 from i18n import t
-from optimizers import RULE_TABLE, Trajectory
+from optimizers import Trajectory, latex_for
 from scene import Scene, query_string
 
 FORMATS = ("png", "svg", "html", "gif", "csv", "json", "md")
@@ -90,7 +90,7 @@ def notes_markdown(scene: Scene, info: SceneInfo, files: list[str]) -> str:
         hidden = f" ({t('notes.hidden', lang)})" if not run.visible else ""
         batch = f", B={run.batch_size}" if run.batch_size is not None else ""
         lines += [f"### {run.label(lang)}{hidden}", "", f"{run.convention}: {settings}{batch}", "",
-                  "$$", RULE_TABLE[(run.optimizer, run.convention)].latex, "$$", ""]
+                  "$$", latex_for(run.optimizer, run.convention, run.settings), "$$", ""]
     if linked:
         lines += [f"## {t('notes.files', lang)}", ""]
         lines += [f"- [{name}]({name})" for name in linked] + [""]

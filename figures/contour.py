@@ -57,13 +57,24 @@ def critical_hover(label: str) -> str:
             "<br>λ₂=%{customdata[1]:.3g}, v₂=(%{customdata[4]:.2f}, %{customdata[5]:.2f})<extra></extra>")
 
 
+UNCROWDED = 25  # critical points drawn at full size; more (Rastrigin's 441) are drawn smaller, down to SMALLEST
+SMALLEST = 0.4
+
+
+def critical_marker_scale(count: int) -> float:
+    """How large critical points are drawn, relative to full size, when there are ``count`` of them."""
+    return max(SMALLEST, min(1.0, (UNCROWDED / max(count, 1)) ** 0.5))
+
+
 def critical_traces_2d(info: SceneInfo) -> list[go.Scatter]:
-    size = info.theme.current_marker_size
+    crowded = critical_marker_scale(sum(len(m.x) for m in info.critical))
+    scale = {m.kind: 1.0 if m.kind == "global_min" else crowded for m in info.critical}  # the goal stays in sight
     return [
         go.Scatter(
             x=m.x, y=m.y, mode="markers", name=m.label, legendgroup=m.kind,
-            marker=dict(symbol=KIND_SYMBOLS[m.kind], color=KIND_COLORS[m.kind], size=size,
-                        line=dict(color="black", width=1.5)),
+            marker=dict(symbol=KIND_SYMBOLS[m.kind], color=KIND_COLORS[m.kind],
+                        size=info.theme.current_marker_size * scale[m.kind],
+                        line=dict(color="black", width=1.5 * scale[m.kind])),
             customdata=m.hessian, hovertemplate=critical_hover(m.label),
             meta=dict(role="critical", kind=m.kind),
         )

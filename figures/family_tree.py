@@ -8,22 +8,28 @@ import plotly.graph_objects as go
 from figures.theme import Theme, styled, theme_named
 from i18n import optimizer_name, t
 
-# Node positions on a 4 × 3 board: the gradient-descent line on top, the adaptive line below, the merges right.
+# Node positions on a 4 × 4 board: batch GD, SGD and mini-batch GD top left; the momentum line across the
+# middle; the adaptive line below; the merges right. Momentum and Adagrad both branch from SGD.
 NODES: dict[str, tuple[float, float]] = {
-    "gd": (0.0, 2.0), "sgd": (1.0, 2.0), "momentum": (2.0, 2.0), "nag": (3.0, 2.0),
-    "adagrad": (0.0, 0.0), "rmsprop": (1.0, 0.0), "adadelta": (1.0, -0.8),
-    "adam": (2.5, 0.9), "nadam": (3.6, 0.9),
+    "gd": (0.0, 2.0), "sgd": (1.0, 2.0), "minibatch": (0.5, 3.0), "momentum": (2.0, 2.0), "nag": (3.0, 2.0),
+    "adagrad": (1.0, 0.0), "rmsprop": (2.0, 0.0), "adadelta": (2.0, -0.9),
+    "adam": (3.0, 0.9), "nadam": (4.0, 0.9),
 }
 EDGES: tuple[tuple[str, str], ...] = (
-    ("gd", "sgd"), ("sgd", "momentum"), ("momentum", "nag"),
-    ("adagrad", "rmsprop"), ("adagrad", "adadelta"),
+    ("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"),
+    ("sgd", "momentum"), ("momentum", "nag"),
+    ("sgd", "adagrad"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"),
     ("momentum", "adam"), ("rmsprop", "adam"),
     ("adam", "nadam"), ("nag", "nadam"),
 )
 
 
+BOX_CHARACTERS = 8  # a longer name breaks at its first space to fit its box
+
+
 def short_name(optimizer_id: str, language: str) -> str:
-    return optimizer_name(optimizer_id, language).split(" (")[0]
+    name = optimizer_name(optimizer_id, language).split(" (")[0]
+    return name.replace(" ", "<br>", 1) if len(name) > BOX_CHARACTERS else name
 
 
 def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None, theme: Theme | str = "screen") -> go.Figure:
@@ -48,9 +54,9 @@ def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None,
                     line=dict(color=[used.get(i, "#aaaaaa") for i in ids],
                               width=[theme.line_width * 2.4 if i in used else 1.5 for i in ids])),
         customdata=ids, hoverinfo="text", hovertext=[optimizer_name(i, language) for i in ids],
-        showlegend=False, meta=dict(role="nodes"),
+        showlegend=False, meta=dict(role="nodes"), cliponaxis=False,
     ))
-    figure.update_xaxes(visible=False, range=[-0.6, 4.2])
-    figure.update_yaxes(visible=False, range=[-1.3, 2.5])
+    figure.update_xaxes(visible=False, range=[-0.6, 4.6])
+    figure.update_yaxes(visible=False, range=[-1.5, 3.6])
     figure.update_layout(title=dict(text=t("formula.tree_title", language)))
-    return styled(figure, theme, height=int(theme.height * 0.75), uirevision="tree")
+    return styled(figure, theme, height=int(theme.height * 1.05), uirevision="tree")

@@ -18,12 +18,13 @@ from figures.contour import contour_figure, gradient_norm_heatmap  # noqa: F401 
 from figures.info import SceneInfo
 from figures.theme import Theme, styled
 from i18n import t
-from internals import InternalsInfo, NoiseEllipse, SeedBand
+from internals import InternalsInfo, NextStep, SeedBand
 
 DIRECTION_LENGTH = 0.18  # the longer of −g and −a/−m is drawn this fraction of the plot's width
 STEP_MIN_LENGTH = 0.10  # steps shorter than this fraction of the width are magnified (both by one factor)
 ELLIPSE_SIGMAS = 2.0
 ELLIPSE_POINTS = 73
+CLOUD_POINTS = 400  # next points drawn of the (up to 4096) mini-batches
 BAND_DISCS = 80
 BAND_DISC_POINTS = 25
 ARROW_COLORS = {"gradient": "#E69F00", "moment": "#CC79A7", "scaled": "#56B4E9", "actual": "#FFFFFF"}
@@ -158,7 +159,7 @@ def seed_band_traces(band: SeedBand, color: str, label: str, theme: Theme, upto:
     """The mean path of several seeds and a translucent band of ±1 spread around it, up to step ``upto``."""
     end = len(band.mean) if upto is None else max(1, min(int(upto) + 1, len(band.mean)))
     x, y = band_outline(band.mean[:end], band.spread[:end])
-    fill = _translucent(color, 0.22)
+    fill = translucent(color, 0.22)
     return [
         go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, line=dict(width=0, color=fill),
                    name=label, hoverinfo="skip", meta=dict(role="seed_band")),
@@ -171,7 +172,7 @@ def seed_loss_traces(band: SeedBand, color: str, label: str, theme: Theme) -> li
     """Mean loss over seeds with a ±1 standard-deviation band, for the loss chart."""
     steps = np.arange(len(band.loss_mean), dtype=np.int32)
     upper, lower = band.loss_mean + band.loss_std, band.loss_mean - band.loss_std
-    fill = _translucent(color, 0.22)
+    fill = translucent(color, 0.22)
     return [
         go.Scatter(x=np.concatenate([steps, steps[::-1]]), y=np.concatenate([upper, lower[::-1]]).astype(np.float32),
                    fill="toself", fillcolor=fill, line=dict(width=0, color=fill), mode="lines", name=label,
@@ -181,36 +182,36 @@ def seed_loss_traces(band: SeedBand, color: str, label: str, theme: Theme) -> li
     ]
 
 
-def ellipse_outline(ellipse: NoiseEllipse, sigmas: float = ELLIPSE_SIGMAS) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where the next step w − η ĝ lands: the ``sigmas``-σ ellipse of η²·Cov[ĝ] around w − η ∇f.
-
-    None for a rule without a learning rate (the step is not a multiple of ĝ then)."""
-    if ellipse.lr is None:
-        return None
-    stds, vectors = ellipse.axes
+def ellipse_outline(next_step: NextStep, sigmas: float = ELLIPSE_SIGMAS) -> tuple[np.ndarray, np.ndarray]:
+    """The ``sigmas``-σ ellipse of the next point's covariance around its mean."""
+    stds, vectors = next_step.axes
     angle = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
     circle = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-    centre = ellipse.point - ellipse.lr * ellipse.mean_gradient
-    points = centre + sigmas * ellipse.lr * (circle * stds) @ vectors.T
+    points = next_step.mean + sigmas * (circle * stds) @ vectors.T
     return points[:, 0].astype(np.float32), points[:, 1].astype(np.float32)
 
 
-def noise_ellipse_traces(ellipse: NoiseEllipse, color: str, label: str, theme: Theme) -> list[go.Scatter]:
-    outline = ellipse_outline(ellipse)
-    if outline is None:
-        return []
-    centre = (ellipse.point - ellipse.lr * ellipse.mean_gradient).astype(np.float32)
+def noise_ellipse_traces(next_step: NextStep, color: str, label: str, theme: Theme) -> list[go.Scatter]:
+    """Where the next step lands: a cloud of the next points (one per mini-batch, at most CLOUD_POINTS
+    drawn), the 2σ ellipse of their covariance and their mean."""
+    x, y = ellipse_outline(next_step)
+    cloud = next_step.samples[np.unique(np.linspace(0, len(next_step.samples) - 1, CLOUD_POINTS).astype(int))]
+    mean = next_step.mean.astype(np.float32)
     return [
-        go.Scatter(x=outline[0], y=outline[1], mode="lines", fill="toself", fillcolor=_translucent(color, 0.15),
+        go.Scatter(x=cloud[:, 0].astype(np.float32), y=cloud[:, 1].astype(np.float32), mode="markers",
+                   marker=dict(size=max(3, theme.marker_size // 3), color=translucent(color, 0.45)),
+                   showlegend=False, hoverinfo="skip", name=f"{label} · w_(t+1)",
+                   meta=dict(role="noise_cloud", exact=next_step.exact, batches=len(next_step.samples))),
+        go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=translucent(color, 0.12),
                    line=dict(color=color, width=theme.line_width * 0.6), name=label, hoverinfo="skip",
-                   meta=dict(role="noise_ellipse", batch_size=ellipse.batch_size)),
-        go.Scatter(x=centre[:1], y=centre[1:], mode="markers", showlegend=False, name=f"{label} · E",
+                   meta=dict(role="noise_ellipse", batch_size=next_step.batch_size)),
+        go.Scatter(x=mean[:1], y=mean[1:], mode="markers", showlegend=False, name=f"{label} · E",
                    marker=dict(symbol="x-thin", size=theme.marker_size * 2, color=color, line=dict(width=2, color=color)),
                    hoverinfo="skip", meta=dict(role="noise_centre")),
     ]
 
 
-def _translucent(color: str, alpha: float) -> str:
+def translucent(color: str, alpha: float) -> str:
     hex_color = color.lstrip("#")
     r, g, b = (int(hex_color[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"

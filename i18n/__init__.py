@@ -35,6 +35,14 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     return text.format(**values) if values else text
 
 
+def hparam_help(name: str, optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str | None:
+    """The help text of a hyperparameter, the optimizer's own where its role differs (Adadelta's ε)."""
+    for key in (f"hp.{name}.help.{optimizer_id}", f"hp.{name}.help"):
+        if key in STRINGS:
+            return t(key, language)
+    return None
+
+
 def optimizer_name(optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str:
     names = OPTIMIZER_NAMES.get(optimizer_id, {})
     return names.get(language) or names.get(DEFAULT_LANGUAGE, optimizer_id)

@@ -102,10 +102,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "hp.eps": _ko_en("ε (수치 안정)", "ε (numerical stability)"),
     "hp.eps.help": _ko_en("0으로 나누는 것을 막는 작은 수. 로그 눈금입니다.",
                           "A small number that prevents division by zero; log scale."),
+    "hp.eps.help.adadelta": _ko_en(
+        "Adadelta에서 ε은 0으로 나누기를 막는 값에 그치지 않습니다. 학습률이 없으므로 ε이 걸음의 크기를 정합니다. "
+        "강의 수식에서 첫 걸음은 약 ε/√(1−γ)이고, 그 뒤로 걸음은 한 번에 약 (1−γ)·ε씩만 커지므로 ε이 내내 학습률 "
+        "노릇을 합니다. PyTorch는 ε을 제곱근 안에 넣어, 같은 ε으로 처음에 약 1/√ε배 멀리 갑니다 (ε = 1e-6이면 "
+        "1000배). 로그 눈금입니다.",
+        "In Adadelta ε does more than prevent division by zero: there is no learning rate, so ε sets the step size. "
+        "In the lecture's form the first step is about ε/√(1−γ) and the step then grows by only about (1−γ)·ε per "
+        "step, so ε acts as the learning rate throughout. PyTorch puts ε inside the square roots, so the same ε "
+        "moves about 1/√ε times farther at first (1000× for ε = 1e-6). Log scale.",
+    ),
     "hp.bias_correction": _ko_en("편향 보정", "Bias correction"),
     "hp.bias_correction.help": _ko_en(
-        "Adam의 초기 편향 보정 항 √(1−β₂ᵗ)/(1−β₁ᵗ)을 켜고 끕니다. 끄면 첫 걸음들이 작아집니다.",
-        "Turns Adam's bias correction √(1−β₂ᵗ)/(1−β₁ᵗ) on or off; without it the first steps are tiny.",
+        "Adam의 편향 보정 √(1−β₂ᵗ)/(1−β₁ᵗ)을 켜고 끕니다. 0에서 시작하는 추정값 mₜ, vₜ는 처음 몇 걸음 동안 0 쪽으로 "
+        "치우쳐 있고, 보정이 이를 되돌립니다. 끄면 첫 걸음이 보정한 걸음의 (1−β₁)/√(1−β₂)배가 됩니다. 기본값 "
+        "β₁ = 0.9, β₂ = 0.999에서는 약 3.16배 더 크고, 이 값이 1보다 작을 때(예: β₂ = 0.9이면 0.32배)만 더 작습니다.",
+        "Turns Adam's bias correction √(1−β₂ᵗ)/(1−β₁ᵗ) on or off. The estimates mₜ and vₜ start at 0 and are "
+        "biased toward 0 for the first steps; the correction undoes that. Without it the first step is "
+        "(1−β₁)/√(1−β₂) times the corrected one: about 3.16× larger at the defaults β₁ = 0.9, β₂ = 0.999, and "
+        "smaller only when that factor is below 1 (e.g. 0.32× with β₂ = 0.9).",
     ),
 
     # --- the views ---
@@ -205,19 +220,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "PyTorch (nesterov=True) rewrites the same idea using only the gradient at the current point.",
     ),
     "explain.adagrad": _ko_en(
-        "기울기 제곱을 계속 더한 Gₜ로 학습률을 나눕니다. 많이 움직인 좌표는 작게, 적게 움직인 좌표는 크게 갱신합니다. "
-        "Gₜ가 계속 커지므로 오래 학습하면 학습률이 0에 가까워집니다.",
-        "Divides the learning rate by Gₜ, the running sum of squared gradients: coordinates that moved a lot get small steps. "
-        "Gₜ only grows, so over a long run the learning rate fades towards 0.",
+        "학습률을 좌표마다 √Gₜ + ε로 나눕니다. Gₜ는 기울기 제곱을 계속 더한 값입니다. 많이 움직인 좌표는 작게, 적게 "
+        "움직인 좌표는 크게 갱신합니다. Gₜ는 줄어들지 않으므로 유효 학습률 η/(√Gₜ + ε)은 오르지 않고, 오래 학습하면 "
+        "0에 가까워집니다.",
+        "Divides the learning rate, per coordinate, by √Gₜ + ε, where Gₜ is the running sum of squared gradients: "
+        "coordinates that moved a lot get small steps. Gₜ never shrinks, so the effective rate η/(√Gₜ + ε) never "
+        "rises, and over a long run it fades towards 0.",
     ),
     "explain.adadelta": _ko_en(
-        "Gₜ를 지수이동평균으로 바꿔 계속 커지지 않게 하고, 갱신량 제곱의 평균 Hₜ로 단위를 맞춥니다. 학습률이 따로 없습니다.",
-        "Replaces Gₜ by an exponential moving average so it stops growing, and uses the average Hₜ of squared updates "
-        "to set the units. There is no learning rate.",
+        "Gₜ를 지수이동평균으로 바꿔 계속 커지지 않게 하고, 갱신량 제곱의 평균 Hₜ로 단위를 맞춥니다. 학습률이 따로 "
+        "없고, ε이 걸음의 크기를 정합니다: 첫 걸음은 약 ε/√(1−γ)이고 걸음은 한 번에 약 (1−γ)·ε씩 커집니다.",
+        "Replaces Gₜ by an exponential moving average so it stops growing, and uses the average Hₜ of squared "
+        "updates to set the units. There is no learning rate; ε sets the step size: the first step is about "
+        "ε/√(1−γ), and the step grows by about (1−γ)·ε per step.",
     ),
     "explain_torch.adadelta": _ko_en(
-        "PyTorch는 ε을 제곱근 안에 넣고, 학습률 η(기본값 1)를 곱합니다.",
-        "PyTorch puts ε inside the square roots and multiplies by a learning rate η (1 by default).",
+        "PyTorch는 ε을 제곱근 안에 넣고(√(Hₜ₋₁+ε)/√(Gₜ+ε)), 학습률 η(기본값 1)를 곱합니다. 그래서 같은 ε으로 첫 "
+        "걸음이 약 η√ε/√(1−γ)이 되어, 강의 수식보다 약 1/√ε배 멀리 갑니다.",
+        "PyTorch puts ε inside the square roots, √(Hₜ₋₁+ε)/√(Gₜ+ε), and multiplies by a learning rate η (1 by "
+        "default), so with the same ε the first step is about η√ε/√(1−γ): about 1/√ε times the lecture's.",
     ),
     "explain.rmsprop": _ko_en(
         "Adagrad의 누적합 대신 기울기 제곱의 지수이동평균을 씁니다. 학습률이 사라지지 않습니다.",
@@ -228,6 +249,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "√(1−β₂ᵗ)/(1−β₁ᵗ)로 보정합니다. 가장 무난하게 많이 쓰입니다.",
         "Momentum (the average mₜ of gradients) combined with RMSProp (the average vₜ of squared gradients); the bias of the "
         "first steps is corrected by √(1−β₂ᵗ)/(1−β₁ᵗ). The usual default choice.",
+    ),
+    "explain.adam_uncorrected": _ko_en(
+        "이 실행은 편향 보정을 껐으므로 위의 식, 곧 0 쪽으로 치우친 mₜ와 vₜ를 그대로 쓰는 식이 실행됩니다.",
+        "This run has its bias correction switched off, so the formula above runs: mₜ and vₜ as they are, biased "
+        "toward 0 in the first steps.",
     ),
     "explain_torch.adam": _ko_en(
         "PyTorch는 m̂ₜ, v̂ₜ를 각각 보정한 뒤 ε을 더합니다. ε의 위치만 강의 수식과 다릅니다.",

@@ -20,22 +20,29 @@ from landscapes.base import CriticalPoint, Landscape, Param
 G, L, S, M, D = "global_min", "local_min", "saddle", "max", "degenerate"
 
 
+NEWTON_STEPS = 40  # quadratic convergence: a guess within reach is exact to float64 long before this
+
+
+@functools.partial(jax.jit, static_argnames=("family",))
+def _newton(family, theta, points):
+    """Newton's iteration on ∇f = 0 from every row of ``points`` at once (call under ``jax.enable_x64``)."""
+    f = lambda w: family(w, theta)
+    grad, hess = jax.grad(f), jax.hessian(f)
+
+    def polish(w):
+        step = lambda _, v: v - jnp.linalg.solve(hess(v), grad(v))
+        return jax.lax.fori_loop(0, NEWTON_STEPS, step, w)
+
+    return jax.vmap(polish)(points)
+
+
 def refined(family, theta: Mapping[str, float], guesses) -> tuple[CriticalPoint, ...]:
-    """Newton-polish ``(xy, kind)`` guesses into exact critical points (in float64 NumPy)."""
-    theta64 = {k: float(v) for k, v in theta.items()}
-    points = []
+    """Newton-polish ``(xy, kind)`` guesses into exact critical points (in float64), all in one program."""
+    guesses = tuple(guesses)
     with jax.enable_x64(True):
-        f = lambda w: family(w, theta64)
-        grad, hess = jax.grad(f), jax.hessian(f)
-        for xy, kind in guesses:
-            w = jnp.asarray(xy, dtype=jnp.float64)
-            for _ in range(50):
-                step = jnp.linalg.solve(hess(w), grad(w))
-                w = w - step
-                if float(jnp.max(jnp.abs(step))) < 1e-13:
-                    break
-            points.append(CriticalPoint((float(w[0]), float(w[1])), kind))
-    return tuple(points)
+        theta64 = {k: jnp.float64(v) for k, v in theta.items()}
+        points = np.asarray(_newton(family, theta64, jnp.asarray([xy for xy, _ in guesses], jnp.float64)))
+    return tuple(CriticalPoint((float(x), float(y)), kind) for (x, y), (_, kind) in zip(points, guesses))
 
 
 def _static(*points):
@@ -187,7 +194,9 @@ _camel_points = _refined_once(
     ((0.0898, -0.7126), G), ((-0.0898, 0.7126), G),
     ((-1.7036, 0.7961), L), ((1.7036, -0.7961), L),
     ((-1.6071, -0.5687), L), ((1.6071, 0.5687), L),
-    ((0.0, 0.0), S),
+    ((0.0, 0.0), S), ((-1.1092, 0.7683), S), ((1.1092, -0.7683), S), ((-1.6381, -0.2287), S),
+    ((1.6381, 0.2287), S), ((-1.2961, -0.6051), S), ((1.2961, 0.6051), S),
+    ((-1.2302, -0.1623), M), ((1.2302, 0.1623), M),
 )
 
 SIX_HUMP_CAMEL = Landscape(
@@ -197,8 +206,8 @@ SIX_HUMP_CAMEL = Landscape(
     bounds=((-2.0, 2.0), (-1.1, 1.1)),
     starts=((-1.9, 1.0), (1.0, 0.9), (-0.6, -0.9)),
     description=_label(
-        "전역최저점 둘과 지역최저점 넷이 있는 고전적 시험 함수.",
-        "A classic test function with two global and four local minima.",
+        "전역최저점 둘, 지역최저점 넷, 말안장점 일곱, 극대점 둘이 있는 고전적 시험 함수.",
+        "A classic test function with two global and four local minima, seven saddles and two maxima.",
     ),
     critical=lambda theta: _camel_points(),
     latex=r"f=(4-2.1x^2+\tfrac{x^4}{3})x^2+xy+(-4+4y^2)y^2",
@@ -238,10 +247,25 @@ def rastrigin(w, theta):
     return 20.0 + jnp.sum(w**2 - 10.0 * jnp.cos(2.0 * jnp.pi * w))
 
 
+def _lattice(minima, maxima, global_xy=(0.0, 0.0)):
+    """Guesses for a surface whose critical points sit on a product lattice: each coordinate at one of
+    ``minima`` or one of ``maxima`` of a one-dimensional profile; min × min is a minimum, max × max a
+    maximum, mixed a saddle."""
+    kinds = [(v, "min") for v in minima] + [(v, "max") for v in maxima]
+    guesses = []
+    for x, kind_x in kinds:
+        for y, kind_y in kinds:
+            if kind_x == kind_y == "min":
+                kind = G if (x, y) == global_xy else L
+            else:
+                kind = M if kind_x == kind_y == "max" else S
+            guesses.append(((x, y), kind))
+    return tuple(guesses)
+
+
+# x² − 10 cos 2πx has a minimum near each integer and a maximum near each half-integer: 21 × 21 points.
 _rastrigin_points = _refined_once(
-    rastrigin,
-    ((0.0, 0.0), G), ((1.0, 0.0), L), ((-1.0, 0.0), L), ((0.0, 1.0), L), ((0.0, -1.0), L),
-    ((1.0, 1.0), L), ((0.5, 0.0), S), ((0.5, 0.5), M),
+    rastrigin, *_lattice([float(k) for k in range(-5, 6)], [k + 0.5 for k in range(-5, 5)]),
 )
 
 RASTRIGIN = Landscape(
@@ -266,8 +290,9 @@ def ackley(w, theta):
     return -20.0 * jnp.exp(-0.2 * r) - jnp.exp(waves) + math.e + 20.0
 
 
+# The cosine waves put a minimum near every integer point and a maximum near every half-integer one: 13 × 13.
 _ackley_points = _refined_once(
-    ackley, ((0.0, 0.0), G), ((0.9685, 0.0), L), ((0.0, -0.9685), L), ((0.9685, 0.9685), L)
+    ackley, *_lattice([float(k) for k in range(-3, 4)], [k + 0.5 for k in range(-3, 3)]),
 )
 
 ACKLEY = Landscape(
@@ -315,6 +340,8 @@ def beale(w, theta):
     return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
+_beale_points = _refined_once(beale, ((3.0, 0.5), G), ((0.0, 1.0), S), ((0.1005, -2.6445), S))
+
 BEALE = Landscape(
     id="beale",
     name=_label("빌", "Beale"),
@@ -325,7 +352,7 @@ BEALE = Landscape(
         "평평한 바닥과 가파른 모서리를 함께 가진 함수. 기울기 크기가 자리마다 크게 다르다.",
         "Flat floors next to steep corners: the gradient's size varies enormously from place to place.",
     ),
-    critical=_static(((3.0, 0.5), G)),
+    critical=lambda theta: _beale_points(),
     latex=r"f=(1.5-x+xy)^2+(2.25-x+xy^2)^2+(2.625-x+xy^3)^2",
 )
 

@@ -3,9 +3,9 @@
 from optimizers.engine import (
     Batch, Optimizer, Trajectory, compiled_programs, hyperparameters, make, run, run_many,
 )
-from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, RULES, Rule
+from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, RULES, Rule, bias_correction_on, latex_for
 
 __all__ = [
     "Batch", "CONVENTIONS", "OPTIMIZER_IDS", "Optimizer", "RULES", "RULE_TABLE", "Rule", "Trajectory",
-    "compiled_programs", "hyperparameters", "make", "run", "run_many",
+    "bias_correction_on", "compiled_programs", "hyperparameters", "latex_for", "make", "run", "run_many",
 ]

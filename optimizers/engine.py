@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from landscapes import FiniteSum, Landscape
-from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, Rule
+from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, Rule, latex_for
 
 DEFAULT_ESCAPE_RADIUS = 1e4
 DEFAULT_GRAD_TOL = 1e-3
@@ -40,7 +40,7 @@ class Optimizer(NamedTuple):
 
     @property
     def latex(self) -> str:
-        return self.rule.latex
+        return latex_for(self.id, self.convention, {name: float(value) for name, value in self.hparams.items()})
 
 
 def _float(value) -> jnp.ndarray:

@@ -246,9 +246,12 @@ def _moments(grads, state, hp):
     return t, mu, nu
 
 
+BIAS_CORRECTION_ON = 0.5  # Adam's ``bias_correction`` switch is on above this value
+
+
 def _bias_corrected(hp, factor):
-    """``factor`` when the ``bias_correction`` switch is on (≥ 0.5), else 1: Adam without its correction."""
-    return jnp.where(hp["bias_correction"] > 0.5, factor, 1.0)
+    """``factor`` when the ``bias_correction`` switch is on, else 1: Adam without its correction."""
+    return jnp.where(hp["bias_correction"] > BIAS_CORRECTION_ON, factor, 1.0)
 
 
 def adam_lecture_update(grads, state, params, hp):
@@ -281,6 +284,14 @@ ADAM_TORCH_LATEX = r"""\begin{aligned}
 m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad \hat m_t = m_t/(1-\beta_1^{\,t}) \\
 v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad \hat v_t = v_t/(1-\beta_2^{\,t}) \\
 w_{t+1} &= w_t - \frac{\eta}{\sqrt{\hat v_t}+\epsilon}\, \hat m_t
+\end{aligned}"""
+
+
+# Both conventions without the correction: the moments go into the step as they are.
+ADAM_UNCORRECTED_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\, m_t
 \end{aligned}"""
 
 
@@ -318,13 +329,16 @@ def nadam_torch_init(params):
     return NAdamTorchState(zero, _zeros(params), _zeros(params), zero + 1.0)
 
 
+def nadam_momentum(beta1, t):
+    """torch.optim.NAdam's momentum coefficient μ_t = β1 (1 − ½·0.96^{tψ}) (NumPy or JAX values)."""
+    return beta1 * (1.0 - 0.5 * 0.96 ** (t * NADAM_MOMENTUM_DECAY))
+
+
 def nadam_torch_update(grads, state, params, hp):
     r"""torch.optim.NAdam with momentum_decay ψ = 0.004:
     μ_t = β_1 (1 - ½·0.96^{tψ}), w_{t+1} = w_t - η\frac{(1-μ_t) g_t/(1-Πμ_{≤t}) + μ_{t+1} m_t/(1-Πμ_{≤t+1})}{\sqrt{v_t/(1-β_2^t)}+ε}."""
     t, mu, nu = _moments(grads, state, hp)
-    b1 = hp["beta1"]
-    mom_t = b1 * (1.0 - 0.5 * 0.96 ** (t * NADAM_MOMENTUM_DECAY))
-    mom_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * NADAM_MOMENTUM_DECAY))
+    mom_t, mom_next = nadam_momentum(hp["beta1"], t), nadam_momentum(hp["beta1"], t + 1.0)
     mu_product = state.mu_product * mom_t
     denom = jnp.sqrt(nu / (1.0 - hp["beta2"] ** t)) + hp["eps"]
     lr_eff = hp["lr"] / denom
@@ -378,3 +392,18 @@ RULE_TABLE: dict[tuple[str, str], Rule] = {
     (rule.id, convention): rule for rule in RULES for convention in rule.conventions
 }
 OPTIMIZER_IDS: tuple[str, ...] = tuple(dict.fromkeys(rule.id for rule in RULES))
+
+
+def bias_correction_on(optimizer_id: str, convention: str, hparams: Mapping[str, float]) -> bool:
+    """Whether a rule with a ``bias_correction`` switch runs with it on (rules without the switch: False)."""
+    defaults = RULE_TABLE[(optimizer_id, convention)].defaults
+    return "bias_correction" in defaults and hparams.get("bias_correction", defaults["bias_correction"]) > BIAS_CORRECTION_ON
+
+
+def latex_for(optimizer_id: str, convention: str, hparams: Mapping[str, float]) -> str:
+    """The LaTeX of the update that actually runs with ``hparams``: Adam with its bias correction switched
+    off runs (and shows) the formula without the correction factor."""
+    rule = RULE_TABLE[(optimizer_id, convention)]
+    if "bias_correction" in rule.defaults and not bias_correction_on(optimizer_id, convention, hparams):
+        return ADAM_UNCORRECTED_LATEX
+    return rule.latex

@@ -58,9 +58,10 @@ def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
     assert not at.exception, [e.message for e in at.exception]
     expected = lessons.LESSONS_BY_ID["ravine"].scene
     assert url_scene(at).replace(language=expected.language) == expected
-    figures = lessons.LESSONS_BY_ID["ravine"].result().figures
+    result = lessons.LESSONS_BY_ID["ravine"].result()
     shown = " ".join(s.value for s in at.success)
-    assert f"{figures['momentum_flips']:.0f}" in shown and f"{figures['gd_flips']:.0f}" in shown
+    assert result.statement(expected.language) in shown or result.statement(url_scene(at).language) in shown
+    assert f"{result.figures['momentum_steps']:.0f}" in shown and f"{result.figures['gd_steps']:.0f}" in shown
     differs = t("lessons.changed", expected.language)
     assert differs not in [c.value for c in at.caption]  # right after loading, the page shows the lesson's scene
     at.radio(key="lesson").set_value("nag").run()
@@ -101,3 +102,49 @@ def test_stochastic_run_draws_seed_band_and_noise_ellipse(at):
     at.toggle(key="internals_ellipse").set_value(False).run()
     roles = {(tr.get("meta") or {}).get("role") for tr in chart(at, "internals_contour")["data"]}
     assert "noise_ellipse" not in roles and "seed_band" in roles
+
+
+def test_lesson_page_shows_its_condition_and_the_share_of_nearby_scenes_where_it_holds(at):
+    open_tab(at, "tab.lessons")
+    at.radio(key="lesson").set_value("curvature").run()
+    assert not at.exception, [e.message for e in at.exception]
+    lesson = lessons.LESSONS_BY_ID["curvature"]
+    robust = lessons.robustness(lesson)
+    lang = url_scene(at).language
+    assert robust.total == 8  # its learning rates sit at the threshold by design: only the start moves
+    assert any(lesson.condition[lang] in m.value for m in at.markdown)
+    assert any(robust.statement(lang) in i.value for i in at.info)
+
+
+def test_ravine_lesson_shows_the_tuned_table_over_kappa(at):
+    open_tab(at, "tab.lessons")
+    at.radio(key="lesson").set_value("ravine").run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = next(df.value for df in at.dataframe if len(df.value) == 3)
+    rows = lessons.LESSONS_BY_ID["ravine"].result().records["table"]
+    lang = url_scene(at).language
+    assert list(table[t("ravine.gd_steps", lang)]) == [row.gd_steps for row in rows]
+    assert list(table[t("ravine.momentum_steps", lang)]) == [row.momentum_steps for row in rows]
+
+
+@pytest.mark.parametrize("lesson_id, roles", [
+    ("minima", {"map", "path", "start"}),
+    ("saddle", {"noise_band", "axis_band", "gd", "momentum"}),
+    ("batch", {"budget_gd", "budget_sgd", "budget_band_sgd", "budget_minibatch"}),
+    ("ravine", {"race_gd", "race_momentum", "theory_gd", "theory_momentum"}),
+    ("adadelta", {"steps_0", "steps_1", "steps_2"}),
+])
+def test_lessons_draw_the_figure_their_claim_is_about(at, lesson_id, roles):
+    open_tab(at, "tab.lessons")
+    at.radio(key="lesson").set_value(lesson_id).run()
+    assert not at.exception, [e.message for e in at.exception]
+    drawn = {(trace.get("meta") or {}).get("role") for trace in chart(at, "lesson_figure_0")["data"]}
+    assert roles <= drawn
+
+
+def test_see_also_opens_the_lesson_the_text_refers_to(at):
+    open_tab(at, "tab.lessons")
+    at.radio(key="lesson").set_value("gd").run()
+    at.button(key="see_curvature").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="lesson").value == "curvature"

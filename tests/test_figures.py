@@ -11,6 +11,7 @@ from figures.stepping import at_step
 from figures.info import SURFACE_3D_STRIDE
 from figures.surface3d import path_lift
 from i18n import STRINGS
+from optimizers import OPTIMIZER_IDS
 from scene import DEFAULT_SCENE, PALETTE, Run, Scene, View
 
 
@@ -214,16 +215,18 @@ def test_labels_follow_the_language():
 
 
 def test_family_tree_has_the_lectures_edges_and_marks_the_scenes_optimizers():
-    required = {("gd", "sgd"), ("sgd", "momentum"), ("momentum", "nag"), ("adagrad", "rmsprop"),
-                ("adagrad", "adadelta"), ("momentum", "adam"), ("rmsprop", "adam"), ("adam", "nadam"), ("nag", "nadam")}
-    assert set(EDGES) == required
-    figure = family_tree_figure("en", {"adam": PALETTE[2]})
+    required = {("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"), ("sgd", "momentum"), ("sgd", "adagrad"),
+                ("momentum", "nag"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"), ("momentum", "adam"),
+                ("rmsprop", "adam"), ("adam", "nadam"), ("nag", "nadam")}
+    assert set(EDGES) == required  # as in the common form of the figure, Momentum and Adagrad both refine SGD
+    figure = family_tree_figure("en", {"adam": PALETTE[2], "minibatch": PALETTE[1]})
     assert len(figure.layout.annotations) == len(EDGES)
     (nodes,) = traces(figure, "nodes")
     ids = list(nodes.customdata)
-    assert len(ids) == 9
+    assert sorted(ids) == sorted(OPTIMIZER_IDS)  # every optimizer the page can run has its node, mini-batch too
     line_colors = dict(zip(ids, nodes.marker.line.color))
-    assert line_colors["adam"] == PALETTE[2] and line_colors["gd"] != PALETTE[2]
+    assert line_colors["adam"] == PALETTE[2] and line_colors["minibatch"] == PALETTE[1]
+    assert line_colors["gd"] not in PALETTE
     assert "Adam" in list(nodes.text) and "Momentum" in list(nodes.text)
 
 
@@ -301,3 +304,17 @@ def test_the_3d_box_is_the_surfaces_height_and_a_diverging_run_leaves_it_at_a_ma
     shown = {len(tr.x) for tr in traces(at_step(surface_figure(info, stepped=False), k - 1), "mark")}
     assert shown == {0}  # the mark appears only from the step the run leaves
     assert {len(tr.x) for tr in traces(at_step(surface_figure(info, stepped=False), k), "mark")} == {1}
+
+
+def test_many_critical_points_are_drawn_smaller_so_the_paths_stay_visible():
+    def critical_sizes(landscape_id):
+        scene = Scene(landscape=landscape_id, steps=5, runs=(Run.of("gd", lr=0.01),))
+        info, _ = build(scene)
+        figure = contour_figure(info)
+        return {tr.meta["kind"]: tr.marker.size for tr in figure.data if (tr.meta or {}).get("role") == "critical"}
+
+    full = THEMES["screen"].current_marker_size
+    assert set(critical_sizes("himmelblau").values()) == {full}  # 9 points: full size
+    many = critical_sizes("rastrigin")  # 441 declared points
+    assert many.pop("global_min") == full  # the goal stays in sight
+    assert list(many.values()) == pytest.approx([0.4 * full] * 3)  # local minima, saddles, maxima

@@ -218,18 +218,75 @@ def test_seed_band_outline_is_discs_of_the_spread_around_the_mean():
     assert traces[0].fill == "toself" and len(traces[1].x) == 21
 
 
-def test_noise_ellipse_outline_is_the_two_sigma_contour_of_the_step():
+def stochastic_run_at(run: Run, step: int):
     scene = lessons.BATCH_SCENE
-    run = scene.runs[lessons.run_index(scene, "minibatch")]
-    ellipse = internals.noise_ellipse(scene, run, scene.start)
-    x, y = internal_figures.ellipse_outline(ellipse)
-    centre = ellipse.point - ellipse.lr * ellipse.mean_gradient
-    offsets = np.stack([x, y], axis=1) - centre
-    step_covariance = ellipse.lr**2 * ellipse.covariance
-    mahalanobis = np.einsum("ij,jk,ik->i", offsets, np.linalg.inv(step_covariance), offsets)
+    traj = compute.trajectory(scene, run)
+    finite_sum, _ = compute.gradient_source(scene, run)
+    return scene, traj, finite_sum, internals.next_step(scene, run, traj, step)
+
+
+def test_next_step_of_plain_sgd_is_the_gradient_ellipse_around_w_minus_eta_grad():
+    run = Run.of("sgd", lr=0.3)
+    scene, traj, _, next_step = stochastic_run_at(run, 10)
+    gradient = internals.noise_ellipse(scene, run, traj.params[10])
+    assert next_step.exact and len(next_step.samples) == 64  # B = 1: every sample is one possible batch
+    np.testing.assert_allclose(next_step.mean, traj.params[10] - 0.3 * gradient.mean_gradient, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(next_step.covariance, 0.3**2 * gradient.covariance, rtol=1e-4, atol=1e-9)
+
+
+def test_next_step_of_momentum_is_centred_past_w_minus_eta_grad_by_its_velocity():
+    run = Run.of("momentum", lr=0.1, beta=0.9, batch_size=2)
+    scene, traj, _, next_step = stochastic_run_at(run, 10)
+    a = traj.state.accumulation[9]  # a_t going into step 10
+    gradient = internals.noise_ellipse(scene, run, traj.params[10])
+    assert next_step.exact and len(next_step.samples) == 2016  # C(64, 2)
+    expected = traj.params[10] - 0.1 * 0.9 * a - 0.1 * gradient.mean_gradient
+    np.testing.assert_allclose(next_step.mean, expected, rtol=1e-5, atol=1e-5)
+    assert np.linalg.norm(next_step.mean - (traj.params[10] - 0.1 * gradient.mean_gradient)) > 0.1  # the old centre
+    np.testing.assert_allclose(next_step.covariance, 0.01 * gradient.covariance, rtol=1e-3, atol=1e-9)
+
+
+def test_next_step_of_nag_takes_the_batch_gradient_at_the_look_ahead_point():
+    run = Run.of("nag", lr=0.1, beta=0.9, batch_size=1)
+    scene, traj, finite_sum, next_step = stochastic_run_at(run, 6)
+    a = np.asarray(traj.state.accumulation[5], np.float64)
+    w = np.asarray(traj.params[6], np.float64)
+    per_sample = internals.per_sample_gradients(finite_sum, w - 0.1 * 0.9 * a)
+    np.testing.assert_allclose(next_step.samples, w - 0.1 * (0.9 * a + per_sample), rtol=1e-5, atol=1e-5)
+
+
+def test_next_step_of_adam_applies_its_per_coordinate_factor_to_each_batch():
+    run = Run.of("adam", lr=0.1, batch_size=1)
+    scene, traj, finite_sum, next_step = stochastic_run_at(run, 12)
+    w = np.asarray(traj.params[12], np.float64)
+    m, v = (np.asarray(leaf[11], np.float64) for leaf in (traj.state.mu, traj.state.nu))
+    g = internals.per_sample_gradients(finite_sum, w)
+    t = 13.0
+    m_next, v_next = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
+    by_hand = w - 0.1 / (np.sqrt(v_next) + 1e-8) * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m_next
+    np.testing.assert_allclose(next_step.samples, by_hand, rtol=1e-4, atol=1e-5)
+    centred = by_hand - by_hand.mean(axis=0)
+    np.testing.assert_allclose(next_step.covariance, centred.T @ centred / 64, rtol=1e-3, atol=1e-10)
+
+
+def test_next_step_of_a_large_batch_is_sampled_and_agrees_with_the_exact_covariance():
+    run = Run.of("minibatch", lr=0.3, batch_size=8)
+    scene, traj, _, next_step = stochastic_run_at(run, 20)
+    gradient = internals.noise_ellipse(scene, run, traj.params[20])
+    assert not next_step.exact and len(next_step.samples) == internals.SAMPLED_BATCHES
+    np.testing.assert_allclose(next_step.covariance, 0.09 * gradient.covariance, rtol=0.1,
+                               atol=0.03 * 0.09 * gradient.covariance.max())
+
+
+def test_next_step_outline_is_the_two_sigma_contour_around_the_mean():
+    _, _, _, next_step = stochastic_run_at(Run.of("momentum", lr=0.1, beta=0.9, batch_size=1), 10)
+    x, y = internal_figures.ellipse_outline(next_step)
+    offsets = np.stack([x, y], axis=1) - next_step.mean
+    mahalanobis = np.einsum("ij,jk,ik->i", offsets, np.linalg.inv(next_step.covariance), offsets)
     np.testing.assert_allclose(mahalanobis, 4.0, rtol=1e-3)  # (2σ)²
-    no_lr = dataclasses.replace(ellipse, lr=None)
-    assert internal_figures.ellipse_outline(no_lr) is None
+    traces = internal_figures.noise_ellipse_traces(next_step, "#D55E00", "next", theme_named("screen"))
+    assert [tr.meta["role"] for tr in traces] == ["noise_cloud", "noise_ellipse", "noise_centre"]
+    np.testing.assert_allclose([traces[2].x[0], traces[2].y[0]], next_step.mean, rtol=1e-5)
 
 
 def test_gradient_norm_heatmap_is_log_norm_on_the_field_grid():

@@ -47,12 +47,6 @@ def _grid_values(family, theta, xs, ys):  # one program per surface family; thet
     return jax.vmap(lambda w: family(w, theta))(points)
 
 
-def hessian_eigenvalues(landscape: Landscape, xy) -> np.ndarray:
-    theta = float64_theta(landscape)
-    hessian = jax.hessian(lambda w: landscape.family(w, theta))(jnp.asarray(xy, jnp.float64))
-    return np.linalg.eigvalsh(np.asarray(hessian))
-
-
 # --- metadata --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("landscape", LANDSCAPES.values(), ids=LANDSCAPES.keys())
@@ -102,23 +96,29 @@ def test_theta_arrays_follow_the_default_float_dtype():
 
 # --- critical points -------------------------------------------------------------------------------
 
+@functools.partial(jax.jit, static_argnames="family")
+def _gradients_and_hessians(family, theta, points):  # every declared point at once (Rastrigin has 441)
+    f = lambda w: family(w, theta)
+    return jax.vmap(jax.grad(f))(points), jax.vmap(jax.hessian(f))(points)
+
+
 @pytest.mark.parametrize("landscape", SETTINGS)
 def test_declared_critical_points_are_critical_and_of_their_kind(landscape):
+    points = landscape.critical_points
     with jax.enable_x64(True):
-        theta = float64_theta(landscape)
-        gradient = jax.grad(lambda w: landscape.family(w, theta))
-        for point in landscape.critical_points:
-            g = np.asarray(gradient(jnp.asarray(point.xy, jnp.float64)))
-            assert np.linalg.norm(g) < GRADIENT_TOL, f"{point}: gradient {g}"
-            low, high = hessian_eigenvalues(landscape, point.xy)
-            if point.kind in ("global_min", "local_min"):
-                assert low > CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
-            elif point.kind == "max":
-                assert high < -CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
-            elif point.kind == "saddle":
-                assert low < -CURVATURE_TOL and high > CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
-            else:
-                assert max(abs(low), abs(high)) < CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
+        gradients, hessians = _gradients_and_hessians(
+            landscape.family, float64_theta(landscape), jnp.asarray([p.xy for p in points], jnp.float64))
+    for point, g, hessian in zip(points, np.asarray(gradients), np.asarray(hessians)):
+        assert np.linalg.norm(g) < GRADIENT_TOL, f"{point}: gradient {g}"
+        low, high = np.linalg.eigvalsh(hessian)
+        if point.kind in ("global_min", "local_min"):
+            assert low > CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
+        elif point.kind == "max":
+            assert high < -CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
+        elif point.kind == "saddle":
+            assert low < -CURVATURE_TOL and high > CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
+        else:
+            assert max(abs(low), abs(high)) < CURVATURE_TOL, f"{point}: Hessian eigenvalues {low, high}"
 
 
 def grid_values(landscape: Landscape) -> np.ndarray:

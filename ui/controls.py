@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from i18n import STRINGS, optimizer_name, t
+from i18n import STRINGS, hparam_help, optimizer_name, t
 from landscapes import LANDSCAPES, Landscape, Param
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
@@ -47,10 +47,10 @@ def choice_slider(label: str, options: list[float], key: str, help: str | None =
                      persist_state="session")
 
 
-def hparam_control(run_id: int, name: str, lang: str) -> None:
+def hparam_control(run_id: int, name: str, lang: str, optimizer: str) -> None:
     key = S.hparam_key(run_id, name)
     label = t(f"hp.{name}", lang) if f"hp.{name}" in STRINGS else name
-    help_text = t(f"hp.{name}.help", lang) if f"hp.{name}.help" in STRINGS else None
+    help_text = hparam_help(name, optimizer, lang)
     if name in S.SWITCH_HPARAMS:
         st.toggle(label, key=key, help=help_text, persist_state="session")
         return
@@ -160,7 +160,7 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
         optimizer = st.session_state[key("optimizer")]
         convention = st.session_state.get(key("convention")) or "lecture"
         for name in hyperparameters(optimizer, convention):
-            hparam_control(run_id, name, lang)
+            hparam_control(run_id, name, lang, optimizer)
         batch = st.session_state.get(key("batch"))
         st.selectbox(t("ctl.batch", lang), options=sorted(set(BATCH_CHOICES) | {batch}, key=lambda b: b or 0),
                      key=key("batch"), help=t("ctl.batch.help", lang), persist_state="session",

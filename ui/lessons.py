@@ -1,8 +1,10 @@
 """The Lessons and Internals panels of the page. Each panel is one function of
 ``(scene, landscape, trajectories)``, the signature of ``app.PANELS``.
 
-Lessons: section 2.3.7 in order; each lesson's explanation, question, a button that loads its scene,
-and the figures its check measured through the engine (the same ones tests/test_lessons.py asserts).
+Lessons: section 2.3.7 in order; each lesson's explanation, the condition its claim holds under, a
+question, a button that loads its scene, the figures its check measured through the engine (the same
+ones tests/test_lessons.py asserts), the share of nearby scenes where the claim still holds, and the
+lesson's own figure. Each piece is one function below.
 Internals: one run at the shared step: arrows on the contour, the table of values at that step,
 charts over steps, and for stochastic runs the noise ellipse and the spread over seeds.
 """
@@ -11,15 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import streamlit as st
 
 import internals
+import lessons
 from figures import scene_info, theme_named
 from figures import internals as internal_figures
+from figures import lessons as lesson_figures
+from figures.maps import basin_plot_info
 from i18n import t
 from landscapes import Landscape
-from lessons import LESSONS, LESSONS_BY_ID, ClaimResult
+from lessons import LESSONS, LESSONS_BY_ID, ClaimResult, Lesson, Robustness
 from scene import MAX_SEEDS, Scene
 from ui import cache
 from ui import state as S
@@ -38,9 +42,19 @@ def claim_result(lesson_id: str) -> ClaimResult:
     return lesson.check(lesson.scene)
 
 
+@st.cache_data(max_entries=len(LESSONS), show_spinner=False)
+def lesson_robustness(lesson_id: str) -> Robustness:
+    """The claim on the lesson's nearby scenes: computed once per lesson per process, when it is first opened."""
+    return lessons.robustness(LESSONS_BY_ID[lesson_id])
+
+
 def _load_lesson(lesson_id: str) -> None:
     lesson = LESSONS_BY_ID[lesson_id]
     S.load_scene(st.session_state, lesson.scene.replace(language=st.session_state.get("lang", "ko")))
+
+
+def _open_lesson(lesson_id: str) -> None:
+    st.session_state[LESSON_KEY] = lesson_id
 
 
 def _lesson_label(lesson_id: str, lang: str) -> str:
@@ -49,22 +63,95 @@ def _lesson_label(lesson_id: str, lang: str) -> str:
     return f"{lesson.order}. {lesson.title[lang]} ({tag})"
 
 
-def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
-    lang = scene.language
-    st.subheader(t("lessons.header", lang))
+def lesson_picker(lang: str) -> Lesson:
     lesson_id = st.radio(t("lessons.pick", lang), options=[lesson.id for lesson in LESSONS], key=LESSON_KEY,
                          format_func=lambda lid: _lesson_label(lid, lang))
-    lesson = LESSONS_BY_ID[lesson_id]
+    return LESSONS_BY_ID[lesson_id]
+
+
+def lesson_heading(lesson: Lesson, lang: str) -> None:
     st.markdown(f"#### {lesson.title[lang]}")
     st.caption(t("lessons.section", lang, section=lesson.section))
     st.write(lesson.explanation[lang])
-    st.button(t("lessons.load", lang), key=f"load_{lesson.id}", on_click=_load_lesson, args=(lesson.id,),
-              type="primary")
-    st.info(f"**{t('lessons.question', lang)}** — {lesson.question[lang]}")
-    result = claim_result(lesson.id)
+    st.markdown(f"**{t('lessons.condition', lang)}:** {lesson.condition[lang]}")
+
+
+def lesson_buttons(lesson: Lesson, lang: str) -> None:
+    """Load the lesson's scene; open the lessons its text refers to."""
+    columns = st.columns(1 + len(lesson.see_also))
+    columns[0].button(t("lessons.load", lang), key=f"load_{lesson.id}", on_click=_load_lesson, args=(lesson.id,),
+                      type="primary")
+    for column, other in zip(columns[1:], lesson.see_also):
+        column.button(t("lessons.see_also", lang, title=LESSONS_BY_ID[other].title[lang]), key=f"see_{other}",
+                      on_click=_open_lesson, args=(other,))
+
+
+def measured(result: ClaimResult, lang: str) -> None:
     verdict = t("lessons.holds", lang) if result.passed else t("lessons.fails", lang)
     (st.success if result.passed else st.error)(
         f"**{t('lessons.measured', lang)}** ({verdict}): {result.statement(lang)}")
+
+
+def robustness_note(lesson: Lesson, lang: str) -> None:
+    """"Holds in 11 of 12 nearby scenes", computed (with a spinner) the first time the lesson is opened."""
+    with st.spinner(t("lessons.robust_computing", lang)):
+        robust = lesson_robustness(lesson.id)
+    text = f"**{robust.statement(lang)}**"
+    if robust.failed:
+        text += " · " + t("lessons.robust_failed", lang, where=", ".join(p.label(lang) for p in robust.failed))
+    (st.info if robust.share >= lessons.MIN_SHARE else st.warning)(text)
+    st.caption(t("lessons.robust_caption", lang, first_seed=lessons.PERTURBED_SEEDS[0],
+                 last_seed=lessons.PERTURBED_SEEDS[-1], factors=", ".join(f"{f:g}" for f in lessons.LR_FACTORS),
+                 shift=100 * lessons.START_SHIFT, directions=lessons.START_DIRECTIONS))
+
+
+def tuned_rows(table, lang: str) -> list[dict[str, object]]:
+    """The ravine lesson's table: one row per κ, measured beside the theory."""
+    return [{
+        t("ravine.kappa", lang): f"{row.kappa:g}", t("ravine.gd_lr", lang): f"{row.gd_lr:.3g}",
+        t("ravine.gd_steps", lang): row.gd_steps, t("ravine.momentum_lr", lang): f"{row.momentum_lr:.3g}",
+        t("ravine.momentum_beta", lang): f"{row.momentum_beta:.3g}", t("ravine.momentum_steps", lang): row.momentum_steps,
+        t("ravine.ratio", lang): f"{row.ratio:.1f}", t("ravine.sqrt_kappa", lang): f"{row.kappa ** 0.5:.1f}",
+        t("ravine.theory", lang): f"{row.gd_theory_steps:.0f} / {row.momentum_theory_steps:.0f}",
+    } for row in table]
+
+
+def lesson_figure(lesson: Lesson, result: ClaimResult, theme, lang: str) -> None:
+    """The figures a lesson's claim is about, from the records its check returned."""
+    records, scene = result.records, lesson.scene
+    colors = {run.optimizer: run.color for run in reversed(scene.runs)}
+    figures = []
+    if "basin" in records:
+        grid = cache.surface_grid(cache.surface_key(scene))
+        plot = basin_plot_info(records["basin"], "minimum", lang, contour=(grid.xs, grid.ys, grid.z))
+        figures.append(lesson_figures.basin_figure(plot, records["path"], colors["gd"], theme, lang))
+    if "escape" in records:
+        figures.append(lesson_figures.escape_figure(records["escape"], theme, lang, colors))
+    if "budget" in records:
+        figures.append(lesson_figures.budget_figure(records["budget"], theme, lang))
+    if "race" in records:
+        figures.append(lesson_figures.race_figure(records["race"], theme, lang))
+    if "steps" in records:
+        figures.append(lesson_figures.step_length_figure(records["steps"], theme, lang))
+    for index, figure in enumerate(figures):
+        st.plotly_chart(figure, key=f"lesson_figure_{index}", config=PLOT_CONFIG, theme=None)
+    if "table" in records:
+        st.dataframe(tuned_rows(records["table"], lang), hide_index=True, key="lesson_table")
+        st.caption(t("ravine.caption", lang, lrs=len(lessons.TUNING_LRS), betas=len(lessons.TUNING_BETAS)))
+
+
+def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
+    lang = scene.language
+    st.subheader(t("lessons.header", lang))
+    lesson = lesson_picker(lang)
+    lesson_heading(lesson, lang)
+    lesson_buttons(lesson, lang)
+    st.info(f"**{t('lessons.question', lang)}** — {lesson.question[lang]}")
+    with st.spinner(t("lessons.measuring", lang)):
+        result = claim_result(lesson.id)
+    measured(result, lang)
+    robustness_note(lesson, lang)
+    lesson_figure(lesson, result, theme_named("projector" if scene.view.projector else "screen"), lang)
     if scene.replace(language=lesson.scene.language, step=None) != lesson.scene.replace(step=None):
         st.caption(t("lessons.changed", lang))
 
@@ -143,7 +230,7 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     figure = internal_figures.internals_contour_figure(base_info, info)
     theme = base_info.theme
     if run.batch_size is not None:
-        stochastic_overlays(figure, scene, index, info, lang)
+        stochastic_overlays(figure, scene, index, traj, info, lang)
     left, right = st.columns([3, 2])
     left.plotly_chart(figure, key="internals_contour", config=PLOT_CONFIG, theme=None)
     right.markdown(f"**{t('internals.table', lang)}**")
@@ -157,7 +244,7 @@ def seed_band(key: tuple, _scene: Scene, _run, seeds: int) -> internals.SeedBand
     return internals.seed_band(_scene, _run, seeds)
 
 
-def stochastic_overlays(figure, scene: Scene, index: int, info: internals.InternalsInfo, lang: str) -> None:
+def stochastic_overlays(figure, scene: Scene, index: int, traj, info: internals.InternalsInfo, lang: str) -> None:
     """Seed band and noise ellipse for a stochastic run, with their two controls."""
     run = scene.runs[index]
     theme = theme_named("projector" if scene.view.projector else "screen")
@@ -172,5 +259,7 @@ def stochastic_overlays(figure, scene: Scene, index: int, info: internals.Intern
         figure.add_traces(internal_figures.seed_band_traces(
             band, run.color, t("seeds.band", lang, count=scene.view.seeds), theme, upto=scene.shown_step))
     if scene.view.noise_ellipse:
-        ellipse = internals.noise_ellipse(scene, run, np.asarray(info.point))
-        figure.add_traces(internal_figures.noise_ellipse_traces(ellipse, run.color, t("noise.ellipse", lang), theme))
+        next_step = internals.next_step(scene, run, traj, info.step)
+        figure.add_traces(internal_figures.noise_ellipse_traces(next_step, run.color, t("noise.ellipse", lang), theme))
+        st.caption(t("noise.caption", lang, batches=len(next_step.samples)) if next_step.exact
+                   else t("noise.caption_sampled", lang, batches=len(next_step.samples)))

@@ -18,7 +18,7 @@ from figures import family_tree_figure
 from figures.browser import VIEWS
 from i18n import STRINGS, optimizer_name, t
 from landscapes import Landscape
-from optimizers import RULE_TABLE
+from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
 from ui import view_component
@@ -147,15 +147,18 @@ def formula_panel(scene: Scene, landscape: Landscape) -> None:
     st.markdown(landscape.description.get(lang, ""))
     st.subheader(t("formula.header", lang))
     st.caption(t("formula.caption", lang))
-    groups: dict[tuple[str, str], list] = {}
+    groups: dict[tuple[str, str, str], list] = {}  # runs sharing the formula that actually runs
     for run in scene.runs:
         if run.visible:
-            groups.setdefault((run.optimizer, run.convention), []).append(run)
-    for (optimizer, convention), runs in groups.items():
+            groups.setdefault((run.optimizer, run.convention, latex_for(run.optimizer, run.convention, run.settings)),
+                              []).append(run)
+    for (optimizer, convention, latex), runs in groups.items():
         with st.container(border=True):
             st.markdown(f"**{optimizer_name(optimizer, lang)}** · {t(f'ctl.convention.{convention}', lang)}")
-            st.latex(RULE_TABLE[(optimizer, convention)].latex)
+            st.latex(latex)
             st.markdown(t(f"explain.{optimizer}", lang))
+            if "bias_correction" in runs[0].settings and not bias_correction_on(optimizer, convention, runs[0].settings):
+                st.markdown(t("explain.adam_uncorrected", lang))
             if convention == "torch" and f"explain_torch.{optimizer}" in STRINGS:
                 st.markdown(t(f"explain_torch.{optimizer}", lang))
             for run in runs:
