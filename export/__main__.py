@@ -68,7 +68,7 @@ def scene_from_url(text: str):
     known = {"ls", "run", "x", "y", "steps", "f"}
     if not query or not known & query.keys():
         raise UsageError(f"not a scene query: {text[:80]!r} (expected e.g. 'ls=bowl&run=gd,lr=0.1')")
-    scene, notices = from_query(query, DEFAULT_SCENE)
+    scene, notices = from_query(query, DEFAULT_SCENE, language="en")  # the command line speaks English
     asked = query.get("ls", [scene.landscape])[-1]
     if asked != scene.landscape:  # an unknown surface or a refused formula: not the figure that was asked for
         reason = next((n for n in notices if "formula" in n or "'ls" in n), f"surface {asked!r}")

@@ -260,6 +260,6 @@ def test_url_without_a_start_uses_the_formulas_first_start_not_the_centre():
 
 @pytest.mark.parametrize("formula", ["__import__('os')", "x" * 300, "x^2", "ｘ"])
 def test_url_with_a_hostile_formula_falls_back_with_a_notice(formula):
-    scene, notices = scene_module.from_query({"ls": "custom", "f": formula})
-    assert scene.landscape == "bowl"
+    scene, notices = scene_module.from_query({"ls": "custom", "f": formula, "lang": "en"})
+    assert scene.landscape == "bowl" and scene.formula == ""  # the refused formula is not kept
     assert len(notices) == 1 and "position" in notices[0]
