@@ -10,20 +10,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import errno
+import resource
+
 import pytest
 from PIL import Image
 
-from export.images import BROWSER_ENV
+from export.files import write_atomically
+from export.images import BROWSER_ENV, ExportError
 from presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def cli(*args: str, env: dict | None = None, cwd: Path = ROOT, preexec_fn=None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != BROWSER_ENV}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "export", *args], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=600)
+    environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "export", *args], cwd=cwd, env=environment, capture_output=True,
+                          text=True, timeout=600, preexec_fn=preexec_fn)
 
 
 def assert_one_line_failure(result: subprocess.CompletedProcess, code: int, *phrases: str) -> None:
@@ -94,3 +98,58 @@ def test_all_presets_get_a_folder_each(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(PRESETS)
     for preset_id in PRESETS:
         assert len(list((tmp_path / preset_id).glob("*-trajectories.json"))) == 1
+
+
+def test_an_empty_out_is_refused_instead_of_writing_into_the_current_folder(tmp_path):
+    assert_one_line_failure(cli("--preset", "bowl_gd_momentum", "--out", "", "--formats", "csv", cwd=tmp_path), 2,
+                            "--out is empty")
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_full_disk_leaves_complete_files_only_and_names_the_one_it_could_not_write(tmp_path):
+    limit = 100 * 2**10  # a real EFBIG from the kernel once a file passes 100 KiB: the first four presets' data fit
+
+    def small_disk():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = cli("--all-presets", "--out", str(tmp_path), "--formats", "csv,json", preexec_fn=small_disk,
+                 env={"LOSS_LAB_JAX_CACHE": "off"})
+    assert_one_line_failure(result, 4, "could not write", "rosenbrock_adaptive", "trajectories.csv", "File too large",
+                            "partial file was removed")
+    files = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    fitting = list(PRESETS)[:4]
+    assert [(f.parent.name, f.suffix) for f in files] == [(preset, suffix) for preset in sorted(fitting)
+                                                          for suffix in (".csv", ".json")]  # nothing partial
+    for preset in fitting:
+        rows = list(csv.DictReader(io.StringIO(next((tmp_path / preset).glob("*.csv")).read_text())))
+        scene = PRESETS[preset].scene
+        assert len(rows) == len(scene.runs) * (scene.steps + 1)  # each file written is whole
+
+
+def test_a_write_that_fails_midway_keeps_the_previous_file_and_leaves_nothing_else(tmp_path, monkeypatch):
+    target = tmp_path / "figure.html"
+    target.write_bytes(b"the previous export")
+    opened = os.fdopen
+
+    class HalfWritten:
+        def __init__(self, file):
+            self.file = file
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, content):
+            self.file.write(content[: len(content) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: HalfWritten(opened(*args, **kwargs)))
+    with pytest.raises(ExportError, match=r"could not write .*figure\.html: No space left on device; the partial"):
+        write_atomically(target, b"x" * 10_000)
+    assert [p.name for p in tmp_path.iterdir()] == ["figure.html"]
+    assert target.read_bytes() == b"the previous export"
+    monkeypatch.setattr(os, "fdopen", opened)
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["figure.html"]
