@@ -33,6 +33,7 @@ def surface_figure(info: SceneInfo, view_angle: tuple[float, float] = DEFAULT_VI
     data: list = [go.Surface(
         x=xs, y=ys, z=z, colorscale=theme.colorscale, showscale=False, opacity=0.92, name=info.title,
         hoverinfo="skip", contours=dict(z=dict(show=False)), meta=dict(role="surface"),
+        visible=bool(np.isfinite(z).any()),  # WebGL fails on a surface without one finite value (Kaleido, browsers)
     )]
     lift = np.float32(path_lift(info))
     for m in info.critical:

@@ -338,3 +338,21 @@ def test_file_names_are_stable_per_scene_and_differ_between_scenes():
 def test_visible_trajectories_skip_hidden_runs():
     computed = visible_trajectories(DIVERGING)
     assert computed[1] is None and computed[0] is not None
+
+
+# --- surfaces defined on a sliver of the plot -------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula", ["log(x - 2.9)", "sqrt(0.0004 - (x - 0.0476)**2)"],
+                         ids=["sliver", "between-the-3d-grid-lines"])  # the second: no finite value in the 3D grid
+def test_a_mostly_undefined_surface_exports_every_format(formula):
+    scene = Scene(landscape="custom", formula=formula, runs=(Run.of("gd", lr=0.1),), steps=20, language="en")
+    files = bundle.export_files(scene, bundle.FORMATS, scale=1, views=("surface", "combined"), frames=5)
+    for name, content in files.items():
+        if name.endswith(".png"):
+            assert png_size(content)[0] > 0
+        elif name.endswith(".svg"):
+            assert ET.fromstring(content).tag.endswith("svg")
+        elif name.endswith(".gif"):
+            assert Image.open(io.BytesIO(content)).n_frames >= 2
+    assert len(plotly_calls(files[f"{file_stem(scene)}.html"].decode())) == 3
+    assert json.loads(files[f"{file_stem(scene)}-trajectories.json"])["runs"][0]["optimizer"] == "gd"

@@ -61,7 +61,8 @@ def test_an_unknown_preset_exits_2_with_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("query, phrase", [("not a query", "not a scene query"), ("colour=blue&size=3", "not a scene"),
-                                           ("ls=custom&f=x**&run=gd", "formula"), ("ls=volcano&run=gd", "volcano")])
+                                           ("ls=custom&f=x**&run=gd", "formula"), ("ls=volcano&run=gd", "volcano"),
+                                           ("ls=custom&f=0/0&run=gd", "f is defined on only 0% of the plot")])
 def test_a_bad_url_exits_2_with_one_line(tmp_path, query, phrase):
     assert_one_line_failure(cli("--url", query, "--out", str(tmp_path)), 2, phrase)
     assert not any(tmp_path.iterdir())

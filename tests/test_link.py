@@ -269,6 +269,7 @@ def test_an_overlong_formula_is_reported_as_too_long():
     ({"steps": "9" * 600}, "'steps' is too long (600 characters, at most 512); using the default"),
     ({"seed": None}, "'seed' is not text (NoneType); using the default"),
     ({"ls": "custom"}, "custom landscape without a formula 'f'; using the convex bowl"),
+    ({"ls": "custom", "f": "0/0"}, "formula 'f' refused: f is defined on only 0% of the plot"),
 ])
 def test_each_fallback_says_what_it_refused_and_what_it_used(query, phrase):
     scene, notices = from_query({**query, "lang": "en"})
