@@ -224,13 +224,28 @@ class Session:
 
     async def open(self) -> RunResult:
         """Fetch the health check, open the stream, request and wait for the first run."""
+        await self.connect()
+        return await self.rerun()
+
+    async def connect(self) -> None:
+        """Fetch the health check and open the stream, without running the page."""
         await asyncio.to_thread(self._health)
         host = self.base_url.split("://", 1)[1]
         self._socket = await websockets.connect(
             f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=self.base_url,
             compression=None, max_size=None, open_timeout=self.timeout,
         )
-        return await self.rerun()
+
+    async def clear_cache(self) -> None:
+        """Send what the menu's "Clear cache" sends, and wait until the server has handled it (a heartbeat
+        sent after it is acknowledged: the server handles a session's messages in order)."""
+        await self._socket.send(BackMsg(clear_cache=True).SerializeToString())
+        await self._socket.send(BackMsg(app_heartbeat=True).SerializeToString())
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(self._socket.recv(), self.timeout))
+            if message.WhichOneof("type") == "heartbeat_ack":
+                return
 
     def _health(self) -> None:
         with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=self.timeout) as response:
