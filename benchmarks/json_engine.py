@@ -12,13 +12,12 @@ sends). The ratio is json's time over orjson's.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import plotly
 import plotly.io
 
 import compute
+from benchmarks.export import timed
 from benchmarks.loadtest import machine
 from figures import contour_figure, loss_figure, scene_info, surface_figure
 from figures.maps import basin_plot_info, map_figure
@@ -42,15 +41,6 @@ def page_figures() -> dict[str, plotly.graph_objects.Figure]:
     }
 
 
-def median_seconds(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -63,7 +53,7 @@ def main() -> None:
     for name, figure in figures.items():
         texts = {engine: plotly.io.to_json(figure, validate=False, engine=engine) for engine in ENGINES}  # warm-up
         assert texts["json"] != "" and len(texts["orjson"]) > 0
-        seconds = {engine: median_seconds(lambda: plotly.io.to_json(figure, validate=False, engine=engine), args.repeat)
+        seconds = {engine: timed(lambda: plotly.io.to_json(figure, validate=False, engine=engine), args.repeat)
                    for engine in ENGINES}
         for engine in ENGINES:
             totals[engine] += seconds[engine]
