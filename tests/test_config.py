@@ -92,7 +92,7 @@ def test_importing_runtime_turns_on_the_persistent_cache_for_fast_programs(tmp_p
 
 
 def _source_files():
-    skipped = {"tests", "scripts", "benchmarks", ".git"}
+    skipped = {"tests", "scripts", "benchmarks", ".git", ".venv"}
     for path in REPO.rglob("*.py"):
         if not skipped & set(path.relative_to(REPO).parts):
             yield path

@@ -7,6 +7,7 @@ import asyncio
 import re
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from benchmarks.loadtest import Server, Session
 
@@ -37,7 +38,8 @@ async def one_student_clears_the_cache(url: str) -> tuple[dict[str, int], dict[s
 
 def test_a_clients_clear_cache_leaves_the_shared_caches_for_everyone(tmp_path):
     with Server("app.py", env={"LOSS_LAB_JAX_CACHE": str(tmp_path / "jax")}, startup_timeout=300.0) as server:
-        before, after = asyncio.run(one_student_clears_the_cache(server.url))
+        with ThreadPoolExecutor(1) as thread:  # an event loop of its own: Playwright's may run in this thread
+            before, after = thread.submit(asyncio.run, one_student_clears_the_cache(server.url)).result()
         time.sleep(0.2)
         log = server.log_tail()
     assert {"ui.cache.surface_grid", "ui.cache._trajectory", "ui.cache.view_figures"} <= before.keys()
