@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import errno
-import resource
 
 import pytest
 from PIL import Image
@@ -23,11 +22,17 @@ from presets import PRESETS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(*args: str, env: dict | None = None, cwd: Path = ROOT, preexec_fn=None) -> subprocess.CompletedProcess:
+def cli(*args: str, env: dict | None = None, cwd: Path = ROOT, file_size_limit: int | None = None
+        ) -> subprocess.CompletedProcess:
+    """``python -m export ARGS``; with ``file_size_limit`` (bytes) the process may write no larger file (the
+    kernel's RLIMIT_FSIZE: a write past it fails with EFBIG, as on a full disk)."""
     environment = {k: v for k, v in os.environ.items() if k != BROWSER_ENV}
     environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
-    return subprocess.run([sys.executable, "-m", "export", *args], cwd=cwd, env=environment, capture_output=True,
-                          text=True, timeout=600, preexec_fn=preexec_fn)
+    command = [sys.executable, "-m", "export"]
+    if file_size_limit is not None:
+        command[1:] = ["-c", f"import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_FSIZE, "
+                             f"({file_size_limit}, {file_size_limit})); runpy.run_module('export', run_name='__main__')"]
+    return subprocess.run([*command, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=600)
 
 
 def assert_one_line_failure(result: subprocess.CompletedProcess, code: int, *phrases: str) -> None:
@@ -108,13 +113,8 @@ def test_an_empty_out_is_refused_instead_of_writing_into_the_current_folder(tmp_
 
 
 def test_a_full_disk_leaves_complete_files_only_and_names_the_one_it_could_not_write(tmp_path):
-    limit = 100 * 2**10  # a real EFBIG from the kernel once a file passes 100 KiB: the first four presets' data fit
-
-    def small_disk():
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    result = cli("--all-presets", "--out", str(tmp_path), "--formats", "csv,json", preexec_fn=small_disk,
-                 env={"LOSS_LAB_JAX_CACHE": "off"})
+    result = cli("--all-presets", "--out", str(tmp_path), "--formats", "csv,json", env={"LOSS_LAB_JAX_CACHE": "off"},
+                 file_size_limit=100 * 2**10)  # a real EFBIG past 100 KiB: the first four presets' data fit
     assert_one_line_failure(result, 4, "could not write", "rosenbrock_adaptive", "trajectories.csv", "File too large",
                             "partial file was removed")
     files = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
