@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from landscapes import FiniteSum, Landscape
+from optimizers import validation
 from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, Rule, latex_for
 
 DEFAULT_ESCAPE_RADIUS = 1e4
@@ -64,10 +65,8 @@ def make(optimizer_id: str, convention: str = "lecture", **hparams: float) -> Op
             f"{optimizer_id} ({convention}) has no hyperparameter {', '.join(unknown)}; "
             f"it takes {', '.join(rule.hparam_names)}"
         )
+    validation.check_hparams(optimizer_id, hparams)
     values = {**rule.defaults, **hparams}
-    for name, value in values.items():
-        if not np.isfinite(value):
-            raise ValueError(f"{optimizer_id}: {name} must be a finite number, got {value!r}")
     return Optimizer(optimizer_id, convention, rule, {k: _float(v) for k, v in values.items()})
 
 
@@ -299,19 +298,10 @@ def _inputs(opt: Optimizer, fn, batch_size):
         raise ValueError("stochastic gradients need a finite sum: pass landscapes.as_finite_sum(landscape)")
     if surface.sample_loss is not None:
         n = surface.data.shape[0]
-        batch_size = n if batch_size is None else int(batch_size)
-        if not 1 <= batch_size <= n:
-            raise ValueError(f"batch size must be between 1 and {n}, got {batch_size}")
+        batch_size = n if batch_size is None else validation.check_batch_size(batch_size, n)
     batch = _host(1 if batch_size is None else batch_size, np.int32)
     static = dict(rule=opt.rule, family=surface.family, sample_loss=surface.sample_loss)
     return static, surface, batch
-
-
-def _check_steps(steps) -> int:
-    steps = int(steps)
-    if steps < 1:
-        raise ValueError(f"steps must be at least 1, got {steps}")
-    return steps
 
 
 def scan_length(steps: int) -> int:
@@ -331,11 +321,9 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
     ``fn`` is a Landscape, a FiniteSum (then ``batch_size`` samples per step; all N when None)
     or a JAX function of a shape-(2,) array. After a divergence the arrays are cut before it.
     """
+    x0, steps = validation.run_inputs(x0, steps, seed, grad_tol)
     start = _host(x0)
-    if start.shape != (2,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"the start point must be two finite numbers, got {x0!r}")
     static, surface, batch = _inputs(opt, fn, batch_size)
-    steps = _check_steps(steps)
     settings = _Settings({name: _host(value) for name, value in opt.hparams.items()}, surface.theta, surface.data,
                          _host(seed, np.uint32), batch, surface.radius, _host(grad_tol), *_targets(None, None))
     loss0, last, rows = _single(steps=scan_length(steps), s=settings, x0=start,
@@ -388,11 +376,11 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     nearest its last point if within ``target_tol`` (``target_index``; -1 if none or if it diverged)
     and the first step from which every point stayed within ``target_tol`` of it (``arrived_at``).
     """
-    starts = np.atleast_2d(np.asarray(starts, dtype=np.float64))
     hparams = dict(hparams or {})
     unknown = sorted(set(hparams) - set(opt.hparams))
     if unknown:
         raise ValueError(f"{opt.id} has no hyperparameter {', '.join(unknown)}")
+    starts, steps, seed = validation.run_many_inputs(opt.id, starts, hparams, steps, seed, grad_tol)
     sizes = {len(starts), np.size(seed), *(np.size(v) for v in hparams.values())} - {1}
     if len(sizes) > 1:
         raise ValueError(f"batch sizes disagree: {sorted(sizes)}")
@@ -402,7 +390,6 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
           else _host(hparams.get(name, value)) for name, value in opt.hparams.items()}
     x0 = _host(np.broadcast_to(starts, (m, 2)))
     static, surface, batch = _inputs(opt, fn, batch_size)
-    steps = _check_steps(steps)
     settings = _Settings(hp, surface.theta, surface.data, _host(np.broadcast_to(seed, (m,)), np.uint32), batch,
                          surface.radius, _host(grad_tol), *_targets(targets, target_tol))
 

@@ -206,7 +206,7 @@ def test_preset_selection_loads_the_whole_scene():
     ({"lang": "fr"}, lambda s: s.language == "ko"),
     ({"steps": "9" * 600}, lambda s: s.steps == DEFAULT_SCENE.steps),
     ({"bogus": "1"}, lambda s: s.runs == DEFAULT_SCENE.runs),
-    ({"ls": "custom", "f": "x**2 +"}, lambda s: s.landscape != "custom" or s.formula),
+    ({"ls": "custom", "f": "x**2 +"}, lambda s: s.landscape == "bowl" and s.formula == ""),
 ])
 def test_invalid_url_values_fall_back_with_a_visible_notice(query, fallback):
     at = load(query)
