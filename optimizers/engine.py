@@ -173,7 +173,7 @@ def _loss_and_gradient(family, w, theta):
     """
     if w.shape[0] > FORWARD_MODE_MAX:
         return jax.value_and_grad(family)(w, theta)
-    basis = jnp.eye(w.shape[0], dtype=w.dtype)
+    basis = np.eye(w.shape[0], dtype=w.dtype)  # constants, so XLA drops the products with 1
     pairs = [jax.jvp(lambda v: family(v, theta), (w,), (basis[i],)) for i in range(w.shape[0])]
     return pairs[0][0], jnp.stack([slope for _, slope in pairs])
 
@@ -230,25 +230,23 @@ def _stepper(rule, family, sample_loss, s: _Settings):
 # The per-point tests, written out per coordinate: under vmap a reduction over the coordinate axis
 # compiles to a loop per run (GD on Rosenbrock 256² × 500: 26× slower).
 
-def _squared_norm(v):
-    return sum(v[i] * v[i] for i in range(v.shape[0]))
-
+# ``w`` and ``g`` are (n,) arrays or sequences of n coordinates.
 
 def _fine(w, loss, s: _Settings):
     """The point is finite and within the escape radius, and so is its loss."""
     fine = jnp.isfinite(loss)
-    for i in range(w.shape[0]):
+    for i in range(len(w)):
         fine = fine & jnp.isfinite(w[i]) & (jnp.abs(w[i]) <= s.radius)
     return fine
 
 
 def _flat(g, s: _Settings):
-    return _squared_norm(g) < s.grad_tol * s.grad_tol
+    return sum(g[i] * g[i] for i in range(len(g))) < s.grad_tol * s.grad_tol
 
 
 def _outside(w, s: _Settings):
     """(K,): per target, whether ``w`` is farther than target_tol from it."""
-    return sum((w[i] - s.targets[:, i]) ** 2 for i in range(w.shape[0])) > s.target_tol * s.target_tol
+    return sum((w[i] - s.targets[:, i]) ** 2 for i in range(len(w))) > s.target_tol * s.target_tol
 
 
 def _history(rule, family, sample_loss, steps, s: _Settings, x0, active_steps):
@@ -263,63 +261,112 @@ def _history(rule, family, sample_loss, steps, s: _Settings, x0, active_steps):
 
 
 STRETCH = 32  # steps between the no-history program's updates of the last good point
-BLOCK = 8192  # runs per program call: larger batches stream every per-run array through memory at each step
+BLOCK = 65536  # runs per program call: one coordinate of a block is 256 KiB, and a step's arrays stay in cache
 
 
 class _Walk(NamedTuple):
-    """One run between steps without history: no loss carried (each step gets it with its gradient)."""
+    """One run between steps without history, each coordinate apart (see ``_coordinates``); no loss
+    carried: each step gets it with its gradient."""
 
-    w: jnp.ndarray
+    w: tuple
     state: Any
     diverged_at: jnp.ndarray
     converged_at: jnp.ndarray
     inside_from: jnp.ndarray  # (K,), as in _Carry
 
 
+def _coordinates(tree, n: int):
+    """Every (n,) leaf of a run's point or state as a tuple of n scalars."""
+    return jax.tree.map(lambda leaf: tuple(leaf[i] for i in range(n)) if jnp.shape(leaf) == (n,) else leaf, tree)
+
+
+def _is_split(node) -> bool:
+    return type(node) is tuple
+
+
+def _coordinate(tree, i: int):
+    """Coordinate i of a tree from ``_coordinates``: the scalar leaves stay as they are."""
+    return jax.tree.map(lambda leaf: leaf[i] if _is_split(leaf) else leaf, tree, is_leaf=_is_split)
+
+
+def _update_per_coordinate(rule, g, state, w, hp):
+    """``rule.update`` applied to each coordinate apart: the rules are coordinate-wise (optax style).
+
+    Under vmap each coordinate is then an (M,) array of its own, and so is every array of a step:
+    contiguous, with the per-run tests lined up with it. A rule's (n,) arrays would be (M, n): the
+    coordinates interleave, XLA materializes the stacks and slices between its kernels, and a per-run
+    select or test on them compiled to a branch per run (Rosenbrock 256² × 500, GD: 3-4× slower).
+    """
+    per = [rule.update(g[i], _coordinate(state, i), w[i], hp) for i in range(len(w))]
+    merged = jax.tree.map(lambda leaf, *values: tuple(values) if _is_split(leaf) else values[0],
+                          state, *[new_state for _, new_state, _ in per], is_leaf=_is_split)
+    return tuple(updates for updates, _, _ in per), merged
+
+
 def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
     """One run without history: its last walk, and its last good point and loss.
 
-    Step t first checks its point w_t with the loss that comes with the gradient (one pass for
-    both), then moves; the stretch's last point is checked with one more loss. The dynamics are not
-    frozen at a divergence, and the last good point is updated once per stretch of STRETCH steps:
-    under vmap a per-step select costs 2-3× the step itself. A run that diverged inside a stretch
-    steps through it again, up to the point before its divergence.
+    Step t tests its point w_t with the loss that comes with the gradient (one pass for both) and
+    moves on to NaN when w_t is not fine: NaN stays NaN, so a divergence needs no per-step record
+    (under vmap each recorded value is a kernel of its own per step). Once per stretch of STRETCH
+    steps the stretch's last point is tested; the runs that diverged inside the stretch step through
+    it again, recording, to find their divergence step and the point before it.
     """
     gradient = _gradient_source(family, sample_loss, s.theta, s.data, jax.random.PRNGKey(s.seed), s.batch_size)
+    n = x0.shape[0]
 
-    def loss_and_gradient(walk: _Walk, t):
+    def tested(walk: _Walk, t):
+        """The loss at the walk's point and the gradient the rule uses, per coordinate."""
+        w = jnp.stack(walk.w)
         if sample_loss is None and rule.lookahead is None:
-            return _loss_and_gradient(family, walk.w, s.theta)
-        at = rule.lookahead(walk.w, walk.state, s.hp) if rule.lookahead is not None else walk.w
-        return family(walk.w, s.theta), gradient(at, t)
+            loss, g = _loss_and_gradient(family, w, s.theta)
+        else:
+            at = w if rule.lookahead is None else jnp.stack(
+                [rule.lookahead(w[i], _coordinate(walk.state, i), s.hp) for i in range(n)])
+            loss, g = family(w, s.theta), gradient(at, t)
+        return loss, tuple(g[i] for i in range(n))
 
-    def checked(walk: _Walk, t, loss) -> _Walk:
-        """The walk with point t (walk.w) tested; the start (t = 0) is not a divergence."""
-        diverged = (walk.diverged_at < 0) & (t > 0) & ~_fine(walk.w, loss, s)
-        return walk._replace(diverged_at=jnp.where(diverged, t, walk.diverged_at),
-                             inside_from=jnp.where(_outside(walk.w, s), t + 1, walk.inside_from))
+    def moved(walk: _Walk, t, loss, g) -> _Walk:
+        fine = _fine(walk.w, loss, s) | (t == 0)  # the start is not a divergence
+        flat = fine & (walk.converged_at < 0) & _flat(g, s)
+        updates, state = _update_per_coordinate(rule, g, walk.state, walk.w, s.hp)
+        poison = jnp.where(fine, 0.0, jnp.nan)
+        return _Walk(tuple(wi + step + poison for wi, step in zip(walk.w, updates)), state, walk.diverged_at,
+                     jnp.where(flat, t, walk.converged_at), jnp.where(_outside(walk.w, s), t + 1, walk.inside_from))
 
     def move(t, walk: _Walk) -> _Walk:
-        loss, g = loss_and_gradient(walk, t)
-        walk = checked(walk, t, loss)
-        flat = (walk.diverged_at < 0) & (walk.converged_at < 0) & _flat(g, s)
-        updates, state, _ = rule.update(g, walk.state, walk.w, s.hp)
-        return _Walk(walk.w + updates, state, walk.diverged_at, jnp.where(flat, t, walk.converged_at),
-                     walk.inside_from)
+        return moved(walk, t, *tested(walk, t))
+
+    def diverged(first, last, before: _Walk, newly):
+        """For the ``newly`` diverged runs, stepping again from point ``first``: the first point in
+        (first, last] that is not fine, and the point before it."""
+        def test(t, state):
+            walk, at, good = state
+            loss, g = tested(walk, t)
+            at = jnp.where((at < 0) & ~(_fine(walk.w, loss, s) | (t == 0)), t, at)
+            return moved(walk, t, loss, g), at, tuple(jnp.where(at < 0, wi, gi) for wi, gi in zip(walk.w, good))
+        _, at, good = jax.lax.fori_loop(first, jnp.where(newly, last + 1, first), test,
+                                        (before, before.diverged_at, before.w))
+        return at, good
 
     def stretch(state):
         before, good_w, first = state
         last = jnp.minimum(first + STRETCH, active_steps)
         after = jax.lax.fori_loop(first, last, move, before)
-        after = checked(after, last, family(after.w, s.theta))
-        fine = after.diverged_at < 0
-        newly = (before.diverged_at < 0) & ~fine  # diverged at a point in (first, last]
-        again = jax.lax.fori_loop(first, jnp.where(newly, after.diverged_at - 1, first), move, before).w
-        return after, jnp.where(fine, after.w, jnp.where(newly, again, good_w)), last
+        fine = (before.diverged_at < 0) & _fine(after.w, family(jnp.stack(after.w), s.theta), s)
+        newly = (before.diverged_at < 0) & ~fine
+        at, again = diverged(first, last, before, newly)
+        after = after._replace(diverged_at=jnp.where(newly, at, after.diverged_at),
+                               inside_from=jnp.where(_outside(after.w, s), last + 1, after.inside_from))
+        good_w = tuple(jnp.where(fine, end, jnp.where(newly, redone, kept))
+                       for end, redone, kept in zip(after.w, again, good_w))
+        return after, good_w, last
 
     minus_one = jnp.asarray(-1, jnp.int32)
-    walk = _Walk(x0, rule.init(x0), minus_one, minus_one, jnp.zeros(s.targets.shape[:1], jnp.int32))
-    walk, good_w, _ = jax.lax.while_loop(lambda state: state[-1] < active_steps, stretch, (walk, x0, jnp.int32(0)))
+    start = _coordinates(x0, n)
+    walk = _Walk(start, _coordinates(rule.init(x0), n), minus_one, minus_one, jnp.zeros(s.targets.shape[:1], jnp.int32))
+    walk, good_w, _ = jax.lax.while_loop(lambda state: state[-1] < active_steps, stretch, (walk, start, jnp.int32(0)))
+    good_w = jnp.stack(good_w)
     return walk, good_w, family(good_w, s.theta)
 
 
