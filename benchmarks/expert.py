@@ -106,10 +106,13 @@ class Runs(NamedTuple):
     ys: np.ndarray | None
 
 
-def _nan_free_extremes(xp, a) -> tuple[float, float]:
-    """The smallest and largest value of ``a``, ignoring NaN (the runs marked as diverged)."""
+def _nan_free_extremes(xp, a, marked: int) -> tuple[float, float]:
+    """The smallest and largest value of ``a``, ignoring NaN (the ``marked`` runs, diverged)."""
     if xp is np:
         return float(np.fmin.reduce(a)), float(np.fmax.reduce(a))
+    if marked == 0:
+        low, high = xp.aminmax(a)
+        return float(low), float(high)
     finite = a[~xp.isnan(a)]
     return (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 0.0)
 
@@ -130,10 +133,10 @@ class _Divergence:
     def test(self, t, x, y, loss, before) -> bool:
         """Point t is (x, y) with ``loss``; ``before`` is point t - 1. True if it marked runs."""
         xp = self.xp
-        low_x, high_x = _nan_free_extremes(xp, x)
-        low_y, high_y = _nan_free_extremes(xp, y)
-        if (max(-low_x, high_x, -low_y, high_y) <= self.radius and _nan_free_extremes(xp, loss)[1] < np.inf
-                and _count_nan(xp, loss) == self.marked):
+        low_x, high_x = _nan_free_extremes(xp, x, self.marked)
+        low_y, high_y = _nan_free_extremes(xp, y, self.marked)
+        if (max(-low_x, high_x, -low_y, high_y) <= self.radius
+                and _nan_free_extremes(xp, loss, self.marked)[1] < np.inf and _count_nan(xp, loss) == self.marked):
             return False
         bad = ~(xp.isfinite(loss) & (xp.abs(x) <= self.radius) & (xp.abs(y) <= self.radius)) & (self.diverged_at < 0)
         self.diverged_at[bad] = t
@@ -179,7 +182,7 @@ def run_batch(xp, surface: str, rule: str, hparams: dict, theta: dict, starts: n
             xp.multiply(gy, gy, out=scratch[1])
             xp.add(flat, scratch[1], out=flat)
             xp.maximum(flat, settled, out=flat)
-            if _nan_free_extremes(xp, flat)[0] < tolerance:
+            if _nan_free_extremes(xp, flat, divergence.marked)[0] < tolerance:
                 newly = flat < tolerance
                 converged_at[newly], settled[newly] = t, np.inf
         update(xp, t + 1, (x, y), (gx, gy), state, hp, scratch, point(t + 1))

@@ -233,10 +233,11 @@ def _stepper(rule, family, sample_loss, s: _Settings):
 # ``w`` and ``g`` are (n,) arrays or sequences of n coordinates.
 
 def _fine(w, loss, s: _Settings):
-    """The point is finite and within the escape radius, and so is its loss."""
+    """The point is within the escape radius (a finite number, so the point is finite: NaN compares
+    false), and its loss is finite."""
     fine = jnp.isfinite(loss)
     for i in range(len(w)):
-        fine = fine & jnp.isfinite(w[i]) & (jnp.abs(w[i]) <= s.radius)
+        fine = fine & (jnp.abs(w[i]) <= s.radius)
     return fine
 
 
