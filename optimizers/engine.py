@@ -227,10 +227,9 @@ def _stepper(rule, family, sample_loss, s: _Settings):
     return start, step
 
 
-# The per-point tests, written out per coordinate: under vmap a reduction over the coordinate axis
-# compiles to a loop per run (GD on Rosenbrock 256² × 500: 26× slower).
-
-# ``w`` and ``g`` are (n,) arrays or sequences of n coordinates.
+# The per-point tests, written out per coordinate (``w`` and ``g`` are (n,) arrays or sequences of n
+# coordinates): under vmap a reduction over the coordinate axis compiled to a loop per run (a sketch of
+# GD on Rosenbrock 256² × 500: 658 ms instead of 58).
 
 def _fine(w, loss, s: _Settings):
     """The point is within the escape radius (a finite number, so the point is finite: NaN compares
