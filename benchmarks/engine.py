@@ -30,7 +30,6 @@ import time
 from typing import Callable, NamedTuple
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 import optimizers
@@ -137,10 +136,6 @@ class Timing(NamedTuple):
     wall: float  # median seconds
     cpu: float  # median CPU seconds of this process (all its threads)
     best: float  # shortest wall time
-
-
-def timed(work: Callable[[], object], repeats: int) -> Timing:
-    return timed_in_turns({"work": work}, repeats)["work"]
 
 
 def timed_in_turns(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, Timing]:
