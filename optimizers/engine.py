@@ -330,9 +330,12 @@ def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
         fine = _fine(walk.w, loss, s) | (t == 0)  # the start is not a divergence
         flat = fine & (walk.converged_at < 0) & _flat(g, s)
         updates, state = _update_per_coordinate(rule, g, walk.state, walk.w, s.hp)
-        poison = jnp.where(fine, 0.0, jnp.nan)
-        return _Walk(tuple(wi + step + poison for wi, step in zip(walk.w, updates)), state, walk.diverged_at,
-                     jnp.where(flat, t, walk.converged_at), jnp.where(_outside(walk.w, s), t + 1, walk.inside_from))
+        # NaN in the first coordinate is enough: every later point fails _fine (|NaN| <= radius is false),
+        # and the other coordinates' kernels need not test the point
+        w = tuple(wi + step for wi, step in zip(walk.w, updates))
+        w = (w[0] + jnp.where(fine, 0.0, jnp.nan),) + w[1:]
+        return _Walk(w, state, walk.diverged_at, jnp.where(flat, t, walk.converged_at),
+                     jnp.where(_outside(walk.w, s), t + 1, walk.inside_from))
 
     def move(t, walk: _Walk) -> _Walk:
         return moved(walk, t, *tested(walk, t))
