@@ -11,7 +11,8 @@ Sections (each names the machine it ran on):
   plots drawn; slider released → contour and 3D plot redrawn with the new values.
 - ``coldstart``: ``streamlit run`` started → first run finished, with JAX's persistent
   compilation cache off, on but empty, and on and filled by the previous start.
-- ``engine``: ``python -m benchmarks.engine`` (the engine against NumPy), its output verbatim.
+- ``engine``: ``python -m benchmarks.engine`` (the engine against expert NumPy, a minimal JAX program
+  and the machine's measured arithmetic bound), its output verbatim.
 - ``soak``: ``python -m benchmarks.soak`` (1,000 page reruns with random settings in one process).
 - ``loadtest``: ``python -m benchmarks.loadtest`` with 30 sessions for 60 s as configured, and the same
   with Streamlit's full garbage collection after every run (``runner.postScriptGC``) back on.
@@ -367,7 +368,7 @@ def measure_engine(app: Path) -> dict[str, Any]:
 
 def engine_section(result: dict[str, Any], info: dict[str, Any]) -> str:
     return "\n".join([
-        "### The engine against NumPy",
+        "### The engine against expert NumPy, a minimal JAX program and the machine's bound",
         "",
         "`python -m benchmarks.engine`, as the report ran it:",
         "",
