@@ -15,7 +15,9 @@ from ui.lessons import internals_panel, lessons_panel
 from ui.maps import maps_panel
 from ui.export import export_panel
 from ui import state as S
+from ui.guards import refuse_clear_cache_from_clients
 
+refuse_clear_cache_from_clients()  # one student's "clear cache" must not empty the whole class's caches
 st.set_page_config(page_title="Loss Landscape Lab — 손실 지형 실험실", page_icon="⛰️", layout="wide",
                    initial_sidebar_state="expanded")
 

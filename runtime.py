@@ -2,8 +2,8 @@
 
 ``app.py`` and the export CLI import it before anything compiles. It turns on JAX's persistent
 compilation cache, so a restarted server (or a second process) loads its compiled programs from
-disk instead of compiling them again: a restarted server's first page took 1.3 s instead of 2.3 s
-(benchmarks/README.md, cold start).
+disk instead of compiling them again: a restarted server's first run took 1.6 s instead of 2.4 s
+(benchmarks/README.md, cold start). JAX needs the ``filelock`` package for it (requirements.txt).
 
 The cache lives under the user's cache directory, never in the repository. The environment
 variable ``LOSS_LAB_JAX_CACHE`` moves it (a directory) or turns it off (``off``).

@@ -10,7 +10,9 @@ import dataclasses
 import math
 from typing import Iterable, Mapping
 
-from landscapes import LANDSCAPES, Landscape
+from landscapes import LANDSCAPES, FormulaError, Landscape, parse_formula
+from landscapes.finite_sum import DEFAULT_SAMPLES, NOISE
+from landscapes.formula import DEFAULT_BOUNDS, MAX_BOUND
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
 
 LANGUAGES = ("ko", "en")
@@ -18,8 +20,9 @@ FIELD_MODES = ("none", "arrows", "stream", "norm")
 MAX_RUNS = 8
 MAX_STEPS = 2000
 MAX_SEEDS = 16
+MAX_SEED = 2**31 - 1
+MAX_BATCH = DEFAULT_SAMPLES  # a stochastic run's batch size: 1 (SGD) to every sample of the finite sum
 MAX_QUERY_VALUE = 512  # characters; longer values are refused as oversized
-MAX_FORMULA = 256
 
 # Okabe–Ito, distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -113,8 +116,6 @@ class Scene:
     def surface(self) -> Landscape:
         """The Landscape with this scene's parameters. Custom formulas are resolved by ``landscapes.parse_formula``."""
         if self.landscape == "custom":
-            from landscapes import parse_formula  # provided by the formula module
-
             x0, x1, y0, y1 = self.formula_bounds
             return parse_formula(self.formula, bounds=((x0, x1), (y0, y1)))
         return LANDSCAPES[self.landscape].with_params(**dict(self.landscape_params))
@@ -127,17 +128,113 @@ class Scene:
         return dataclasses.replace(self, **changes)
 
 
-# --- query string -------------------------------------------------------------------------------------
+# --- the link: the scene as query parameters, exactly ----------------------------------------------------
 
-def _fmt(value: float) -> str:
-    return f"{value:.6g}"
+NO_RUNS = "none"  # run=none: a scene without runs (a link without any run key takes the base scene's runs)
+FULL_BATCH = "full"  # bs=full: the exact gradient (batch_size None), for any optimizer
+SHOWN = 40  # characters of a refused value quoted in a notice
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly ``value``: Python's repr, without a trailing ".0"."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+@dataclasses.dataclass(frozen=True)
+class _Flag:
+    def write(self, value: bool) -> str:
+        return "1" if value else "0"
+
+    def read(self, reader: "_Reader", key: str, default: bool) -> bool:
+        return reader.choice(key, self.write(default), ("0", "1")) == "1"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Choice:
+    options: tuple[str, ...]
+
+    def write(self, value: str) -> str:
+        return value
+
+    def read(self, reader: "_Reader", key: str, default: str) -> str:
+        return reader.choice(key, default, self.options)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Integer:
+    low: int
+    high: int
+
+    def write(self, value: int) -> str:
+        return str(int(value))
+
+    def read(self, reader: "_Reader", key: str, default: int) -> int:
+        return reader.integer(key, default, self.low, self.high)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Number:
+    low: float
+    high: float
+
+    def write(self, value: float) -> str:
+        return number_text(value)
+
+    def read(self, reader: "_Reader", key: str, default: float) -> float:
+        return reader.number(key, default, self.low, self.high)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Camera:
+    """The 3D view's camera: nine numbers (eye, centre, up), each within ±``limit``; eye and up not zero."""
+
+    limit: float = 100.0
+
+    def write(self, value: tuple[float, ...]) -> str:
+        return ",".join(number_text(v) for v in value)
+
+    def read(self, reader: "_Reader", key: str, default: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        text = reader.raw(key)
+        if text is None:
+            return default
+        try:
+            values = tuple(float(v) for v in text.split(","))
+        except ValueError:
+            values = ()
+        if (len(values) != 9 or not all(math.isfinite(v) and abs(v) <= self.limit for v in values)
+                or not any(values[:3]) or not any(values[6:])):
+            reader.notice("camera", setting=key, text=text[:SHOWN])
+            return default
+        return values
+
+
+# Scene values whose range depends on nothing else: query key → (Scene field, codec). Written always.
+SCENE_VALUES = {
+    "steps": ("steps", _Integer(1, MAX_STEPS)),
+    "noise": ("noise", _Number(NOISE.low, NOISE.high)),
+    "seed": ("seed", _Integer(0, MAX_SEED)),
+    "lang": ("language", _Choice(LANGUAGES)),
+}
+# Every View field: key v_<field>, written when it differs from View()'s.
+VIEW_VALUES = {
+    "log_loss": _Flag(),
+    "field": _Choice(FIELD_MODES),
+    "projector": _Flag(),
+    "show_critical": _Flag(),
+    "seeds": _Integer(1, MAX_SEEDS),
+    "noise_ellipse": _Flag(),
+    "camera": _Camera(),
+}
+if set(VIEW_VALUES) != {field.name for field in dataclasses.fields(View)}:
+    raise TypeError("every View field needs its entry in scene.VIEW_VALUES, the link's format for it")
+FORMULA_BOUNDS = tuple(v for pair in DEFAULT_BOUNDS for v in pair)  # the bounds of a formula given without fb
 
 
 def run_to_query(run: Run) -> str:
     parts = [run.optimizer, f"conv={run.convention}"]
-    parts += [f"{k}={_fmt(v)}" for k, v in run.hparams]
-    if run.batch_size is not None:
-        parts.append(f"bs={run.batch_size}")
+    parts += [f"{name}={number_text(value)}" for name, value in run.hparams]
+    parts.append(f"bs={FULL_BATCH if run.batch_size is None else run.batch_size}")
     parts.append(f"color={run.color.lstrip('#')}")
     if not run.visible:
         parts.append("hide=1")
@@ -145,30 +242,23 @@ def run_to_query(run: Run) -> str:
 
 
 def to_query(scene: Scene) -> dict[str, str | list[str]]:
-    """The scene as query parameters (a repeated ``run`` key holds the runs)."""
+    """The scene as query parameters (a repeated ``run`` key holds the runs); ``from_query`` reads it back exactly."""
     query: dict[str, str | list[str]] = {"ls": scene.landscape}
     for name, value in scene.landscape_params:
-        query[f"p_{name}"] = _fmt(value)
-    query["x"], query["y"] = _fmt(scene.start[0]), _fmt(scene.start[1])
-    query["steps"] = str(scene.steps)
+        query[f"p_{name}"] = number_text(value)
+    query["x"], query["y"] = number_text(scene.start[0]), number_text(scene.start[1])
+    for key, (field, codec) in SCENE_VALUES.items():
+        query[key] = codec.write(getattr(scene, field))
     if scene.step is not None:
         query["step"] = str(scene.step)
-    query["noise"] = _fmt(scene.noise)
-    query["seed"] = str(scene.seed)
-    query["lang"] = scene.language
-    default_view = View()
-    for field in dataclasses.fields(View):
-        value = getattr(scene.view, field.name)
-        if value == getattr(default_view, field.name):
-            continue
-        if field.name == "camera":
-            query["v_camera"] = ",".join(_fmt(v) for v in value)
-        else:
-            query[f"v_{field.name}"] = str(int(value)) if isinstance(value, bool) else str(value)
-    if scene.landscape == "custom":
+    for name, codec in VIEW_VALUES.items():
+        value = getattr(scene.view, name)
+        if value != getattr(View(), name):
+            query[f"v_{name}"] = codec.write(value)
+    if scene.formula or scene.landscape == "custom":
         query["f"] = scene.formula
-        query["fb"] = ",".join(_fmt(v) for v in scene.formula_bounds)
-    query["run"] = [run_to_query(run) for run in scene.runs]
+        query["fb"] = ",".join(number_text(v) for v in scene.formula_bounds)
+    query["run"] = [run_to_query(run) for run in scene.runs] or [NO_RUNS]
     return query
 
 
@@ -179,58 +269,79 @@ def query_string(scene: Scene) -> str:
 
 
 class _Reader:
-    """Reads query values with validation; every fallback leaves a notice."""
+    """Reads query values with validation; every value that is refused, clamped or ignored leaves a notice
+    (an i18n key and its values, put into words by ``from_query`` in the page's language)."""
 
-    def __init__(self, query: Mapping[str, str | list[str]]):
+    def __init__(self, query: Mapping):
         self.query = query
-        self.notices: list[str] = []
+        self.notices: list[tuple[str, dict]] = []
 
-    def raw(self, key: str) -> str | None:
-        value = self.query.get(key)
+    def notice(self, what: str, **values) -> None:
+        self.notices.append((f"link.{what}", values))
+
+    def text(self, key: str, value, limit: int | None = MAX_QUERY_VALUE) -> str | None:
+        """``value`` as text (a number is read as its text), or None with a notice."""
+        text = None
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                text = number_text(value) if isinstance(value, float) else str(value)
+            except ValueError:  # an int too long for str()
+                pass
+        if text is None:
+            self.notice("not_text", setting=key, kind=type(value).__name__)
+        elif limit is not None and len(text) > limit:
+            self.notice("too_long", setting=key, length=len(text), limit=limit)
+            text = None
+        return text
+
+    def raw(self, key: str, limit: int | None = MAX_QUERY_VALUE) -> str | None:
+        """The text of ``key`` (its last value when repeated), or None when absent or refused."""
+        if key not in self.query:
+            return None
+        value = self.query[key]
         if isinstance(value, (list, tuple)):
-            value = value[-1] if value else None
-        if value is None:
+            if not value:
+                self.notice("not_text", setting=key, kind="[]")
+                return None
+            value = value[-1]
+        return self.text(key, value, limit)
+
+    def _parsed(self, key: str, text: str, low: float, high: float, default: str) -> float | None:
+        try:
+            value = float(text)
+        except ValueError:
+            self.notice("not_number", setting=key, text=text[:SHOWN], default=default)
             return None
-        if len(value) > MAX_QUERY_VALUE:
-            self.notices.append(f"'{key}' is too long ({len(value)} characters); using the default")
+        if not math.isfinite(value):
+            self.notice("not_finite", setting=key, text=text[:SHOWN], default=default)
             return None
+        if not low <= value <= high:
+            clamped = min(max(value, low), high)
+            self.notice("outside", setting=key, text=text[:SHOWN], low=number_text(low), high=number_text(high),
+                        value=number_text(clamped))
+            return clamped
         return value
 
     def number(self, key: str, default: float, low: float, high: float, text: str | None = None) -> float:
         text = self.raw(key) if text is None else text
         if text is None:
             return default
-        try:
-            value = float(text)
-        except ValueError:
-            self.notices.append(f"'{key}={text[:40]}' is not a number; using {default:g}")
-            return default
-        if not math.isfinite(value):
-            self.notices.append(f"'{key}={text[:40]}' is not a finite number; using {default:g}")
-            return default
-        if not low <= value <= high:
-            clamped = min(max(value, low), high)
-            self.notices.append(f"'{key}={text[:40]}' is outside [{low:g}, {high:g}]; using {clamped:g}")
-            return clamped
-        return value
+        value = self._parsed(key, text, low, high, number_text(default))
+        return default if value is None else value
 
-    def integer(self, key: str, default: int, low: int, high: int) -> int:
-        return int(round(self.number(key, default, low, high)))
-
-    def camera(self, key: str, default: tuple[float, ...] | None) -> tuple[float, ...] | None:
-        """Nine numbers (the 3D camera's eye, centre and up), none of them beyond ±100, up not zero."""
-        text = self.raw(key)
+    def integer(self, key: str, default, low: int, high: int, text: str | None = None, shown: str | None = None):
+        """A whole number in [low, high]; ``default`` (any value, shown as ``shown``) when there is none."""
+        text = self.raw(key) if text is None else text
         if text is None:
             return default
-        try:
-            values = tuple(float(v) for v in text.split(","))
-        except ValueError:
-            values = ()
-        if (len(values) != 9 or not all(math.isfinite(v) and abs(v) <= 100 for v in values)
-                or not any(values[6:]) or not any(values[:3])):
-            self.notices.append(f"'{key}' must be nine numbers (eye, centre, up); using the default view")
+        value = self._parsed(key, text, low, high, str(default) if shown is None else shown)
+        if value is None:
             return default
-        return values
+        if value != round(value):
+            self.notice("not_whole", setting=key, text=text[:SHOWN], value=str(round(value)))
+        return int(round(value))
 
     def choice(self, key: str, default: str, options: Iterable[str]) -> str:
         text = self.raw(key)
@@ -238,131 +349,161 @@ class _Reader:
             return default
         options = tuple(options)
         if text not in options:
-            self.notices.append(f"'{key}={text[:40]}' is not one of {', '.join(options)}; using {default}")
+            self.notice("not_one_of", setting=key, text=text[:SHOWN], options=", ".join(options), default=default)
             return default
         return text
 
 
+def _read_bounds(reader: _Reader, default: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    text = reader.raw("fb")
+    if text is None:
+        return default
+    parts = text.split(",")
+    if len(parts) != 4:
+        reader.notice("bounds", text=text[:SHOWN], default=",".join(map(number_text, default)))
+        return default
+    values = tuple(reader.number("fb", d, -MAX_BOUND, MAX_BOUND, part) for d, part in zip(default, parts))
+    if not (values[0] < values[1] and values[2] < values[3]):
+        reader.notice("bounds", text=text[:SHOWN], default=",".join(map(number_text, default)))
+        return default
+    return values
+
+
+def _read_surface(reader: _Reader, base: Scene) -> tuple[str, str, tuple[float, float, float, float]]:
+    """The landscape id, the formula and its bounds. A refused formula is dropped, never kept; a custom
+    landscape without a usable formula falls back to the convex bowl."""
+    landscape = reader.choice("ls", base.landscape, (*LANDSCAPES, "custom"))
+    formula, bounds = base.formula, base.formula_bounds
+    if "f" in reader.query:
+        formula = reader.raw("f", limit=None) or ""  # parse_formula refuses an overlong one, and says so
+        bounds = _read_bounds(reader, base.formula_bounds if base.formula else FORMULA_BOUNDS)
+    elif "fb" in reader.query:
+        if formula:
+            bounds = _read_bounds(reader, bounds)
+        else:
+            reader.notice("bounds_without_formula")
+    refused = False
+    if formula:
+        try:
+            parse_formula(formula, bounds=(bounds[:2], bounds[2:]))
+        except FormulaError as error:
+            reader.notice("formula_refused" if landscape == "custom" else "formula_dropped", error=error)
+            formula, bounds, refused = "", FORMULA_BOUNDS, True
+    if landscape == "custom" and not formula:
+        if not refused:
+            reader.notice("no_formula")
+        landscape = "bowl"
+    if not formula:
+        bounds = FORMULA_BOUNDS
+    return landscape, formula, bounds
+
+
+def _read_start(reader: _Reader, base: Scene, surface: Landscape) -> tuple[float, float]:
+    (xmin, xmax), (ymin, ymax) = surface.bounds
+    same = (surface.id, surface.bounds) == (base.landscape, _bounds_of(base))
+    x, y = base.start if same else surface.default_start
+    default = (min(max(x, xmin), xmax), min(max(y, ymin), ymax))
+    return reader.number("x", default[0], xmin, xmax), reader.number("y", default[1], ymin, ymax)
+
+
+def _bounds_of(scene: Scene):
+    if scene.landscape == "custom":
+        x0, x1, y0, y1 = scene.formula_bounds
+        return (x0, x1), (y0, y1)
+    return LANDSCAPES[scene.landscape].bounds
+
+
+def _read_runs(reader: _Reader, base: Scene) -> tuple[Run, ...]:
+    if "run" not in reader.query:
+        return base.runs
+    value = reader.query["run"]
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if items == [NO_RUNS]:
+        return ()
+    if len(items) > MAX_RUNS:
+        reader.notice("too_many_runs", count=len(items), limit=MAX_RUNS)
+    texts = [reader.text(f"run {index + 1}", item) for index, item in enumerate(items[:MAX_RUNS])]
+    return tuple(run for index, text in enumerate(texts) if text is not None
+                 and (run := _read_run(reader, text, index)) is not None)
+
+
 def _read_run(reader: _Reader, text: str, index: int) -> Run | None:
-    if len(text) > MAX_QUERY_VALUE:
-        reader.notices.append(f"run {index + 1} is too long; dropped")
-        return None
+    number = index + 1
     optimizer, *items = text.split(",")
     if optimizer not in OPTIMIZER_IDS:
-        reader.notices.append(f"run {index + 1}: unknown optimizer '{optimizer[:40]}'; dropped")
+        reader.notice("unknown_optimizer", index=number, name=optimizer[:SHOWN])
         return None
-    fields = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        fields[key] = value
+    fields = dict(item.partition("=")[::2] for item in items)
     convention = fields.pop("conv", "lecture")
     if convention not in CONVENTIONS:
-        reader.notices.append(f"run {index + 1}: unknown convention '{convention[:40]}'; using lecture")
+        reader.notice("unknown_convention", index=number, name=convention[:SHOWN])
         convention = "lecture"
-    defaults = hyperparameters(optimizer, convention)
-    values = {}
-    for name, default in defaults.items():
-        low, high, _ = HPARAM_RANGES[name]
-        if name in fields:
-            values[name] = reader.number(f"run {index + 1} {name}", default, low, high, fields.pop(name))
+    values = {name: reader.number(f"run {number} {name}", default, *HPARAM_RANGES[name][:2], fields.pop(name))
+              for name, default in hyperparameters(optimizer, convention).items() if name in fields}
     batch = DEFAULT_BATCH.get(optimizer)
     if "bs" in fields:
-        batch = int(reader.number(f"run {index + 1} bs", 1, 1, 64, fields.pop("bs")))
-    color = "#" + fields.pop("color", "").strip("#")
-    if len(color) != 7 or any(c not in "0123456789abcdefABCDEF" for c in color[1:]):
-        color = PALETTE[index % len(PALETTE)]
-    visible = fields.pop("hide", "0") != "1"
+        size = fields.pop("bs")
+        shown = FULL_BATCH if batch is None else str(batch)
+        batch = None if size == FULL_BATCH else reader.integer(f"run {number} bs", batch, 1, MAX_BATCH, size, shown)
+    color = PALETTE[index % len(PALETTE)]
+    if "color" in fields:
+        given = fields.pop("color").strip("#")
+        if len(given) == 6 and all(c in "0123456789abcdefABCDEF" for c in given):
+            color = "#" + given
+        else:
+            reader.notice("bad_color", index=number, text=given[:SHOWN], color=color)
+    visible = True
+    if "hide" in fields:
+        hidden = fields.pop("hide")
+        if hidden not in ("0", "1"):
+            reader.notice("not_one_of", setting=f"run {number} hide", text=hidden[:SHOWN], options="0, 1", default="0")
+        visible = hidden != "1"
     for key in fields:
-        reader.notices.append(f"run {index + 1}: unknown setting '{key[:40]}' ignored")
+        reader.notice("unknown_run_setting", index=number, name=key[:SHOWN])
     return Run.of(optimizer, convention, color=color, visible=visible, batch_size=batch, **values)
 
 
-def from_query(query: Mapping[str, str | list[str]], base: Scene | None = None) -> tuple[Scene, list[str]]:
-    """A Scene from query parameters, and the notices for every value that fell back or was clamped.
+def _in_words(notices: list[tuple[str, dict]], language: str) -> list[str]:
+    from i18n import t  # local: i18n is a leaf module, this keeps Scene importable alone
 
-    Missing keys take ``base``'s values (the default scene when None). Never raises.
+    def word(value):
+        return value.message(language) if isinstance(value, FormulaError) else value
+
+    return [t(key, language, **{name: word(value) for name, value in values.items()}) for key, values in notices]
+
+
+def from_query(query: Mapping, base: Scene | None = None, *, language: str | None = None) -> tuple[Scene, list[str]]:
+    """A Scene from query parameters, and the notices for every value that was refused, clamped or ignored,
+    in ``language`` (the scene's language when None).
+
+    Missing keys take ``base``'s values (the default scene when None). Never raises, whatever the mapping
+    holds: a value that is not text (nor a number) is refused with a notice like any other bad value.
     """
     base = base or DEFAULT_SCENE
     reader = _Reader(query)
-    known = {"ls", "x", "y", "steps", "step", "noise", "seed", "lang", "run", "f", "fb"}
-    known |= {f"v_{f.name}" for f in dataclasses.fields(View)}
-    landscape_id = reader.choice("ls", base.landscape, (*LANDSCAPES, "custom"))
-    formula, formula_bounds = base.formula, base.formula_bounds
-    if landscape_id == "custom":
-        formula = reader.raw("f") or ""
-        fb = (reader.raw("fb") or "").split(",")
-        if len(fb) == 4:
-            values = [reader.number("fb", d, -1e3, 1e3, t) for d, t in zip(base.formula_bounds, fb)]
-            if values[0] < values[1] and values[2] < values[3]:
-                formula_bounds = tuple(values)
-            else:
-                reader.notices.append("'fb' bounds must be increasing; using the default")
-        if not formula:
-            reader.notices.append("custom landscape without a formula; using the convex bowl")
-            landscape_id = "bowl"
-        else:
-            from landscapes import FormulaError, parse_formula
-
-            x0, x1, y0, y1 = formula_bounds
-            try:
-                custom_start = parse_formula(formula, bounds=((x0, x1), (y0, y1))).default_start
-            except FormulaError as error:
-                reader.notices.append(f"formula 'f' refused: {error} Using the convex bowl")
-                landscape_id = "bowl"
-    landscape = LANDSCAPES.get(landscape_id)
+    landscape_id, formula, bounds = _read_surface(reader, base)
+    known = {"ls", "x", "y", "step", "run", "f", "fb", *SCENE_VALUES, *(f"v_{name}" for name in VIEW_VALUES)}
     params = dict(base.landscape_params) if landscape_id == base.landscape else {}
-    if landscape is not None:
-        for p in landscape.params:
+    if landscape_id == "custom":
+        surface = parse_formula(formula, bounds=(bounds[:2], bounds[2:]))
+    else:
+        surface = LANDSCAPES[landscape_id]
+        for p in surface.params:
             known.add(f"p_{p.name}")
             if f"p_{p.name}" in query:
                 params[p.name] = reader.number(f"p_{p.name}", p.default, p.low, p.high)
-        (xmin, xmax), (ymin, ymax) = landscape.bounds
-        default_start = base.start if landscape_id == base.landscape else landscape.default_start
-    else:
-        xmin, xmax, ymin, ymax = formula_bounds
-        default_start = custom_start if landscape_id != base.landscape else base.start
-    start = (reader.number("x", default_start[0], xmin, xmax), reader.number("y", default_start[1], ymin, ymax))
-    steps = reader.integer("steps", base.steps, 1, MAX_STEPS)
-    step = reader.integer("step", steps, 0, steps) if "step" in query else None
-    view_changes = {}
-    for field in dataclasses.fields(View):
-        key, default = f"v_{field.name}", getattr(base.view, field.name)
-        if key not in query:
-            continue
-        if field.name == "field":
-            view_changes[field.name] = reader.choice(key, default, FIELD_MODES)
-        elif field.name == "seeds":
-            view_changes[field.name] = reader.integer(key, default, 1, MAX_SEEDS)
-        elif field.name == "camera":
-            view_changes[field.name] = reader.camera(key, default)
-        else:
-            view_changes[field.name] = reader.choice(key, "1" if default else "0", ("0", "1")) == "1"
-    runs_raw = query.get("run", None)
-    if runs_raw is None:
-        runs = base.runs
-    else:
-        runs_raw = [runs_raw] if isinstance(runs_raw, str) else list(runs_raw)
-        if len(runs_raw) > MAX_RUNS:
-            reader.notices.append(f"{len(runs_raw)} runs given; keeping the first {MAX_RUNS}")
-        runs = tuple(r for i, text in enumerate(runs_raw[:MAX_RUNS]) if (r := _read_run(reader, text, i)))
+    start = _read_start(reader, base, surface)
+    values = {field: codec.read(reader, key, getattr(base, field)) for key, (field, codec) in SCENE_VALUES.items()}
+    step = reader.integer("step", values["steps"], 0, values["steps"]) if "step" in query else None
+    view = View(**{name: codec.read(reader, f"v_{name}", getattr(base.view, name))
+                   for name, codec in VIEW_VALUES.items()})
+    runs = _read_runs(reader, base)
     for key in query:
         if key not in known:
-            reader.notices.append(f"unknown setting '{str(key)[:40]}' ignored")
-    scene = Scene(
-        landscape=landscape_id,
-        landscape_params=tuple(sorted(params.items())),
-        runs=runs,
-        start=start,
-        steps=steps,
-        step=step,
-        noise=reader.number("noise", base.noise, 0.0, 10.0),
-        seed=reader.integer("seed", base.seed, 0, 2**31 - 1),
-        language=reader.choice("lang", base.language, LANGUAGES),
-        view=dataclasses.replace(base.view, **view_changes),
-        formula=formula,
-        formula_bounds=formula_bounds,
-    )
-    return scene, reader.notices
+            reader.notice("unknown_key", setting=str(key)[:SHOWN])
+    scene = Scene(landscape=landscape_id, landscape_params=tuple(sorted(params.items())), runs=runs, start=start,
+                  step=step, view=view, formula=formula, formula_bounds=bounds, **values)
+    return scene, _in_words(reader.notices, language or scene.language)
 
 
 DEFAULT_SCENE = Scene(

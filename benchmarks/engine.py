@@ -1,17 +1,28 @@
-"""The JAX engine against a vectorized NumPy implementation of the same rules, on Rosenbrock.
+"""The engine's batch against expert NumPy, a minimal JAX program and the machine's arithmetic bound.
 
-    python -m benchmarks.engine            # from the repository root
+    python -m benchmarks.engine            # from the repository root: 256×256 starts × 500 steps
     python -m benchmarks.engine --grid 64  # a quicker, smaller batch
 
-Both sides do the same work per step: the gradient, the lecture-convention update, the loss at the
-new point, the divergence check with freezing, and the convergence check; the single trajectory also
-keeps its history (points, losses, gradients, lr_eff). Both work in float32. Before printing a ratio
-the benchmark asserts that NumPy and JAX end at the same points, so the two timings are of the same work.
+Rosenbrock, the lecture's GD and Adam, float32. The sides, all timed in one process, in turns:
+
+- engine: ``optimizers.run_many`` without history: end points, final losses, divergence and
+  convergence steps.
+- minimal JAX: ``lax.scan`` over the steps of the same rule (``optimizers.rules``) with
+  ``jax.grad`` of the same surface, vmapped over the batch: the dynamics alone, no bookkeeping.
+- expert NumPy: ``benchmarks.expert`` (float32, one array per coordinate, in-place ufuncs, no
+  temporaries in the loop), with the engine's outputs; and the same with the dynamics alone.
+
+The bound: the arithmetic per point and step of the rule and surface, counted by XLA's cost
+analysis of one step of the minimal program, against the machine's attainable float32 rate, measured
+in the same run by a simple kernel (a cache-resident array, a chain of multiply-adds per element).
+Before a ratio is printed every side must end at the engine's points (float32 paths computed in a
+different order part by ~1e-6; Adam's near-sign steps amplify that on a handful of the paths).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import statistics
@@ -22,123 +33,120 @@ import jax
 import numpy as np
 
 import optimizers
+from benchmarks import expert
 from landscapes import LANDSCAPES
 from optimizers.engine import DEFAULT_GRAD_TOL
+from optimizers.rules import RULE_TABLE
 
 ROSENBROCK = LANDSCAPES["rosenbrock"]
 STEPS = 500
-SINGLE_START = (-1.5, 2.5)
 HPARAMS = {
     "gd": {"lr": 1e-4},  # stable everywhere in the plotted box (curvature ≤ ~5200 there)
     "adam": {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
 }
-# Float32 paths of 500 steps computed in a different order (autodiff vs closed form) agree to ~1e-6,
-# but Adam's near-sign steps amplify rounding on a handful of the 65 536 paths.
 AGREEMENT, AGREEING_SHARE, WORST_CASE = 1e-4, 0.999, 1e-2
 
 
-# --- the NumPy side ------------------------------------------------------------------------------------------
+# --- the sides ---------------------------------------------------------------------------------------------------
 
-def rosenbrock_loss(w, a, b):
-    x, y = w[:, 0], w[:, 1]
-    return (a - x) ** 2 + b * (y - x * x) ** 2
-
-
-def rosenbrock_gradient(w, a, b):
-    x, y = w[:, 0], w[:, 1]
-    ravine = y - x * x
-    return np.stack([-2 * (a - x) - 4 * b * x * ravine, 2 * b * ravine], axis=1)
-
-
-def gd_init(w):
-    return ()
-
-
-def gd_update(g, state, t, hp):
-    lr_eff = np.broadcast_to(hp["lr"], g.shape)
-    return -lr_eff * g, state, lr_eff
-
-
-def adam_init(w):
-    return np.zeros_like(w), np.zeros_like(w)
-
-
-def adam_lecture_update(g, state, t, hp):
-    m, v = state
-    m = hp["beta1"] * m + (1 - hp["beta1"]) * g
-    v = hp["beta2"] * v + (1 - hp["beta2"]) * g * g
-    correction = np.sqrt(1 - hp["beta2"] ** t) / (1 - hp["beta1"] ** t)
-    lr_eff = hp["lr"] / (np.sqrt(v) + hp["eps"]) * correction
-    return -lr_eff * m, (m, v), lr_eff
-
-
-NUMPY_RULES: dict[str, tuple[Callable, Callable]] = {"gd": (gd_init, gd_update), "adam": (adam_init, adam_lecture_update)}
-
-
-class NumpyResult(NamedTuple):
-    final_params: np.ndarray
-    diverged_at: np.ndarray
-    converged_at: np.ndarray
-    params: np.ndarray | None  # (steps+1, M, 2) with history
-
-
-def numpy_run(rule_id: str, starts: np.ndarray, steps: int, history: bool) -> NumpyResult:
-    """The engine's scan, vectorized over M starts with NumPy (float32)."""
-    init, update = NUMPY_RULES[rule_id]
-    hp = {k: np.float32(v) for k, v in HPARAMS[rule_id].items()}
-    a, b = (np.float32(ROSENBROCK.theta[k]) for k in ("a", "b"))
-    radius = np.float32(ROSENBROCK.escape_radius)
-    w = np.array(starts, dtype=np.float32)
-    loss, state = rosenbrock_loss(w, a, b), init(w)
-    diverged_at = np.full(len(w), -1)
-    converged_at = np.full(len(w), -1)
-    rows = [(w, loss, None, None)]
-    for t in range(steps):
-        g = rosenbrock_gradient(w, a, b)
-        step, new_state, lr_eff = update(g, state, np.float32(t + 1), hp)
-        new_w = w + step
-        new_loss = rosenbrock_loss(new_w, a, b)
-        bad = ~(np.isfinite(new_w).all(axis=1) & np.isfinite(new_loss)) | (np.abs(new_w).max(axis=1) > radius)
-        alive = diverged_at < 0
-        keep = alive & ~bad
-        diverged_at[alive & bad] = t + 1
-        converged_at[alive & (converged_at < 0) & (np.linalg.norm(g, axis=1) < DEFAULT_GRAD_TOL)] = t
-        w = np.where(keep[:, None], new_w, w)
-        loss = np.where(keep, new_loss, loss)
-        state = tuple(np.where(keep[:, None], new, old) for new, old in zip(new_state, state))
-        if history:
-            rows.append((w, loss, g, lr_eff))
-    params = np.stack([row[0] for row in rows]) if history else None
-    return NumpyResult(w, diverged_at, converged_at, params)
-
-
-# --- the JAX side ----------------------------------------------------------------------------------------------
-
-def jax_single(rule_id: str) -> np.ndarray:
+def engine_batch(rule_id: str, starts: np.ndarray, steps: int = STEPS) -> optimizers.Batch:
     opt = optimizers.make(rule_id, "lecture", **HPARAMS[rule_id])
-    return optimizers.run(opt, ROSENBROCK, SINGLE_START, STEPS).params
+    return optimizers.run_many(opt, ROSENBROCK, starts, steps)
 
 
-def jax_batch(rule_id: str, starts: np.ndarray) -> optimizers.Batch:
-    opt = optimizers.make(rule_id, "lecture", **HPARAMS[rule_id])
-    return optimizers.run_many(opt, ROSENBROCK, starts, STEPS)
+def numpy_batch(rule_id: str, starts: np.ndarray, steps: int = STEPS, bookkeeping: bool = True) -> expert.Runs:
+    return expert.run_batch(np, "rosenbrock", rule_id, HPARAMS[rule_id], ROSENBROCK.theta, starts, steps,
+                            float(np.float32(ROSENBROCK.escape_radius)), DEFAULT_GRAD_TOL, bookkeeping=bookkeeping)
 
 
-# --- measuring -------------------------------------------------------------------------------------------------
+def _rule_and_hparams(rule_id: str):
+    rule = RULE_TABLE[(rule_id, "lecture")]
+    return rule, {k: np.float32(v) for k, v in {**rule.defaults, **HPARAMS[rule_id]}.items()}
+
+
+def _minimal_step(rule, family):
+    def step(w, state, hp, theta):
+        updates, state, _ = rule.update(jax.grad(family)(w, theta), state, w, hp)
+        return w + updates, state
+    return step
+
+
+@functools.partial(jax.jit, static_argnames=("rule", "family", "steps"))
+def _minimal_program(rule, family, steps, starts, hp, theta):
+    step = _minimal_step(rule, family)
+
+    def one(w):
+        return jax.lax.scan(lambda c, _: (step(*c, hp, theta), None), (w, rule.init(w)), None, length=steps)[0][0]
+
+    return jax.vmap(one)(starts)
+
+
+def minimal_batch(rule_id: str, starts: np.ndarray, steps: int = STEPS) -> np.ndarray:
+    """The minimal JAX program's end points."""
+    rule, hp = _rule_and_hparams(rule_id)
+    theta = {k: np.float32(v) for k, v in ROSENBROCK.theta.items()}
+    return np.asarray(_minimal_program(rule, ROSENBROCK.family, steps, starts, hp, theta))
+
+
+# --- the bound ---------------------------------------------------------------------------------------------------
+
+def flops_per_point_step(rule_id: str, points: int = 4096) -> float:
+    """XLA's count of the floating-point operations of one step of the rule on the surface, per point."""
+    rule, hp = _rule_and_hparams(rule_id)
+    theta = {k: np.float32(v) for k, v in ROSENBROCK.theta.items()}
+    step = jax.vmap(_minimal_step(rule, ROSENBROCK.family), in_axes=(0, 0, None, None))
+    w = np.zeros((points, 2), np.float32)
+    state = jax.vmap(rule.init)(w)
+    return jax.jit(step).lower(w, state, hp, theta).compile().cost_analysis()["flops"] / points
+
+
+@functools.partial(jax.jit, static_argnames=("depth", "repeats"))
+def _multiply_adds(x, a, b, depth, repeats):
+    def body(_, x):
+        for _ in range(depth):
+            x = x * a + b
+        return x
+    return jax.lax.fori_loop(0, repeats, body, x)
+
+
+def attainable_flops(repeats: int = 5) -> tuple[float, str]:
+    """The machine's float32 rate (flop/s) on a simple kernel: the best over chain depths, best of ``repeats``."""
+    x, a, b = np.linspace(0, 1, 65536, dtype=np.float32), np.float32(0.999), np.float32(1e-3)
+    best, how = 0.0, ""
+    for depth in (4, 8, 16):
+        loops = 4096 // depth
+        _multiply_adds(x, a, b, depth, loops).block_until_ready()
+        seconds = min(_timed_once(lambda: _multiply_adds(x, a, b, depth, loops).block_until_ready())[0]
+                      for _ in range(repeats))
+        rate = 2 * depth * loops * len(x) / seconds
+        if rate > best:
+            best, how = rate, f"x = a·x + b, {depth} per element per pass, {len(x)} float32 elements in cache"
+    return best, how
+
+
+# --- measuring ---------------------------------------------------------------------------------------------------
+
+def _timed_once(work: Callable[[], object]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
 
 class Timing(NamedTuple):
     wall: float  # median seconds
-    cpu: float  # median CPU seconds of this process (all its threads): steadier on a shared machine
+    cpu: float  # median CPU seconds of this process (all its threads)
+    best: float  # shortest wall time
 
 
-def timed(work: Callable[[], object], repeats: int) -> Timing:
-    walls, cpus = [], []
+def timed_in_turns(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, Timing]:
+    """Each work ``repeats`` times, in turns (one of each, then again), so a load that comes and goes
+    on a shared machine falls on every side alike."""
+    samples = {name: [] for name in works}
     for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        work()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return Timing(statistics.median(walls), statistics.median(cpus))
+        for name, work in works.items():
+            samples[name].append(_timed_once(work))
+    return {name: Timing(statistics.median(w for w, _ in s), statistics.median(c for _, c in s), min(w for w, _ in s))
+            for name, s in samples.items()}
 
 
 def start_grid(size: int) -> np.ndarray:
@@ -158,13 +166,13 @@ def machine() -> str:
             f"Python {platform.python_version()}, jax {jax.__version__} ({jax.default_backend()}), numpy {np.__version__}")
 
 
-def assert_same_points(label: str, jax_points: np.ndarray, numpy_points: np.ndarray) -> float:
-    """The largest distance between the two sides' points, after asserting they are the same computation."""
-    error = np.abs(jax_points - numpy_points).reshape(len(jax_points), -1).max(axis=1)
+def assert_same_points(label: str, points: np.ndarray, reference: np.ndarray) -> float:
+    """The largest distance between two sides' end points, after asserting they are the same computation."""
+    error = np.abs(points - reference).reshape(len(points), -1).max(axis=1)
     agreeing = float(np.mean(error < AGREEMENT))
     assert agreeing >= AGREEING_SHARE and error.max() < WORST_CASE, (
-        f"{label}: JAX and NumPy disagree ({agreeing:.2%} within {AGREEMENT}, worst {error.max():.3g}); "
-        "the timings would not be of the same work"
+        f"{label}: the end points disagree with the engine's ({agreeing:.2%} within {AGREEMENT}, worst "
+        f"{error.max():.3g}); the timings would not be of the same work"
     )
     return float(error.max())
 
@@ -173,41 +181,61 @@ def fmt(seconds: float) -> str:
     return f"{seconds * 1e3:9.2f} ms" if seconds < 1 else f"{seconds:9.2f} s "
 
 
+SIDES = ("engine", "minimal JAX", "expert NumPy", "NumPy, dynamics")
+SIDE_NOTES = {
+    "engine": "optimizers.run_many, no history: points, losses, divergence and convergence steps",
+    "minimal JAX": "lax.scan of the same rule, jax.grad, vmap over the batch: the dynamics alone",
+    "expert NumPy": "benchmarks.expert: float32, an array per coordinate, in-place ufuncs; the engine's outputs",
+    "NumPy, dynamics": "the same NumPy code without the divergence and convergence tests: end points only",
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", type=int, default=256, help="starts per side of the batch (default 256)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed repeats; the median is printed (default 5)")
+    parser.add_argument("--repeats", type=int, default=7, help="timed repeats of each side, in turns (default 7)")
     args = parser.parse_args()
     starts = start_grid(args.grid)
+    work = len(starts) * STEPS
 
     print(f"machine: {machine()}")
-    print(f"surface: rosenbrock {ROSENBROCK.theta}, lecture convention, float32, {STEPS} steps")
-    print(f"{'rule':6} {'work':34} {'JAX':>12} {'NumPy':>12} {'NumPy/JAX':>10}  {'CPU time: JAX':>13} "
-          f"{'NumPy':>12} {'NumPy/JAX':>10}  max |Δ|")
-    for rule_id in NUMPY_RULES:
-        compile_start = time.perf_counter()
-        jax_params = jax_single(rule_id)
-        batch = jax_batch(rule_id, starts)
-        warm_up = time.perf_counter() - compile_start
-
-        numpy_single = numpy_run(rule_id, np.array([SINGLE_START]), STEPS, history=True)
-        single_error = assert_same_points(f"{rule_id} single", jax_params, numpy_single.params[:, 0])
-        numpy_batch = numpy_run(rule_id, starts, STEPS, history=False)
-        batch_error = assert_same_points(f"{rule_id} batch", batch.final_params, numpy_batch.final_params)
-        assert np.array_equal(batch.diverged_at, numpy_batch.diverged_at), f"{rule_id}: different runs diverged"
-
-        rows = [
-            (f"1 trajectory × {STEPS} steps", lambda: jax_single(rule_id),
-             lambda: numpy_run(rule_id, np.array([SINGLE_START]), STEPS, history=True), single_error),
-            (f"{args.grid}×{args.grid} starts × {STEPS} steps", lambda: jax_batch(rule_id, starts),
-             lambda: numpy_run(rule_id, starts, STEPS, history=False), batch_error),
-        ]
-        for label, jax_work, numpy_work, error in rows:
-            jax_time, numpy_time = timed(jax_work, args.repeats), timed(numpy_work, args.repeats)
-            print(f"{rule_id:6} {label:34} {fmt(jax_time.wall)} {fmt(numpy_time.wall)} "
-                  f"{numpy_time.wall / jax_time.wall:9.1f}×  {fmt(jax_time.cpu):>13} {fmt(numpy_time.cpu)} "
-                  f"{numpy_time.cpu / jax_time.cpu:9.1f}×  {error:.1e}", flush=True)
-        print(f"{rule_id:6} {'(first JAX calls, with compilation)':34} {fmt(warm_up)}")
+    print(f"work: rosenbrock {ROSENBROCK.theta}, {args.grid}×{args.grid} starts × {STEPS} steps, lecture rules, float32")
+    bound, how = attainable_flops()
+    print(f"attainable float32 rate, measured now: {bound / 1e9:.1f} GFLOP/s ({how})")
+    for side, note in SIDE_NOTES.items():
+        print(f"  {side:16} {note}")
+    print(f"wall: median of {args.repeats} (best); CPU: median CPU time of the process, all threads (steadier on a "
+          "shared machine); × NumPy, × min JAX: how many times faster than expert NumPy and the minimal JAX program, "
+          "by wall and by CPU time; GFLOP/s and bound: counted flops per wall second, and that over the attainable rate")
+    print(f"{'rule':5} {'side':16} {'wall':>12} {'(best)':>12} {'CPU':>12} {'× NumPy':>13} {'× min JAX':>13} "
+          f"{'GFLOP/s':>8} {'bound':>6}  max |Δ|")
+    for rule_id in HPARAMS:
+        flops = flops_per_point_step(rule_id) * work
+        engine = engine_batch(rule_id, starts)
+        numpy_result = numpy_batch(rule_id, starts)
+        errors = {
+            "engine": 0.0,
+            "minimal JAX": assert_same_points(f"{rule_id} minimal JAX", minimal_batch(rule_id, starts), engine.final_params),
+            "expert NumPy": assert_same_points(f"{rule_id} expert NumPy", numpy_result.final_params, engine.final_params),
+            "NumPy, dynamics": assert_same_points(f"{rule_id} NumPy dynamics", numpy_batch(rule_id, starts, bookkeeping=False).final_params,
+                                                  engine.final_params),
+        }
+        assert np.array_equal(engine.diverged_at, numpy_result.diverged_at), f"{rule_id}: different runs diverged"
+        timings = timed_in_turns({
+            "engine": lambda: engine_batch(rule_id, starts),
+            "minimal JAX": lambda: minimal_batch(rule_id, starts),
+            "expert NumPy": lambda: numpy_batch(rule_id, starts),
+            "NumPy, dynamics": lambda: numpy_batch(rule_id, starts, bookkeeping=False),
+        }, args.repeats)
+        for side in SIDES:
+            timing = timings[side]
+            rate = flops / timing.wall
+            faster = lambda other: (f"{timings[other].wall / timing.wall:5.2f}/"
+                                    f"{timings[other].cpu / timing.cpu:5.2f}×")
+            print(f"{rule_id:5} {side:16} {fmt(timing.wall)} {fmt(timing.best)} {fmt(timing.cpu)} "
+                  f"{faster('expert NumPy'):>13} {faster('minimal JAX'):>13} "
+                  f"{rate / 1e9:8.2f} {rate / bound:6.1%}  {errors[side]:.1e}", flush=True)
+        print(f"{rule_id:5} {flops / work:.0f} flops per point and step (XLA's count of one step of the minimal program)")
 
 
 if __name__ == "__main__":

@@ -243,8 +243,19 @@ class Session:
 
     async def open(self) -> RunResult:
         """Fetch the health check, open the stream, request and wait for the first run."""
-        await self._connect()
+        await self.connect()
         return await self.rerun()
+
+    async def clear_cache(self) -> None:
+        """Send what the menu's "Clear cache" sends, and wait until the server has handled it (a heartbeat
+        sent after it is acknowledged: the server handles a session's messages in order)."""
+        await self._socket.send(BackMsg(clear_cache=True).SerializeToString())
+        await self._socket.send(BackMsg(app_heartbeat=True).SerializeToString())
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(self._socket.recv(), self.timeout))
+            if message.WhichOneof("type") == "heartbeat_ack":
+                return
 
     async def reconnect(self) -> RunResult:
         """After the connection broke: connect again and rerun with the widget states this tab holds, as the page does."""
@@ -252,10 +263,11 @@ class Session:
             await self.close()
         except (OSError, websockets.WebSocketException):
             self._socket = None
-        await self._connect()
+        await self.connect()
         return await self.rerun()
 
-    async def _connect(self) -> None:
+    async def connect(self) -> None:
+        """Fetch the health check and open the stream (with this tab's cookies), without running the page."""
         await asyncio.to_thread(self._health)
         host = self.base_url.split("://", 1)[1]
         xsrf = [self.cookies[XSRF_COOKIE]] if XSRF_COOKIE in self.cookies else []

@@ -11,7 +11,8 @@ Sections (each names the machine it ran on):
   plots drawn; slider released → contour and 3D plot redrawn with the new values.
 - ``coldstart``: ``streamlit run`` started → first run finished, with JAX's persistent
   compilation cache off, on but empty, and on and filled by the previous start.
-- ``engine``: ``python -m benchmarks.engine`` (the engine against NumPy), its output verbatim.
+- ``engine``: ``python -m benchmarks.engine`` (the engine against expert NumPy, a minimal JAX program
+  and the machine's measured arithmetic bound), its output verbatim.
 - ``soak``: ``python -m benchmarks.soak`` (1,000 page reruns with random settings in one process).
 - ``loadtest``: ``python -m benchmarks.loadtest`` with 30 sessions for 60 s as configured, and the same
   with Streamlit's full garbage collection after every run (``runner.postScriptGC``) back on.
@@ -309,34 +310,48 @@ async def _first_run(url: str) -> float:
         await session.close()
 
 
+COLDSTART_ROUNDS = 5  # each round starts the server three times: cache off, on but empty, on and filled
+
+
 def _cold_start(app: Path, cache: str) -> dict[str, float]:
     with Server(app, env={"LOSS_LAB_JAX_CACHE": cache}, startup_timeout=300.0) as server:
         healthy = time.perf_counter() - server.started_at
         first_run = asyncio.run(_first_run(server.url))
         total = time.perf_counter() - server.started_at
-    return {"healthy_seconds": healthy, "first_run_seconds": first_run, "total_seconds": total}
+    entries = 0 if cache == "off" else sum(path.name.endswith("-cache") for path in Path(cache).iterdir())
+    return {"healthy_seconds": healthy, "first_run_seconds": first_run, "total_seconds": total,
+            "cache_entries": entries}
 
 
-def measure_coldstart(app: Path) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="jax-cache-") as directory:
-        return {
-            "cache off": _cold_start(app, "off"),
-            "cache on, empty": _cold_start(app, directory),
-            "cache on, filled": _cold_start(app, directory),
-        }
+def measure_coldstart(app: Path, rounds: int = COLDSTART_ROUNDS) -> dict[str, Any]:
+    """Each configuration ``rounds`` times, interleaved (a load on the machine hits all three alike)."""
+    starts: dict[str, list[dict[str, float]]] = {"cache off": [], "cache on, empty": [], "cache on, filled": []}
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="jax-cache-") as directory:
+            starts["cache off"].append(_cold_start(app, "off"))
+            starts["cache on, empty"].append(_cold_start(app, directory))
+            starts["cache on, filled"].append(_cold_start(app, directory))
+    return starts
 
 
 def coldstart_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    rounds = len(next(iter(result.values())))
     lines = section_head(
         "Cold start to the first figure",
         "`streamlit run app.py` started → `/_stcore/health` answers → the first session's first run finished "
-        "(its figures sent). runtime.py turns JAX's persistent compilation cache on (under the user's cache "
-        "directory; `LOSS_LAB_JAX_CACHE=off` turns it off).",
-        ["JAX compilation cache", "server up", "first run", "total"],
+        "(its figures sent), each in a fresh process. runtime.py turns JAX's persistent compilation cache on "
+        "(under the user's cache directory; `LOSS_LAB_JAX_CACHE=off` turns it off). Medians of "
+        f"{rounds} rounds of the three starts, the range in brackets; entries: the cache's files after the start.",
+        ["JAX compilation cache", "server up", "first run", "total", "cache entries"],
     )
-    for name, row in result.items():
-        lines.append(f"| {name} | {row['healthy_seconds']:.1f} s | {row['first_run_seconds']:.1f} s | "
-                     f"{row['total_seconds']:.1f} s |")
+
+    def seconds(rows, key: str) -> str:
+        values = sorted(row[key] for row in rows)
+        return f"{statistics.median(values):.1f} s ({values[0]:.1f}–{values[-1]:.1f})"
+
+    for name, rows in result.items():
+        lines.append(f"| {name} | {seconds(rows, 'healthy_seconds')} | {seconds(rows, 'first_run_seconds')} | "
+                     f"{seconds(rows, 'total_seconds')} | {statistics.median(r['cache_entries'] for r in rows):.0f} |")
     lines += ["", machine_line(info)]
     return "\n".join(lines)
 
@@ -353,7 +368,7 @@ def measure_engine(app: Path) -> dict[str, Any]:
 
 def engine_section(result: dict[str, Any], info: dict[str, Any]) -> str:
     return "\n".join([
-        "### The engine against NumPy",
+        "### The engine against expert NumPy, a minimal JAX program and the machine's bound",
         "",
         "`python -m benchmarks.engine`, as the report ran it:",
         "",

@@ -6,7 +6,8 @@
     python -m export --all-presets --out DIR ...        (one folder per preset)
 
 Exit codes: 0 done; 2 bad arguments, preset or URL; 3 no Chromium for the image formats; 4 the export
-failed (a timeout, a render error). Every failure prints one line on stderr, never a traceback.
+failed (a timeout, a render error, a file that could not be written: each file is complete or absent);
+1 an unexpected error (a bug). Every failure prints one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-EXIT_USAGE, EXIT_NO_BROWSER, EXIT_FAILED = 2, 3, 4
+EXIT_BUG, EXIT_USAGE, EXIT_NO_BROWSER, EXIT_FAILED = 1, 2, 3, 4
 NEEDS_BROWSER = {"png", "svg", "gif"}
 
 
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--url", help="the scene's query string, or a whole address of the app")
     source.add_argument("--all-presets", action="store_true", help="every preset, one folder each")
     source.add_argument("--list", action="store_true", help="list the preset ids and exit")
-    parser.add_argument("--out", type=Path, help="output folder (created)")
+    parser.add_argument("--out", help="output folder (created)")
     parser.add_argument("--formats", default=",".join(BUNDLE_FORMATS), help="comma-separated: png,svg,html,gif,csv,json,md")
     parser.add_argument("--views", default=",".join(VIEWS), help="figures for png/svg: " + ",".join(VIEWS))
     parser.add_argument("--theme", default="print", choices=EXPORT_THEMES)
@@ -68,7 +69,7 @@ def scene_from_url(text: str):
     known = {"ls", "run", "x", "y", "steps", "f"}
     if not query or not known & query.keys():
         raise UsageError(f"not a scene query: {text[:80]!r} (expected e.g. 'ls=bowl&run=gd,lr=0.1')")
-    scene, notices = from_query(query, DEFAULT_SCENE)
+    scene, notices = from_query(query, DEFAULT_SCENE, language="en")  # the command line speaks English
     asked = query.get("ls", [scene.landscape])[-1]
     if asked != scene.landscape:  # an unknown surface or a refused formula: not the figure that was asked for
         reason = next((n for n in notices if "formula" in n or "'ls" in n), f"surface {asked!r}")
@@ -101,6 +102,7 @@ def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import runtime  # noqa: F401 - JAX's persistent compilation cache, before anything compiles
     from export.bundle import FORMATS, export_files
+    from export.files import write_atomically
     from export.views import VIEWS
     from presets import PRESETS
 
@@ -109,6 +111,8 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.out is None:
         raise UsageError("--out DIR is required")
+    if not args.out.strip():
+        raise UsageError("--out is empty; name a folder (--out . for the current one)")
     formats = _split(args.formats, FORMATS, "format")
     views = _split(args.views, VIEWS, "view")
     if not 1 <= args.scale <= 4:
@@ -123,11 +127,11 @@ def run(argv: list[str] | None = None) -> int:
     for folder, scene in jobs:
         if args.lang:
             scene = scene.replace(language=args.lang)
-        target = args.out / folder if folder else args.out
+        target = Path(args.out) / folder if folder else Path(args.out)
         target.mkdir(parents=True, exist_ok=True)
         files = export_files(scene, formats, theme=args.theme, scale=args.scale, views=views, frames=args.frames)
         for name, content in files.items():
-            (target / name).write_bytes(content)
+            write_atomically(target / name, content)
             print(target / name)
     return 0
 
@@ -148,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {message}", file=sys.stderr)
         if isinstance(error, ExportUnavailable):
             return EXIT_NO_BROWSER
-        return EXIT_FAILED if isinstance(error, ExportError) else 1
+        return EXIT_FAILED if isinstance(error, (ExportError, OSError)) else EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ def surface_parts(info: SceneInfo) -> FigureParts:
     surface = go.Surface(
         x=xs, y=ys, z=z, colorscale=theme.colorscale, showscale=False, opacity=0.92, name=info.title,
         hoverinfo="skip", contours=dict(z=dict(show=False)), meta=dict(role="surface"),
+        visible=bool(np.isfinite(z).any()),  # WebGL fails on a surface without one finite value (Kaleido, browsers)
     )
     lift = np.float32(path_lift(info))
     critical = [go.Scatter3d(

@@ -102,6 +102,12 @@ FORMULA = {
         "식이 {limit}단계보다 깊게 중첩되어 있습니다 ({position}번째 글자 '{token}').",
         "The formula nests more than {limit} levels deep (at position {position}, '{token}').",
     ),
+    "formula.undefined": _text(
+        "이 식은 그림 범위의 {share:.2g}%에서만 정의됩니다(나머지는 NaN 또는 ∞). 적어도 {limit:g}%에서 값이 있어야 그림을 "
+        "그리고 실행할 수 있습니다. 식이나 그림 범위를 바꿔 보세요.",
+        "f is defined on only {share:.2g}% of the plot (NaN or ∞ elsewhere); it needs values on at least {limit:g}% "
+        "to be drawn and run. Change the formula or the plot bounds.",
+    ),
     "formula.bounds": _text(
         "그림 범위가 잘못되었습니다 ({token}). 최솟값 < 최댓값인 유한한 수로, 각각 ±{limit:g} 이내여야 합니다.",
         "Invalid plot bounds ({token}): they must be finite numbers with min < max, each within ±{limit:g}.",

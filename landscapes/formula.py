@@ -9,7 +9,8 @@ Limits: 256 characters, 200 nodes, nesting depth 32 (parentheses included), cons
 most 1e6. Constant sub-expressions are folded in floats at parse time (``math.pow``, never integer
 ``**``), so ``9**9**9**9`` is refused as a constant that is too large instead of being computed.
 Values that are undefined only at some points (``sqrt(x)``, ``log(y)``, ``1/x``) are not errors:
-the surface is masked there.
+the surface is masked there. A formula defined on less than 1% of its plot (``0/0``, ``sqrt(-1-x**2)``)
+is refused: there would be nothing to draw and nowhere to run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from landscapes.base import Bounds, Landscape, Param
 from landscapes.critical import critical_points_of
@@ -32,6 +34,8 @@ MAX_NODES = 200
 MAX_DEPTH = 32
 MAX_CONSTANT = 1e6
 MAX_BOUND = 1e3
+MIN_DEFINED_SHARE = 0.01  # of the plot: a formula defined on less is refused
+PROBE_POINTS = 64  # per axis, on which that share is measured
 DEFAULT_BOUNDS: Bounds = ((-3.0, 3.0), (-3.0, 3.0))
 
 NAMES = {"x": None, "y": None, "pi": math.pi, "e": math.e}
@@ -452,11 +456,26 @@ def _check_bounds(bounds) -> Bounds:
     return (x0, x1), (y0, y1)
 
 
+def defined_share(family, theta: dict[str, float], bounds: Bounds, points: int = PROBE_POINTS) -> float:
+    """The share of a points × points grid over ``bounds`` where ``family`` is finite (in float32, as plotted).
+
+    Evaluated op by op on the whole grid at once, not jitted: no program is compiled per formula.
+    """
+    (x0, x1), (y0, y1) = bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, points, dtype=np.float32), np.linspace(y0, y1, points, dtype=np.float32))
+    grid = jnp.asarray(np.stack([gx.ravel(), gy.ravel()]))
+    values = family(grid, {name: jnp.float32(value) for name, value in theta.items()})
+    return float(np.isfinite(np.asarray(values)).mean())
+
+
 @functools.lru_cache(maxsize=128)
 def _landscape(canonical: str, bounds: Bounds) -> Landscape:
     tree = ast.parse(canonical, mode="eval").body  # ``canonical`` is ast.unparse of a checked tree
     skeleton, constants = _skeleton(tree)
     family = _family(skeleton)
+    share = defined_share(family, {f"c{k}": value for k, value in enumerate(constants)}, bounds)
+    if share < MIN_DEFINED_SHARE:
+        raise FormulaError("undefined", None, canonical[:24], share=100 * share, limit=100 * MIN_DEFINED_SHARE)
     params = tuple(Param(f"c{k}", value, -MAX_CONSTANT, MAX_CONSTANT, {"ko": f"c{k}", "en": f"c{k}"})
                    for k, value in enumerate(constants))
     (x0, x1), (y0, y1) = bounds

@@ -23,6 +23,8 @@ const VIEWS = ["contour", "surface", "loss"];
 const REPORT_STEP_MS = 350; // a step reported back to Python once the user stops moving it
 const REPORT_CAMERA_MS = 600;
 const CLICK_SLOP_PX = 4;
+const RESEND_MS = 2500; // an event Python has not heard of is sent again after this, then 2×, 4× … later,
+const EVENT_TRIES = 6; // and when a run ends without hearing it; this many times in all
 const DOUBLE_CLICK_MS = 320;
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
 const COLORBAR_GAP_PX = 10;
@@ -241,6 +243,8 @@ class LabView {
     this.drawing = {}; // view -> what is drawn: {busy, drawnVersion, drawnStep, lastMs, lastStart}
     this.versions = 0;
     this.timers = {};
+    this.pending = new Map(); // event name -> {value, id, tries}: sent, not yet heard by Python
+    this.eventSeq = 0;
     this.generation = 0;
     this.stats = { frames: {}, reports: 0, clicks: 0 };
     this.build();
@@ -306,8 +310,7 @@ class LabView {
     delete this.parent.__labView;
   }
 
-  setCallbacks(setStateValue, setTriggerValue) {
-    this.setStateValue = setStateValue;
+  setCallbacks(setTriggerValue) {
     this.setTriggerValue = setTriggerValue;
   }
 
@@ -333,6 +336,8 @@ class LabView {
       this.step = this.steps; // at the end it stays at the end when the runs get longer
     }
     this.step = Math.min(this.step, this.steps);
+    this.acknowledge(manifest.heard ?? {});
+    if (this.pending.size) this.resend(); // a run ended without hearing them (e.g. it was a new process's first)
     this.root.dataset.views = manifest.views.join(",");
     for (const view of VIEWS) {
       this.boxes[view].style.display = manifest.views.includes(view) ? "" : "none";
@@ -529,10 +534,42 @@ class LabView {
 
   reportStep() {
     clearTimeout(this.timers.step);
-    if (!this.setStateValue) return;
+    if (!this.setTriggerValue) return;
     this.stats.reports += 1;
     this.stats.reported = [this.step, performance.now()];
-    this.setStateValue("step", this.step);
+    this.send("step", this.step);
+  }
+
+  // --- events to Python, until it has heard them -----------------------------------------------------------
+  // Each event carries an id; the manifest lists the last id Python applied per event. An event Python did not
+  // hear (the first change after reconnecting to a new server process runs before its callbacks exist) is sent
+  // again. Every event is idempotent: the step, the camera, the start point.
+
+  send(name, value) {
+    if (!this.setTriggerValue) return;
+    const event = { value, id: ++this.eventSeq, tries: 1 };
+    this.pending.set(name, event);
+    this.setTriggerValue(name, { value, id: event.id });
+    this.armResend();
+  }
+
+  acknowledge(heard) {
+    for (const [name, event] of [...this.pending]) if (heard[name] === event.id) this.pending.delete(name);
+  }
+
+  resend() {
+    for (const [name, event] of this.pending) {
+      if (event.tries >= EVENT_TRIES) { this.pending.delete(name); continue; }
+      event.tries += 1;
+      this.setTriggerValue(name, { value: event.value, id: event.id });
+    }
+    if (this.pending.size) this.armResend();
+  }
+
+  armResend() { // no run has come back: send again, waiting twice as long each time
+    const tries = Math.max(...[...this.pending.values()].map((event) => event.tries), 1);
+    clearTimeout(this.timers.resend);
+    this.timers.resend = setTimeout(() => this.resend(), RESEND_MS * 2 ** (tries - 1));
   }
 
   // --- drawing ------------------------------------------------------------------------------------------
@@ -705,7 +742,7 @@ class LabView {
       pendingClick = setTimeout(() => {
         pendingClick = null;
         this.stats.clicks += 1;
-        if (this.setTriggerValue) this.setTriggerValue("click", { x, y });
+        this.send("click", { x, y });
       }, DOUBLE_CLICK_MS);
     };
     window.addEventListener("pointerup", this.onPointerUp, true);
@@ -718,7 +755,7 @@ class LabView {
       this.timers.camera = setTimeout(() => {
         const camera = div._fullLayout.scene._scene.getCamera(); // what is on screen: the layout lags a drag
         const plain = (point) => ({ x: point.x, y: point.y, z: point.z });
-        if (this.setStateValue) this.setStateValue("camera", { eye: plain(camera.eye), center: plain(camera.center), up: plain(camera.up) });
+        this.send("camera", { eye: plain(camera.eye), center: plain(camera.center), up: plain(camera.up) });
       }, REPORT_CAMERA_MS);
     });
   }
@@ -742,14 +779,14 @@ class LabView {
 }
 
 export async function mountViews(component, base) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue } = component;
   let view = parentElement.__labView;
   if (!view) {
     view = new LabView(parentElement, base);
     parentElement.__labView = view;
     STATS[data.key] = view.stats;
   }
-  view.setCallbacks(setStateValue, setTriggerValue);
+  view.setCallbacks(setTriggerValue);
   await view.update(data);
   return () => view.destroy();
 }

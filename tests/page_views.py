@@ -63,24 +63,17 @@ def view_figures(at: AppTest, key: str = "views", step: int | None = None) -> di
     return {view: at_step(go.Figure(figure), step).to_dict() for view, figure in whole_figures(at, key).items()}
 
 
-def send(at: AppTest, key: str = "views", *, state: dict | None = None, trigger: tuple[str, object] | None = None,
-         timeout: float | None = None) -> AppTest:
-    """What the views component in the browser sends: new state values (merged into the ones it holds, as
-    ``setStateValue`` does) and/or one trigger (``setTriggerValue``), then the rerun they cause."""
+def send(at: AppTest, name: str, value, key: str = "views", *, timeout: float | None = None) -> AppTest:
+    """An event as the views component in the browser sends it (``setTriggerValue``: its value and an id),
+    then the rerun it causes."""
     from streamlit.components.v2.bidi_component.main import _make_trigger_id
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     (views,) = [proto for proto in components(at, VIEWS_COMPONENT) if proto.id.endswith(f"-{key}")]
+    send.events = getattr(send, "events", 0) + 1
     states = at._tree.get_widget_states()
-    if state is not None:
-        held = at.session_state[key] if key in at.session_state else {}
-        values = {name: value for name, value in dict(held).items() if name != "click"}
-        widget = WidgetState(id=views.id, json_value=json.dumps({**values, **state}))
-        states.widgets.append(widget)
-    if trigger is not None:
-        event, value = trigger
-        states.widgets.append(WidgetState(id=_make_trigger_id(views.id, "events"),
-                                          json_trigger_value=json.dumps([{"event": event, "value": value}])))
+    states.widgets.append(WidgetState(id=_make_trigger_id(views.id, "events"), json_trigger_value=json.dumps(
+        [{"event": name, "value": {"value": value, "id": send.events}}])))
     at._run(states, timeout=timeout)
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -165,7 +165,8 @@ def test_landscape_change_resets_its_parameters_and_start():
 
 def test_the_step_reached_in_the_browser_lands_in_the_url_and_the_views():
     at = load()
-    send(at, state={"step": 10})
+    send(at, "step", 10)
+    assert manifest(at)["heard"]["step"] == send.events  # the browser stops sending it again
     assert at.query_params["step"] == ["10"] or at.query_params["step"] == "10"
     assert manifest(at)["step"] == 10
     table = metrics(at)  # the metrics see the step too
@@ -205,7 +206,7 @@ def test_preset_selection_loads_the_whole_scene():
     ({"lang": "fr"}, lambda s: s.language == "ko"),
     ({"steps": "9" * 600}, lambda s: s.steps == DEFAULT_SCENE.steps),
     ({"bogus": "1"}, lambda s: s.runs == DEFAULT_SCENE.runs),
-    ({"ls": "custom", "f": "x**2 +"}, lambda s: s.landscape != "custom" or s.formula),
+    ({"ls": "custom", "f": "x**2 +"}, lambda s: s.landscape == "bowl" and s.formula == ""),
 ])
 def test_invalid_url_values_fall_back_with_a_visible_notice(query, fallback):
     at = load(query)
@@ -248,7 +249,7 @@ def test_projector_mode_and_field_overlay():
 def test_the_camera_turned_in_the_browser_stays_through_changes_and_travels_in_the_link():
     at = load(runs=(0,))
     camera = {"eye": {"x": 0.1, "y": -2.0, "z": 1.2}, "center": {"x": 0, "y": 0, "z": -0.1}, "up": {"x": 0, "y": 0, "z": 1}}
-    send(at, state={"camera": camera})
+    send(at, "camera", camera)
     assert url_scene(at).view.camera == (0.1, -2.0, 1.2, 0.0, 0.0, -0.1, 0.0, 0.0, 1.0)
     tokens = manifest(at)["camera_token"]
     at.select_slider(key="run0.hp.lr").set_value(0.05).run()  # a new η: the camera stays
@@ -261,7 +262,7 @@ def test_the_camera_turned_in_the_browser_stays_through_changes_and_travels_in_t
 def test_a_click_on_the_contour_moves_the_start_and_the_views_follow():
     at = load()
     token = manifest(at)["step_token"]
-    send(at, trigger=("click", {"x": 1.25, "y": -0.5}))
+    send(at, "click", {"x": 1.25, "y": -0.5})
     scene = url_scene(at)
     assert scene.start == (1.25, -0.5)
     assert manifest(at)["step_token"] > token and manifest(at)["step"] == scene.steps

@@ -14,7 +14,7 @@ from figures.maps import basin_plot_info
 from i18n import t
 from landscapes import parse_formula
 from tests.page_views import view_figures
-from tests.test_app import decoded, load, url_scene
+from tests.test_app import decoded, load, open_tab, url_scene
 from ui import maps as maps_ui
 
 SADDLE_QUERY = {"ls": "saddle_two_minima", "x": "-1.8", "y": "0.5", "steps": "60",
@@ -139,3 +139,14 @@ def test_custom_formula_from_the_url_fills_the_entry_and_maps():
     basin = chart(app, maps_ui.BASIN_KEY)
     legend = [trace["name"] for trace in basin["data"] if trace.get("meta", {}).get("role") == "legend"]
     assert len(legend) == 2 and all("global minimum" in name for name in legend)
+
+
+def test_a_formula_undefined_almost_everywhere_is_refused_and_a_sliver_draws_in_every_tab():
+    band = "sqrt(0.0004 - (x - 0.0476)**2)"  # defined on a band that the 3D view's grid lines miss
+    app = load({"ls": "custom", "f": band, "run": ["gd,lr=0.1"], "lang": "en"})
+    for tab in ("tab.trajectories", "tab.formulas", "tab.internals", "tab.lessons", "maps.tab", "export.tab"):
+        open_tab(app, tab)
+    app.text_input(key=maps_ui.FORMULA_TEXT).input("0/0")
+    rerun(app)
+    assert any("defined on only 0% of the plot" in error.value for error in app.error)
+    assert url_scene(app).formula == band  # the last good formula stays

@@ -92,7 +92,7 @@ def test_importing_runtime_turns_on_the_persistent_cache_for_fast_programs(tmp_p
 
 
 def _source_files():
-    skipped = {"tests", "scripts", "benchmarks", ".git"}
+    skipped = {"tests", "scripts", "benchmarks", ".git", ".venv"}
     for path in REPO.rglob("*.py"):
         if not skipped & set(path.relative_to(REPO).parts):
             yield path
@@ -141,3 +141,53 @@ def test_jax_caches_are_emptied_once_enough_programs_were_compiled(tmp_path):
     assert compiled == len(DEFAULT_SCENE.runs)  # one program per optimizer of the scene
     assert output[1:5] == ["False", "True", "0", "False"]
     assert int(output[5]) == compiled  # the scene compiles (or loads) its programs again after the release
+
+
+def test_ci_runs_the_readmes_test_command_in_a_fresh_virtual_environment():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if "pytest" in line and line.startswith("apt-get")]
+    assert len(commands) == 1
+    ci = [line for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if line and not line.startswith("#")]
+    assert ci[0] == "set -euo pipefail" and ci[-1] == commands[0]
+    steps = commands[0].split(" && ")
+    assert "python3 -m venv .venv" in steps  # nothing but the declared requirements
+    assert steps[-2:] == [".venv/bin/pip install -r requirements-dev.txt", ".venv/bin/python -m pytest"]
+    assert ".venv/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+FIRST_FIGURE = """
+import json, os, time
+started = time.perf_counter()
+import runtime, jax
+counts = {"/jax/compilation_cache/cache_hits": 0, "/jax/compilation_cache/cache_misses": 0}
+jax.monitoring.register_event_listener(lambda event, **kw: counts.__setitem__(event, counts.get(event, 0) + 1))
+import compute
+from figures import contour_figure, scene_info, surface_figure
+from scene import DEFAULT_SCENE
+landscape = DEFAULT_SCENE.surface()
+info = scene_info(DEFAULT_SCENE, landscape, compute.trajectories(DEFAULT_SCENE), compute.surface_grid(landscape), None)
+contour_figure(info, click_grid=True), surface_figure(info)
+print(json.dumps({"hits": counts["/jax/compilation_cache/cache_hits"],
+                  "written": counts["/jax/compilation_cache/cache_misses"],
+                  "entries": sum(name.endswith("-cache") for name in os.listdir(runtime.JAX_CACHE_DIRECTORY)),
+                  "seconds": time.perf_counter() - started}))
+"""
+
+
+def _first_figure(cache: Path) -> dict:
+    environment = {**os.environ, runtime.CACHE_ENV: str(cache)}
+    result = subprocess.run([sys.executable, "-c", FIRST_FIGURE], cwd=REPO,
+                            env=environment, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_second_process_loads_the_first_ones_compiled_programs_from_disk(tmp_path):
+    cache = tmp_path / "jax"
+    first = _first_figure(cache)
+    assert first["hits"] == 0 and first["written"] > 0  # an empty cache: every program compiled, and written
+    assert first["entries"] == first["written"]
+    second = _first_figure(cache)
+    assert second["written"] == 0 and second["hits"] == first["written"]  # every program loaded, none compiled
+    assert second["entries"] == first["entries"]

@@ -150,3 +150,14 @@ def test_a_large_batch_runs_in_blocks_of_one_program_with_the_same_results():
         single = optimizers.run(optimizers.make("momentum", lr=learning_rates[i]), BOWL, starts[i], 25)
         np.testing.assert_allclose(whole.final_params[i], single.params[-1], rtol=1e-5, atol=1e-6)
         assert whole.diverged_at[i] == (-1 if single.diverged_at is None else single.diverged_at)
+
+
+@pytest.mark.parametrize("rule", optimizers.RULES, ids=lambda rule: f"{rule.id}-{'-'.join(rule.conventions)}")
+def test_every_rule_is_coordinate_wise_so_the_batch_path_can_step_each_coordinate_apart(rule):
+    opt = optimizers.make(rule.id, rule.conventions[0])
+    starts = grid(WELLS, 3)
+    steps = STRETCH + 7
+    final = optimizers.run_many(opt, WELLS, starts, steps)
+    recorded = optimizers.run_many(opt, WELLS, starts, steps, history=True)  # the rule on (n,) arrays
+    np.testing.assert_allclose(final.final_params, recorded.params[:, -1], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(final.final_params, starts)  # the runs really moved

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io
 import pytest
 from PIL import Image
 
@@ -263,19 +264,37 @@ def test_json_groups_the_same_values_by_run_with_null_for_missing():
 
 # --- HTML -------------------------------------------------------------------------------------------------
 
-def test_html_is_standalone_and_holds_the_plot_data(info):
+def plotly_calls(page: str) -> list[tuple[list, dict, dict]]:
+    """The (data, layout, config) of every ``Plotly.newPlot(id, data, layout, config)`` in a page, parsed as JSON:
+    whatever escapes the JSON engine chose (orjson keeps "η", the standard library writes "\\u03b7")."""
+    decoder, calls = json.JSONDecoder(), []
+    for call in re.finditer(r"Plotly\.newPlot\(", page):
+        position, arguments = call.end(), []
+        for _ in range(4):  # the div's id, then data, layout, config
+            position = re.compile(r"[\s,]*").match(page, position).end()
+            value, position = decoder.raw_decode(page, position)
+            arguments.append(value)
+        calls.append(tuple(arguments[1:]))
+    return calls
+
+
+@pytest.mark.parametrize("engine", ["json", "orjson"])
+def test_html_is_standalone_and_holds_the_plot_data(info, engine, monkeypatch):
+    monkeypatch.setattr(plotly.io.json.config, "default_engine", engine)
     page = html_page(TWO_RUNS, info)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
     assert not re.search(r"<script[^>]*\bsrc=", page)  # plotly.js is inside: the file works offline
-    assert page.count("Plotly.newPlot") == 3
     assert len(page) > 3_000_000  # plotly.js itself
-    unescaped = page.replace("\\u002f", "/")  # plotly escapes "/" inside <script>
+    calls = plotly_calls(page)
+    assert len(calls) == 3
+    contour_data, _, contour_config = calls[0]
+    paths = {trace["name"]: trace for trace in contour_data if trace.get("meta", {}).get("role") == "path"}
+    assert set(paths) == {run.label for run in info.runs}  # "η" whichever way the engine wrote it
     for run in info.runs:
         shown = run.x[: run.current + 1]
-        assert f'"x":{{"dtype":"f4","bdata":"{base64.b64encode(shown.tobytes()).decode()}"}}' in unescaped
-        assert f'"name":"{run.label}"' in page
+        assert paths[run.label]["x"] == {"dtype": "f4", "bdata": base64.b64encode(shown.tobytes()).decode()}
     assert query_string(TWO_RUNS).replace("&", "&amp;") in page
-    assert json.dumps(toolbar_config(TWO_RUNS, "contour")["toImageButtonOptions"]) in page
+    assert contour_config["toImageButtonOptions"] == toolbar_config(TWO_RUNS, "contour")["toImageButtonOptions"]
 
 
 # --- notes bundle -----------------------------------------------------------------------------------------
@@ -319,3 +338,21 @@ def test_file_names_are_stable_per_scene_and_differ_between_scenes():
 def test_visible_trajectories_skip_hidden_runs():
     computed = visible_trajectories(DIVERGING)
     assert computed[1] is None and computed[0] is not None
+
+
+# --- surfaces defined on a sliver of the plot -------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula", ["log(x - 2.9)", "sqrt(0.0004 - (x - 0.0476)**2)"],
+                         ids=["sliver", "between-the-3d-grid-lines"])  # the second: no finite value in the 3D grid
+def test_a_mostly_undefined_surface_exports_every_format(formula):
+    scene = Scene(landscape="custom", formula=formula, runs=(Run.of("gd", lr=0.1),), steps=20, language="en")
+    files = bundle.export_files(scene, bundle.FORMATS, scale=1, views=("surface", "combined"), frames=5)
+    for name, content in files.items():
+        if name.endswith(".png"):
+            assert png_size(content)[0] > 0
+        elif name.endswith(".svg"):
+            assert ET.fromstring(content).tag.endswith("svg")
+        elif name.endswith(".gif"):
+            assert Image.open(io.BytesIO(content)).n_frames >= 2
+    assert len(plotly_calls(files[f"{file_stem(scene)}.html"].decode())) == 3
+    assert json.loads(files[f"{file_stem(scene)}-trajectories.json"])["runs"][0]["optimizer"] == "gd"

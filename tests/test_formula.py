@@ -13,7 +13,9 @@ import compute
 import optimizers
 import scene as scene_module
 from landscapes import FormulaError, find_critical_points, parse_formula
-from landscapes.formula import MAX_CONSTANT, MAX_DEPTH, MAX_LENGTH, MAX_NODES
+from landscapes.formula import (
+    DEFAULT_BOUNDS, MAX_CONSTANT, MAX_DEPTH, MAX_LENGTH, MAX_NODES, MIN_DEFINED_SHARE, defined_share,
+)
 from scene import Run, Scene
 
 # (text, reason, 1-based position, offending token)
@@ -191,11 +193,27 @@ def test_bounds_and_latex_are_carried():
 
 # --- numerically hostile formulas ------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text, bounds", [
+    ("sqrt(-1) + x", DEFAULT_BOUNDS), ("log(0) * x + y", DEFAULT_BOUNDS), ("x/0", DEFAULT_BOUNDS),
+    ("exp(1000) + x", DEFAULT_BOUNDS), ("0/0", DEFAULT_BOUNDS), ("sqrt(-1-x**2)", DEFAULT_BOUNDS),
+    ("log(-x**2 - y**2)", DEFAULT_BOUNDS), ("log(x - 3) + y", DEFAULT_BOUNDS),
+    ("log(x) + y**2", ((-3.0, -1.0), (-3.0, 3.0))),  # defined elsewhere, not on this plot
+])
+def test_a_formula_undefined_on_nearly_all_of_its_plot_is_refused(text, bounds):
+    with pytest.raises(FormulaError) as refused:
+        parse_formula(text, bounds)
+    assert refused.value.reason == "undefined"
+    assert "defined on only 0% of the plot" in refused.value.message("en")
+    assert "그림 범위의 0%에서만 정의됩니다" in refused.value.message("ko")
+
+
+def test_a_formula_defined_on_a_sliver_is_kept():
+    sliver = parse_formula("log(x - 2.9)")
+    share = defined_share(sliver.family, sliver.theta, sliver.bounds)
+    assert share == 2 / 64 >= MIN_DEFINED_SHARE  # x > 2.9 in two of the probe's 64 columns
+
+
 @pytest.mark.parametrize("text, masked_where", [
-    ("sqrt(-1) + x", lambda x, y: np.ones_like(x, bool)),
-    ("log(0) * x + y", lambda x, y: np.ones_like(x, bool)),
-    ("x/0", lambda x, y: np.ones_like(x, bool)),
-    ("exp(1000) + x", lambda x, y: np.ones_like(x, bool)),
     ("log(x) + y**2", lambda x, y: x <= 0),
     ("sqrt(y) + x**2", lambda x, y: y < 0),
     ("exp(1000*x) + y", lambda x, y: x > 0.0885),
@@ -260,6 +278,6 @@ def test_url_without_a_start_uses_the_formulas_first_start_not_the_centre():
 
 @pytest.mark.parametrize("formula", ["__import__('os')", "x" * 300, "x^2", "ｘ"])
 def test_url_with_a_hostile_formula_falls_back_with_a_notice(formula):
-    scene, notices = scene_module.from_query({"ls": "custom", "f": formula})
-    assert scene.landscape == "bowl"
+    scene, notices = scene_module.from_query({"ls": "custom", "f": formula, "lang": "en"})
+    assert scene.landscape == "bowl" and scene.formula == ""  # the refused formula is not kept
     assert len(notices) == 1 and "position" in notices[0]

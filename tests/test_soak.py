@@ -142,7 +142,7 @@ def test_sixteen_threads_give_the_serial_results():
 # --- bounded caches ------------------------------------------------------------------------------------
 
 def _source_files():
-    skipped = {"tests", "benchmarks", "scripts", ".git"}
+    skipped = {"tests", "benchmarks", "scripts", ".git", ".venv"}
     for path in sorted(REPO.rglob("*.py")):
         if not skipped & set(path.relative_to(REPO).parts):
             yield path

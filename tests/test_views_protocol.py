@@ -31,6 +31,15 @@ def payload_sizes(session: Session) -> dict[str, int]:
     return sizes
 
 
+def event(component_id: str, name: str, value) -> WidgetState:
+    """A trigger value the views component sends (``setTriggerValue``)."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    event.sent = getattr(event, "sent", 0) + 1
+    return WidgetState(id=_make_trigger_id(component_id, "events"),
+                       json_trigger_value=json.dumps([{"event": name, "value": {"value": value, "id": event.sent}}]))
+
+
 @pytest.fixture(scope="module")
 def server():
     with Server() as running:
@@ -49,10 +58,10 @@ async def _scenario(url: str) -> dict:
         new_lr = await session.rerun(moved)
         after_lr = payload_sizes(session)
         views = views_id(session)
-        step = await session.rerun(WidgetState(id=views, json_value=json.dumps({"step": 10})))
+        step = await session.rerun(event(views, "step", 10))
         after_step = payload_sizes(session)
         camera = {"eye": {"x": 1.5, "y": -1.5, "z": 1.0}, "center": {"x": 0, "y": 0, "z": 0}, "up": {"x": 0, "y": 0, "z": 1}}
-        turned = await session.rerun(WidgetState(id=views, json_value=json.dumps({"step": 10, "camera": camera})))
+        turned = await session.rerun(event(views, "camera", camera))
         return dict(first=first, new_lr=new_lr, step=step, turned=turned, sizes=sizes, after_lr=after_lr,
                     after_step=after_step, after_turn=payload_sizes(session))
     finally:

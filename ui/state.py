@@ -22,6 +22,8 @@ NEXT_RUN_ID = "_next_run_id"
 STEPS_SEEN = "_steps_seen"
 STEP_TOKEN = "_step_token"  # counts the steps Python set itself (the browser follows those, not its own reports)
 CAMERA_TOKEN = "_camera_token"  # likewise for the 3D camera
+RUNS = "_runs"
+HEARD = "_heard_events"  # event name → id of the last one the views component sent and Python applied
 VIEW_KEYS = ("log_loss", "field", "projector", "show_critical")
 SWITCH_HPARAMS = ("bias_correction",)  # 1 on, 0 off: shown as a toggle, held as a bool
 
@@ -211,6 +213,21 @@ def move_step(state: State, step: int) -> None:
 def set_step(state: State, step: int) -> None:
     """The step the browser reached (it is there already: no token)."""
     state["step"] = int(min(max(step, 0), int(state.get("steps", DEFAULT_SCENE.steps))))
+
+
+def heard(state: State, name: str, event_id: int) -> None:
+    """Python has applied the browser's event ``name`` with id ``event_id`` (see ui.view_component)."""
+    state[HEARD] = {**state.get(HEARD, {}), name: int(event_id)}
+
+
+def count_run(state: State) -> int:
+    """This run's number in the session."""
+    state[RUNS] = int(state.get(RUNS, 0)) + 1
+    return state[RUNS]
+
+
+def heard_events(state: State) -> dict[str, int]:
+    return dict(state.get(HEARD, {}))
 
 
 def set_camera(state: State, camera: tuple[float, ...] | None) -> None:

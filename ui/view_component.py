@@ -2,8 +2,8 @@
 
 Python sends the scene's views in parts (figures.browser) and a small manifest; static/lab_view.js draws
 them, moves the shared step, plays, keeps the camera the user turned and reports back only what Python
-needs: the step reached (state ``step``, once the user stops moving it), the camera (state ``camera``) and
-a click on the contour (trigger ``click``). The payloads travel as elements of their own: Streamlit sends
+needs, as events (trigger values: one sent again is applied again): the step reached (``step``, once the
+user stops moving it), the camera (``camera``) and a click on the contour (``click``). The payloads travel as elements of their own: Streamlit sends
 an element the browser already has as a reference, so the surface travels once per landscape and a run
 once per change of that run.
 
@@ -60,20 +60,30 @@ def camera_values(camera: dict) -> tuple[float, ...] | None:
     return values if all(abs(v) < 1e3 for v in values) else None
 
 
+def _event(key: str, name: str):
+    """The value of event ``name`` the views component sent in this run, noting its id as heard (the manifest
+    tells the browser, which sends an event again until Python has heard it); None if malformed."""
+    event = (st.session_state.get(key) or {}).get(name)
+    if not isinstance(event, dict) or not isinstance(event.get("id"), int):
+        return None
+    S.heard(st.session_state, name, event["id"])
+    return event.get("value")
+
+
 def _step_reported(key: str) -> None:
-    reported = (st.session_state.get(key) or {}).get("step")
-    if isinstance(reported, (int, float)):
-        S.set_step(st.session_state, int(reported))
+    step = _event(key, "step")
+    if isinstance(step, (int, float)) and not isinstance(step, bool):
+        S.set_step(st.session_state, int(step))
 
 
 def _camera_reported(key: str) -> None:
-    values = camera_values((st.session_state.get(key) or {}).get("camera"))
+    values = camera_values(_event(key, "camera"))
     if values is not None:
         S.set_camera(st.session_state, values)
 
 
 def _clicked(key: str) -> None:
-    point = (st.session_state.get(key) or {}).get("click")
+    point = _event(key, "click")
     if isinstance(point, dict) and all(isinstance(point.get(axis), (int, float)) for axis in "xy"):
         S.set_start(st.session_state, float(point["x"]), float(point["y"]))
 
@@ -95,6 +105,8 @@ def manifest(scene: Scene, parts: cache.BrowserViews, key: str, views, configs: 
         "step_token": S.step_token(st.session_state),
         "camera": camera_of(scene.view.camera) if scene.view.camera else None,
         "camera_token": S.camera_token(st.session_state),
+        "heard": S.heard_events(st.session_state),
+        "run": S.count_run(st.session_state),  # every run reaches the browser, so it can tell what Python heard
         "default_camera": default_camera(),
         "play_seconds": PLAY_SECONDS,
         "projector": scene.view.projector,

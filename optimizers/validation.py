@@ -1,0 +1,156 @@
+"""What the engine accepts: the valid range of every hyperparameter, start, seed, step count and batch size.
+
+Every public entry point (``make``, ``run``, ``run_many``) checks its inputs here first and raises a
+ValueError that names the value and its range, instead of running a rule outside its domain (a negative
+learning rate climbs, β ≥ 1 never forgets, ε < 0 can divide by zero) or failing deep inside NumPy.
+
+These are the mathematical ranges; the page's sliders (``scene.HPARAM_RANGES``) lie inside them. The
+checks are a few comparisons (vectorized for ``run_many``'s arrays): they sit on the page's hot path.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, NamedTuple
+
+import numpy as np
+
+MAX_STEPS = 1_000_000  # a recorded run keeps every step; the step counter is a 32-bit integer
+MAX_SEED = 2**32 - 1  # seeds are unsigned 32-bit integers
+LARGEST = float(np.finfo(np.float32).max)  # the programs compute in float32: beyond this a number is ∞
+
+
+class Range(NamedTuple):
+    """An interval of numbers; ``low_open``/``high_open`` exclude an end."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        above = values > self.low if self.low_open else values >= self.low
+        below = values < self.high if self.high_open else values <= self.high
+        return above & below  # False for NaN
+
+    def __str__(self) -> str:
+        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+
+
+POSITIVE = Range(0.0, LARGEST, low_open=True)
+BELOW_ONE = Range(0.0, 1.0, high_open=True)
+
+# Every hyperparameter a rule in rules.py takes, and the values for which its update is defined.
+HPARAM_RANGES: dict[str, Range] = {
+    "lr": POSITIVE,  # η ≤ 0 stands still or climbs
+    "beta": BELOW_ONE,  # momentum: a_t = β a_{t-1} + g_t grows without bound for β ≥ 1
+    "gamma": BELOW_ONE,  # the moving averages of Adadelta and RMSProp
+    "beta1": BELOW_ONE,  # Adam's first moment; its correction divides by 1 − β1^t
+    "beta2": Range(0.0, 1.0),  # β2 = 1 keeps v_0 = 0: defined (the step is then ε-limited), unlike β2 > 1
+    "eps": Range(0.0, LARGEST),  # ε < 0 can make a denominator zero or negative
+    "bias_correction": Range(0.0, 1.0),  # Adam's switch: ≥ 0.5 on
+}
+
+
+def _is_plain(value: Any) -> bool:
+    """A Python int or float: the page's values, checked without NumPy (a few µs less per call)."""
+    return type(value) is float or type(value) is int
+
+
+def _numbers(what: str, value: Any) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{what} must be a number, got {_shown(value)}") from None
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more than 4300 digits
+        return "a number of more than 4300 digits"
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _first_bad(ok: np.ndarray, numbers: np.ndarray) -> str:
+    """The first value that failed, and where it is when there are many."""
+    index = int(np.flatnonzero(~ok.ravel())[0])
+    where = f" (at index {np.unravel_index(index, ok.shape)[0]})" if ok.ndim else ""
+    value = float(numbers.ravel()[index])
+    return f"{int(value) if value.is_integer() else value!r}{where}"
+
+
+def check_hparams(optimizer_id: str, values: Mapping[str, Any], *, batched: bool = False) -> None:
+    """Each value (a number, or with ``batched`` a number or a 1-D array of them) within its name's range."""
+    for name, value in values.items():
+        valid = HPARAM_RANGES[name]
+        if _is_plain(value) and valid.holds(value):
+            continue
+        numbers = _numbers(f"{optimizer_id}: {name}", value)
+        if numbers.ndim > (1 if batched else 0):
+            raise ValueError(f"{optimizer_id}: {name} must be a number{' or a 1-D array' if batched else ''}, "
+                             f"got an array of shape {numbers.shape}")
+        ok = valid.holds(numbers)
+        if not np.all(ok):
+            raise ValueError(f"{optimizer_id}: {name} must be in {valid}, got {_first_bad(ok, numbers)}")
+
+
+def check_points(what: str, value: Any, *, many: bool = False) -> np.ndarray:
+    """A point (2,) of finite numbers, or with ``many`` an (M, 2) array or one point; as float64."""
+    numbers = _numbers(what, value)
+    shaped = numbers.shape == (2,) or (many and numbers.ndim == 2 and numbers.shape[1] == 2)
+    if not shaped:
+        expected = "(2,) or (M, 2)" if many else "(2,)"
+        raise ValueError(f"{what} must have shape {expected}, got {numbers.shape}")
+    if numbers.size == 2 and abs(numbers.item(0)) <= LARGEST and abs(numbers.item(1)) <= LARGEST:
+        return numbers  # one point: no array operations needed
+    ok = np.all(np.abs(numbers) <= LARGEST, axis=-1)  # False for NaN
+    if not np.all(ok):
+        index = int(np.flatnonzero(~ok.ravel())[0])
+        where = f" (at index {index})" if numbers.ndim == 2 else ""
+        raise ValueError(f"{what} must be finite numbers within ±{LARGEST:.4g}, got "
+                         f"{numbers.reshape(-1, 2)[index].tolist()!r}{where}")
+    return numbers
+
+
+def _whole(what: str, value: Any, low: int, high: int, *, many: bool = False) -> np.ndarray | int:
+    if type(value) is int and low <= value <= high:
+        return value
+    numbers = _numbers(what, value)
+    if isinstance(value, bool) or numbers.ndim > (1 if many else 0):
+        raise ValueError(f"{what} must be a whole number{' or a 1-D array of them' if many else ''}, got "
+                         f"{_shown(value)}")
+    ok = np.isfinite(numbers) & (numbers == np.round(numbers)) & (numbers >= low) & (numbers <= high)
+    if not np.all(ok):
+        raise ValueError(f"{what} must be a whole number in [{low}, {high}], got {_first_bad(ok, numbers)}")
+    return numbers
+
+
+def check_batch_size(batch_size: Any, samples: int) -> int:
+    return int(_whole("batch size", batch_size, 1, samples))
+
+
+def _check_tolerance(value: Any) -> None:
+    if _is_plain(value) and 0 <= value <= LARGEST:
+        return
+    numbers = _numbers("grad_tol", value)
+    if numbers.ndim or not 0 <= numbers <= LARGEST:
+        raise ValueError(f"grad_tol must be a number in [0, {LARGEST:g}], got {_shown(value)}")
+
+
+def run_inputs(x0: Any, steps: Any, seed: Any, grad_tol: Any) -> tuple[np.ndarray, int]:
+    """``run``'s start (as float64) and step count, after checking them, its seed and its tolerance."""
+    _whole("seed", seed, 0, MAX_SEED)
+    _check_tolerance(grad_tol)
+    return check_points("the start point", x0), int(_whole("steps", steps, 1, MAX_STEPS))
+
+
+def run_many_inputs(optimizer_id: str, starts: Any, hparams: Mapping[str, Any], steps: Any, seed: Any,
+                    grad_tol: Any) -> tuple[np.ndarray, int, np.ndarray]:
+    """``run_many``'s starts (M, 2), step count and seeds, after checking them, the overrides and the tolerance.
+
+    Each override and ``seed`` may be one value or a 1-D array of them (one per run).
+    """
+    check_hparams(optimizer_id, hparams, batched=True)
+    _check_tolerance(grad_tol)
+    starts = np.atleast_2d(check_points("starts", starts, many=True))
+    return starts, int(_whole("steps", steps, 1, MAX_STEPS)), _whole("seed", seed, 0, MAX_SEED, many=True)
