@@ -58,6 +58,11 @@ def machine_line(info: dict[str, Any]) -> str:
             f"Python {info['python']}, Streamlit {info['streamlit']}, JAX {info['jax']}, Plotly {info['plotly']}.")
 
 
+def commands_and_machine(runs: dict[str, dict], info: dict[str, Any]) -> list[str]:
+    """A section's last lines: the command of each run, then the machine."""
+    return ["", "Commands:", "", *(f"    {run['command']}" for run in runs.values()), "", machine_line(info)]
+
+
 def ms(seconds: float | None) -> str:
     return "–" if seconds is None else f"{1000 * seconds:.0f} ms"
 
@@ -291,10 +296,7 @@ def loadtest_section(result: dict[str, Any], info: dict[str, Any]) -> str:
             f"{ms(rerun['max'])} | {ms(run['rerun_second_half']['p95'])} | {run['errors']} | "
             f"{(run['received_bytes_per_rerun'] or 0) / 1024:.0f} | "
             f"{rss['start_mb']:.0f} → {rss['end_mb']:.0f} MiB | {100 * rss['growth_second_half']:+.1f}% |")
-    lines += ["", "Commands:", ""]
-    lines += [f"    {run['command']}" for run in result.values()]
-    lines += ["", machine_line(info)]
-    return "\n".join(lines)
+    return "\n".join(lines + commands_and_machine(result, info))
 
 
 # --- a class's realistic mix ----------------------------------------------------------------------------
@@ -343,10 +345,7 @@ def classmix_section(result: dict[str, Any], info: dict[str, Any]) -> str:
             lines.append(f"| {kind} | {run['weights'][kind]} | {row['count']} | {row['changed']} | {ms(row['p50'])} |"
                          f" {ms(row['p95'])} | {ms(row['max'])} | {row['received_bytes_per_rerun'] / 1024:.0f} |"
                          f" {row['messages_per_rerun']:.0f} | {row['referenced_per_rerun']:.1f} |")
-    lines += ["", "Commands:", ""]
-    lines += [f"    {run['command']}" for run in result.values()]
-    lines += ["", machine_line(info)]
-    return "\n".join(lines)
+    return "\n".join(lines + commands_and_machine(result, info))
 
 
 # --- soak ------------------------------------------------------------------------------------------------
