@@ -112,6 +112,18 @@ PAGE_DRAWN = """
 }
 """ % json.dumps(VIEWS)
 
+# The page's load, step by step (ms since the navigation start): its scripts fetched, each view's first draw.
+PAGE_LOAD_PARTS = """
+() => {
+  const fetched = name => { const e = performance.getEntriesByType('resource').find(r => r.name.includes(name));
+                            return e ? e.responseEnd : null; };
+  const frames = window.__lossLabStats.views.frames;
+  const parts = {'lab_view.js fetched': fetched('/static/lab_view.js'), 'plotly.js fetched': fetched('/static/vendor/plotly')};
+  for (const view of %s) parts[`${view} drawn`] = frames[view].steps[0][1];
+  return parts;
+}
+""" % json.dumps(VIEWS)
+
 # The page: ms from the last key press to the end of the last view's draw of ``step`` after it, or null.
 PAGE_STEP_DRAWN = """
 (step) => {
@@ -174,6 +186,7 @@ class PageTab:
     def __init__(self, browser, url: str, viewport: tuple[int, int]):
         self.tab = new_tab(browser, url, viewport, KEYS)
         self.loaded_ms = self.tab.wait_for_function(PAGE_DRAWN, timeout=TIMEOUT_MS, polling="raf").json_value()
+        self.load_parts = self.tab.evaluate(PAGE_LOAD_PARTS)
         settle(self.tab)
         self.slider = self.tab.locator(PAGE_SLIDER)
         self.steps = int(self.slider.get_attribute("max"))
@@ -281,14 +294,16 @@ class FloorTab:
 # --- the cases -----------------------------------------------------------------------------------------------
 
 def loads(browser, tab_type, url: str, viewport: tuple[int, int], count: int):
-    """``count`` fresh visits: the load times (s) and the last visit's tab, kept open for the steps."""
-    times, tab = [], None
+    """``count`` fresh visits: the load times (s), what each took its time for (the page only), and the last
+    visit's tab, kept open for the steps."""
+    times, parts, tab = [], [], None
     for _ in range(count):
         if tab is not None:
             tab.close()
         tab = tab_type(browser, url, viewport)
         times.append(tab.loaded_ms / 1000)
-    return times, tab
+        parts.append(getattr(tab, "load_parts", None))
+    return times, parts, tab
 
 
 def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int, plays: int,
@@ -296,8 +311,9 @@ def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int
     width, height, query = CASES[name]
     viewport = (width, height)
     load_before = os.getloadavg()
-    page_loads, page = loads(browser, PageTab, f"{page_url}/?{query}" if query else page_url, viewport, visits)
-    floor_loads, floor = loads(browser, FloorTab, floor_url, viewport, visits)
+    page_loads, load_parts, page = loads(browser, PageTab, f"{page_url}/?{query}" if query else page_url, viewport,
+                                         visits)
+    floor_loads, _, floor = loads(browser, FloorTab, floor_url, viewport, visits)
     try:
         page.to_start()
         page_steps, floor_steps = [], []
@@ -312,7 +328,8 @@ def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int
         floor.close()
     return {
         "case": name, "viewport": viewport, "query": query,
-        "page": {"load_seconds": page_loads, "step_seconds": page_steps, "learning_rate_seconds": learning_rate},
+        "page": {"load_seconds": page_loads, "load_parts_ms": load_parts, "step_seconds": page_steps,
+                 "learning_rate_seconds": learning_rate},
         "floor": {"load_seconds": floor_loads, "step_seconds": floor_steps},
         "step_ratio": median(page_steps) / median(floor_steps),
         "load_ratio": median(page_loads) / median(floor_loads),
@@ -368,6 +385,9 @@ def describe_case(result: dict[str, Any]) -> str:
                      f" ({len(steps)} steps)   page load → all plots: median {ms(median(visits))}"
                      f" ({', '.join(ms(v) for v in visits)})")
     lines.append(f"  page / floor: one step {result['step_ratio']:.2f}×, page load {result['load_ratio']:.2f}×")
+    for parts in result["page"]["load_parts_ms"]:
+        lines.append("  page load, ms since the navigation start: "
+                     + ", ".join(f"{name} {'–' if at is None else f'{at:.0f}'}" for name, at in parts.items()))
     learning_rate = result["page"]["learning_rate_seconds"]
     lines.append(f"  page   a new η of run 1 → all plots: median {ms(median(learning_rate))}, max {ms(max(learning_rate))}"
                  f" ({len(learning_rate)} changes)")
@@ -389,7 +409,7 @@ def table(results: dict[str, Any]) -> str:
         page, floor = case["page"], case["floor"]
         plays = case["play"]
         took = ", ".join(f"{p['seconds']:.2f} s" for p in plays)
-        fps = "; ".join(", ".join(f"{p['views'][v]['fps']:.0f}" for v in VIEWS) for p in plays)
+        fps = "; ".join(", ".join(f"{p['views'][v]['fps']:.1f}" for v in VIEWS) for p in plays)
         width, height = case["viewport"]
         label = f"{case['case']} ({width}×{height})"
         rows.append(
