@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import json
 import random
 from urllib.parse import parse_qs
@@ -23,6 +24,12 @@ KINDS = [kind for kind, _, _ in REALISTIC_MIX]
 def server():
     with Server(startup_timeout=300.0) as running:
         yield running
+
+
+def run_in_own_loop(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps a loop in this thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def query(session: Session) -> dict[str, list[str]]:
@@ -60,7 +67,7 @@ def test_each_kind_of_move_changes_what_it_should(server):
             await session.close()
         return changes
 
-    changes = asyncio.run(scenario())
+    changes = run_in_own_loop(scenario())
     assert set(changes) == set(KINDS)
 
     def changed_keys(kind):
@@ -104,7 +111,7 @@ def test_the_tab_sends_back_what_the_server_set_and_a_click_once(server):
         finally:
             await session.close()
 
-    click, clicked, after, session = asyncio.run(scenario())
+    click, clicked, after, session = run_in_own_loop(scenario())
     point = json.loads(click[0].json_trigger_value)[0]["value"]
     assert [float(clicked[axis][0]) for axis in "xy"] == pytest.approx([point["x"], point["y"]], abs=1e-3)
     assert after == clicked
@@ -114,7 +121,7 @@ def test_the_tab_sends_back_what_the_server_set_and_a_click_once(server):
 def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
     args = arguments(["--mix", "realistic", "--sessions", "2", "--seconds", "15", "--interval", "0.3",
                       "--output", str(tmp_path / "load.json")])
-    result = asyncio.run(load(server, args))
+    result = run_in_own_loop(load(server, args))
     assert result["errors"] == 0, result["error_examples"]
     assert set(result["by_kind"]) == set(KINDS)
     for kind, row in result["by_kind"].items():
