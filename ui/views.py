@@ -4,6 +4,7 @@ metrics, formulas and the link to the scene. Each piece is one function of the S
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 
 # Imported with the page, not lazily in a session: Plotly looks pandas up in sys.modules without
@@ -21,7 +22,8 @@ from landscapes import Landscape
 from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
-from ui import view_component
+from ui import cache, view_component
+from ui import state as S
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
@@ -56,6 +58,36 @@ def notices(scene: Scene, trajectories) -> None:
     for run, traj in zip(scene.runs, trajectories):
         if traj is not None and traj.diverged_at is not None:
             st.error(t("notice.diverged", lang, run=run.label(lang), step=traj.diverged_at))
+
+
+# --- the trajectories tab: a fragment of its own ------------------------------------------------------------
+
+PAGE_SCENE = "_page_scene"  # the scene of the last run of the whole page
+
+
+def remember_page_scene(scene: Scene) -> None:
+    st.session_state[PAGE_SCENE] = scene
+
+
+def _beside_step_and_camera(scene: Scene) -> Scene:
+    return scene.replace(step=None, view=dataclasses.replace(scene.view, camera=None))
+
+
+@st.fragment
+def trajectories_panel() -> None:
+    """The views, the metrics and the link. The views component's step and camera reports rerun this alone:
+    a run of the whole page sends the sidebar's widgets again, most of its cost. Anything else the report
+    changed (a click's new start, which the sidebar shows) reruns the whole page."""
+    scene = S.scene_from_state(st.session_state)
+    shown = st.session_state.get(PAGE_SCENE)
+    if shown is None or _beside_step_and_camera(scene) != _beside_step_and_camera(shown):
+        st.rerun(scope="app")
+    landscape = S.surface_of(scene)
+    trajectories = cache.visible_trajectories(scene)
+    scene_views(scene, landscape, trajectories)
+    metrics_table(scene, landscape, trajectories)
+    link_box(scene)
+    sync_url(scene)
 
 
 # --- the three synchronized views ----------------------------------------------------------------------
