@@ -16,8 +16,10 @@ RUN useradd --create-home --uid 10001 lab
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
-# The code (what .dockerignore leaves), owned by root: the app cannot change it.
+# The code (what .dockerignore leaves), owned by root: the app cannot change it. plotly.js goes into the
+# app's static folder now, since the app, running as another user, cannot write it there.
 COPY . ./
+RUN python -m ui.assets
 
 USER lab
 RUN mkdir -p /home/lab/.cache/loss-landscape-lab/jax

@@ -289,7 +289,7 @@ class Session:
         self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run sent them whole
         self.by_reference: dict[str, tuple[str, Any]] = {}  # … and as it showed them by reference to a held message
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
-        self.component_state: dict[str, Any] = {}  # what the views component has set (setStateValue)
+        self.events_sent = 0  # the views component's events (their ids)
         self.held: dict[str, bytes] = {}  # the cacheable messages this tab holds, by hash
         self.largest_message = 0  # bytes
         self.page_script_hash = ""
@@ -569,10 +569,11 @@ def move_run_setting(session: Session, rng: random.Random) -> list[WidgetState] 
 
 
 def reported(session: Session, name: str, value: Any) -> list[WidgetState]:
-    """The views component's state after it set ``name`` (all its values travel together, as setStateValue)."""
+    """An event of the views component as static/lab_view.js sends it: a trigger with its value and an id."""
     widget_id, _ = session.views()
-    session.component_state[name] = value
-    return [WidgetState(id=widget_id, json_value=json.dumps(session.component_state))]
+    session.events_sent += 1
+    return [WidgetState(id=_make_trigger_id(widget_id, "events"),
+                        json_trigger_value=json.dumps([{"event": name, "value": {"value": value, "id": session.events_sent}}]))]
 
 
 def report_step(session: Session, rng: random.Random) -> list[WidgetState] | None:
@@ -598,11 +599,9 @@ def click_contour(session: Session, rng: random.Random) -> list[WidgetState] | N
     inputs = session.keyed("number_input")
     if "start_x" not in inputs or "start_y" not in inputs:
         return None
-    widget_id, _ = session.views()
     point = {axis: round(rng.uniform(proto.min, proto.max), 3)
              for axis, (_, proto) in (("x", inputs["start_x"]), ("y", inputs["start_y"]))}
-    return [WidgetState(id=_make_trigger_id(widget_id, "events"),
-                        json_trigger_value=json.dumps([{"event": "click", "value": point}]))]
+    return reported(session, "click", point)
 
 
 # (kind, move, weight): how often a student in a lecture exercise does each, roughly: scrubs the steps and tries

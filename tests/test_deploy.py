@@ -167,6 +167,16 @@ def test_the_image_runs_as_a_non_root_user_and_checks_streamlits_health():
     assert "EXPOSE" in order and next(i["value"] for i in instructions if i["instruction"] == "EXPOSE") == "8501"
 
 
+def test_the_image_puts_plotly_js_into_the_static_folder_while_it_may_still_write_there():
+    """The non-root app cannot write into /app: the page's plotly.js (ui/assets.py) is copied at build time."""
+    instructions = dockerfile()
+    order = [(i["instruction"], i["value"]) for i in instructions]
+    copy_code = max(n for n, (kind, value) in enumerate(order) if kind == "COPY")
+    assets = next(n for n, (kind, value) in enumerate(order) if kind == "RUN" and "python -m ui.assets" in value)
+    user = next(n for n, (kind, _) in enumerate(order) if kind == "USER")
+    assert copy_code < assets < user
+
+
 # --- compose ------------------------------------------------------------------------------------------------
 
 def test_the_compose_file_builds_this_image_and_puts_haproxy_in_front():

@@ -74,17 +74,18 @@ def test_each_kind_of_move_changes_what_it_should(server):
         _, before, after = changes[kind]
         return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
 
-    def reported(kind):
-        return json.loads(changes[kind][0][0].json_value)
+    def reported(kind):  # the event's value, as lab_view.js sends it ({value, id})
+        (event,) = json.loads(changes[kind][0][0].json_trigger_value)
+        assert event["event"] == kind
+        return event["value"]["value"]
 
-    assert changes["step"][2]["step"] == [str(reported("step")["step"])]
+    assert changes["step"][2]["step"] == [str(reported("step"))]
     assert changed_keys("step") == {"step"}
     eye = [float(v) for v in changes["camera"][2]["v_camera"][0].split(",")[:3]]
-    assert eye == pytest.approx([reported("camera")["camera"]["eye"][a] for a in "xyz"], abs=1e-3)
+    assert eye == pytest.approx([reported("camera")["eye"][a] for a in "xyz"], abs=1e-3)
     assert changed_keys("camera") == {"v_camera"}
-    (click,) = json.loads(changes["click"][0][0].json_trigger_value)
-    assert [float(changes["click"][2][axis][0]) for axis in "xy"] == pytest.approx(
-        [click["value"]["x"], click["value"]["y"]], abs=1e-3)
+    click = reported("click")
+    assert [float(changes["click"][2][axis][0]) for axis in "xy"] == pytest.approx([click["x"], click["y"]], abs=1e-3)
     assert changed_keys("run") == {"run"}
     (landscape,) = changes["landscape"][0]
     assert changed_keys("landscape") == {"p_" + widget_key(landscape.id).removeprefix("lp.")}
@@ -112,7 +113,7 @@ def test_the_tab_sends_back_what_the_server_set_and_a_click_once(server):
             await session.close()
 
     click, clicked, after, session = run_in_own_loop(scenario())
-    point = json.loads(click[0].json_trigger_value)[0]["value"]
+    point = json.loads(click[0].json_trigger_value)[0]["value"]["value"]
     assert [float(clicked[axis][0]) for axis in "xy"] == pytest.approx([point["x"], point["y"]], abs=1e-3)
     assert after == clicked
     assert click[0].id not in session.widget_states
