@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import t
 from scene import from_query
-from ui import cache, controls, views
+from ui import cache, controls, view_component, views
 from ui.lessons import internals_panel, lessons_panel
 from ui.maps import maps_panel
 from ui.export import export_panel
@@ -76,6 +76,7 @@ def main() -> None:
     if shown is not trajectories_tab:  # that one shows the link and keeps the address bar itself
         views.link_box(scene)
         views.sync_url(scene)
+    view_component.page_runner()
     runtime.freeze_heap_once()
     runtime.release_compiled_programs_if_many()
 

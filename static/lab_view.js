@@ -25,6 +25,7 @@ const REPORT_CAMERA_MS = 600;
 const CLICK_SLOP_PX = 4;
 const RESEND_MS = 2500; // an event Python has not heard of is sent again after this, then 2×, 4× … later,
 const EVENT_TRIES = 6; // and when a run ends without hearing it; this many times in all
+const PAGE_RUN_EVENT = "loss-lab:run-the-page";
 const DOUBLE_CLICK_MS = 320;
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
 const COLORBAR_GAP_PX = 10;
@@ -87,6 +88,12 @@ function legendSymbol(trace) {
 function decodeBytes(data) {
   const text = typeof data === "string" ? data : new TextDecoder().decode(data);
   return JSON.parse(text);
+}
+
+export function mountPage(component) { // outside every fragment: asks for a run of the whole page
+  const ask = () => component.setTriggerValue("run", performance.now());
+  window.addEventListener(PAGE_RUN_EVENT, ask);
+  return () => window.removeEventListener(PAGE_RUN_EVENT, ask);
 }
 
 export function storePayload(component) {
@@ -557,19 +564,25 @@ class LabView {
     for (const [name, event] of [...this.pending]) if (heard[name] === event.id) this.pending.delete(name);
   }
 
-  resend() {
+  resend(askForThePage = false) {
     for (const [name, event] of this.pending) {
       if (event.tries >= EVENT_TRIES) { this.pending.delete(name); continue; }
       event.tries += 1;
-      this.setTriggerValue(name, { value: event.value, id: event.id });
+      if (!askForThePage) this.setTriggerValue(name, { value: event.value, id: event.id });
     }
-    if (this.pending.size) this.armResend();
+    if (!this.pending.size) return;
+    // No run came back. A server process the tab reconnected to knows no fragment until the whole page has run
+    // on it, and drops a fragment's rerun: the page's own element (mountPage) asks for a run of the whole page
+    // (alone: Streamlit sends values set together as one rerun, of the fragment), whose manifest brings the
+    // events back here to be sent again.
+    if (askForThePage) window.dispatchEvent(new Event(PAGE_RUN_EVENT));
+    this.armResend();
   }
 
   armResend() { // no run has come back: send again, waiting twice as long each time
     const tries = Math.max(...[...this.pending.values()].map((event) => event.tries), 1);
     clearTimeout(this.timers.resend);
-    this.timers.resend = setTimeout(() => this.resend(), RESEND_MS * 2 ** (tries - 1));
+    this.timers.resend = setTimeout(() => this.resend(true), RESEND_MS * 2 ** (tries - 1));
   }
 
   // --- drawing ------------------------------------------------------------------------------------------

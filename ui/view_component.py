@@ -48,6 +48,8 @@ _VIEWS = st.components.v2.component(
     "loss_lab.views", js=LOADER % {"version": _VERSION, "entry": "mountViews"}, isolate_styles=False)
 _PAYLOAD = st.components.v2.component(
     "loss_lab.payload", js=LOADER % {"version": _VERSION, "entry": "storePayload"}, isolate_styles=False)
+_PAGE = st.components.v2.component(
+    "loss_lab.page", js=LOADER % {"version": _VERSION, "entry": "mountPage"}, isolate_styles=False)
 _PLOTLY_URL = install_plotly()
 
 
@@ -112,6 +114,14 @@ def manifest(scene: Scene, parts: cache.BrowserViews, key: str, views, configs: 
         "projector": scene.view.projector,
         "labels": labels(scene.language),
     }
+
+
+def page_runner() -> None:
+    """A hidden element outside every fragment. The views component asks it for a run of the whole page when its
+    events go unheard: a server process the tab reconnected to (a failover, a restart) drops the reruns of a
+    fragment it has not run yet, so the first step or turn after it would be lost."""
+    with st.container(key="page_runner", height=1, border=False):
+        _PAGE(key="page_runner_element", data=None, height=1)
 
 
 def payload_carriers(parts: cache.BrowserViews, key: str) -> None:
