@@ -14,6 +14,9 @@ KIND_SYMBOLS = {"global_min": "star", "local_min": "diamond", "saddle": "x", "ma
                 "degenerate": "circle-open"}
 KIND_SYMBOLS_3D = {"global_min": "diamond", "local_min": "diamond-open", "saddle": "x", "max": "cross",
                    "degenerate": "circle-open"}
+# The font shipped in assets/fonts for the images the server draws (export/fonts.py), then generic fallbacks.
+# Only the print theme names it: the page keeps the student's own fonts.
+EXPORT_FONT_FAMILY = 'NanumGothic, "Nanum Gothic", sans-serif'
 KIND_COLORS = {"global_min": "#FFD700", "local_min": "#FFFFFF", "saddle": "#FF4040", "max": "#FF8C00",
                "degenerate": "#C0C0C0"}
 
@@ -30,6 +33,7 @@ class Theme(NamedTuple):
     width: int | None  # pixels; None lets the page size the figure
     height: int
     colorscale: str
+    font_family: str | None = None  # None: Plotly's default, the viewer's fonts
 
 
 THEMES: dict[str, Theme] = {
@@ -38,7 +42,8 @@ THEMES: dict[str, Theme] = {
     "projector": Theme("projector", 22, 5.0, 8, 20, "rgba(0,0,0,0)", "rgba(128,128,128,0.35)", ("solid",), None,
                        640, "Viridis"),
     "print": Theme("print", 18, 3.0, 6, 14, "#ffffff", "rgba(0,0,0,0.2)",
-                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys"),
+                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys",
+                   font_family=EXPORT_FONT_FAMILY),
 }
 
 
@@ -53,7 +58,7 @@ def dash_for(theme: Theme, index: int) -> str:
 def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> go.Figure:
     """Applies the theme's fonts, background and size to a finished figure."""
     figure.update_layout(
-        font=dict(size=theme.font_size, color="#111111" if theme.name == "print" else None),
+        font=dict(family=theme.font_family, size=theme.font_size, color="#111111" if theme.name == "print" else None),
         paper_bgcolor=theme.background,
         plot_bgcolor=theme.background,
         height=height or theme.height,
