@@ -3,7 +3,7 @@
 Exported PNG/SVG are drawn by the server's Chromium and the GIF's text by Pillow; on a machine without a
 Korean font their Hangul would be boxes. Pillow opens ``FONT_FILE`` directly. Chromium on Linux finds fonts
 through fontconfig, so the browser gets ``with_app_fonts(env)``: ``FONTCONFIG_FILE`` names a small file,
-written once per process, that loads the configuration the browser would have used anyway (the
+written at each browser start, that loads the configuration the browser would have used anyway (the
 environment's own ``FONTCONFIG_FILE``, or the system's ``fonts.conf``) and adds ``FONT_DIR``.
 (Chromium on macOS and Windows does not use fontconfig; those systems come with a Korean font.)
 """
@@ -37,16 +37,18 @@ def fontconfig_text(base_config: str, font_dir: Path) -> str:
     )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _config_folder() -> tempfile.TemporaryDirectory:
     """Where the generated files live; removed when the process exits."""
     return tempfile.TemporaryDirectory(prefix="loss-lab-fonts-", ignore_cleanup_errors=True)
 
 
-@functools.cache
 def _config_file(base_config: str, font_dir: Path) -> Path:
+    """Written anew on every call: a long-running server's temporary folder may have been cleaned meanwhile."""
     text = fontconfig_text(base_config, font_dir)
-    path = Path(_config_folder().name) / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
+    folder = Path(_config_folder().name)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"fonts-{hashlib.sha256(text.encode()).hexdigest()[:12]}.conf"
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -70,7 +70,7 @@ def browser_available() -> bool:
     return True
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _browser_class():
     """choreographer's Chromium, started with the app's fonts added to its fontconfig."""
     from choreographer.browsers.chromium import Chromium

@@ -171,3 +171,11 @@ def test_browser_fontconfig_adds_the_apps_folder_to_the_one_it_would_have_used(t
     assert fontconfig_files(fonts.with_app_fonts(own)) == fontconfig_files(own) | {str(fonts.FONT_FILE)}
     assert fontconfig_files(fonts.with_app_fonts(plain)) == fontconfig_files(plain) | {str(fonts.FONT_FILE)}
     assert str(fonts.FONT_FILE) not in fontconfig_files(own)
+
+
+def test_the_fontconfig_file_is_written_again_when_its_folder_was_cleaned_away():
+    config = Path(fonts.with_app_fonts({})[fonts.FONTCONFIG_ENV])
+    shutil.rmtree(config.parent)  # as a tmp cleaner does to a server running for weeks
+    again = Path(fonts.with_app_fonts({})[fonts.FONTCONFIG_ENV])
+    assert again.read_text() == fonts.fontconfig_text(fonts.SYSTEM_CONFIG, fonts.FONT_DIR)
+    assert f"<dir>{fonts.FONT_DIR}</dir>" in again.read_text()
