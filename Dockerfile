@@ -6,9 +6,10 @@
 #   docker run --rm -p 8501:8501 loss-landscape-lab
 FROM python:3.11-slim-bookworm
 
-# Chromium and a Korean font: the Export tab's PNG and SVG images (Kaleido) with their Korean labels.
+# Chromium: the Export tab's PNG and SVG images (Kaleido). Their Korean labels use the app's own font
+# (assets/fonts, copied with the code), so no Korean font package is needed.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends chromium fonts-nanum \
+    && apt-get install -y --no-install-recommends chromium \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 lab

@@ -15,6 +15,9 @@ import plotly.graph_objects as go
 # are missing from many fonts (a box instead).
 KIND_SYMBOLS = {"global_min": "diamond", "local_min": "diamond", "saddle": "square", "max": "circle",
                 "degenerate": "circle-open"}
+# The font shipped in assets/fonts for the images the server draws (export/fonts.py), then generic fallbacks.
+# Only the print theme names it: the page keeps the student's own fonts.
+EXPORT_FONT_FAMILY = 'NanumGothic, "Nanum Gothic", sans-serif'
 KIND_COLORS = {"global_min": "#FFD700", "local_min": "#FFFFFF", "saddle": "#FF4040", "max": "#FF8C00",
                "degenerate": "#C0C0C0"}
 EXIT_SYMBOL = "circle-open"  # where a run leaves the plot, in the run's colour
@@ -33,6 +36,7 @@ class Theme(NamedTuple):
     height: int
     colorscale: str
     ticks: int | None = None  # at most this many ticks per axis (3D: two fewer); None: Plotly chooses
+    font_family: str | None = None  # None: Plotly's default, the viewer's fonts
 
 
 THEMES: dict[str, Theme] = {
@@ -41,7 +45,8 @@ THEMES: dict[str, Theme] = {
     "projector": Theme("projector", 22, 5.0, 8, 20, "rgba(0,0,0,0)", "rgba(128,128,128,0.35)", ("solid",), None,
                        640, "Viridis", ticks=6),
     "print": Theme("print", 18, 3.0, 6, 14, "#ffffff", "rgba(0,0,0,0.2)",
-                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys"),
+                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys",
+                   font_family=EXPORT_FONT_FAMILY),
 }
 TITLE_ROOM = 2.6  # font sizes of margin above the plot: the title (Plotly draws it larger than the font)
 SIDE_ROOM = 4.0  # font sizes of margin left of the plot and below it: tick labels and the axis title
@@ -58,7 +63,7 @@ def dash_for(theme: Theme, index: int) -> str:
 def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> go.Figure:
     """Applies the theme's fonts, background and size to a finished figure."""
     figure.update_layout(
-        font=dict(size=theme.font_size, color="#111111" if theme.name == "print" else None),
+        font=dict(family=theme.font_family, size=theme.font_size, color="#111111" if theme.name == "print" else None),
         paper_bgcolor=theme.background,
         plot_bgcolor=theme.background,
         height=height or theme.height,

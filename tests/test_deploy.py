@@ -156,6 +156,15 @@ def test_the_dockerfile_names_only_files_that_exist_and_installs_the_apps_requir
     assert '"app.py"' in command and "app.py" in context
 
 
+def test_the_image_carries_the_apps_korean_font_with_its_license_and_installs_no_font_package():
+    from export.fonts import FONT_FILE
+
+    shipped = FONT_FILE.relative_to(REPO)
+    assert {shipped.as_posix(), (shipped.parent / "OFL.txt").as_posix()} <= build_context()
+    runs = " ".join(i["value"] for i in dockerfile() if i["instruction"] == "RUN")
+    assert "apt-get install" in runs and "fonts-" not in runs
+
+
 def test_the_image_runs_as_a_non_root_user_and_checks_streamlits_health():
     instructions = dockerfile()
     users = [i["value"].strip() for i in instructions if i["instruction"] == "USER"]
