@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import t
 from scene import from_query
-from ui import cache, controls, views
+from ui import cache, choice, controls, views
 from ui.lessons import internals_panel, lessons_panel
 from ui.maps import maps_panel
 from ui.export import export_panel
@@ -67,7 +67,8 @@ def main() -> None:
     trajectories = cache.visible_trajectories(scene)
     views.notices(scene, trajectories)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
-    for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs", on_change="rerun"), PANELS):
+    tabs = choice.tabs([key for key, _ in PANELS], t, lang, key="tabs", on_change="rerun")
+    for tab, (_, panel) in zip(tabs, PANELS):
         if tab.open:
             with tab:
                 panel(scene, landscape, trajectories)

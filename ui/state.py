@@ -24,6 +24,7 @@ STEP_TOKEN = "_step_token"  # counts the steps Python set itself (the browser fo
 CAMERA_TOKEN = "_camera_token"  # likewise for the 3D camera
 VIEW_KEYS = ("log_loss", "field", "projector", "show_critical")
 SWITCH_HPARAMS = ("bias_correction",)  # 1 on, 0 off: shown as a toggle, held as a bool
+FULL_BATCH = "full"  # the batch-size choice of the exact gradient (a select shows None as "nothing chosen")
 
 
 def run_key(run_id: int, name: str) -> str:
@@ -51,12 +52,16 @@ def clamp_start(landscape: Landscape, start) -> tuple[float, float]:
     return float(min(max(start[0], x0), x1)), float(min(max(start[1], y0), y1))
 
 
+def batch_choice(batch_size: int | None) -> int | str:
+    return FULL_BATCH if batch_size is None else batch_size
+
+
 def write_run(state: State, run_id: int, run: Run) -> None:
     state[run_key(run_id, "optimizer")] = run.optimizer
     state[run_key(run_id, "convention")] = run.convention
     state[run_key(run_id, "color")] = run.color
     state[run_key(run_id, "visible")] = run.visible
-    state[run_key(run_id, "batch")] = run.batch_size
+    state[run_key(run_id, "batch")] = batch_choice(run.batch_size)
     for name, value in run.hparams:
         state[hparam_key(run_id, name)] = value > 0.5 if name in SWITCH_HPARAMS else value
 
@@ -101,7 +106,7 @@ def read_run(state: State, run_id: int, fallback: Run) -> Run:
     batch = state.get(run_key(run_id, "batch"), fallback.batch_size)
     return Run.of(optimizer, convention, color=state.get(run_key(run_id, "color"), fallback.color),
                   visible=bool(state.get(run_key(run_id, "visible"), fallback.visible)),
-                  batch_size=None if batch is None else int(batch), **values)
+                  batch_size=None if batch in (None, FULL_BATCH) else int(batch), **values)
 
 
 def scene_from_state(state: State) -> Scene:
@@ -176,7 +181,7 @@ def reset_optimizer(state: State, run_id: int) -> None:
     optimizer = state[run_key(run_id, "optimizer")]
     for name, default in hyperparameters(optimizer, state.get(run_key(run_id, "convention"), "lecture")).items():
         state[hparam_key(run_id, name)] = default > 0.5 if name in SWITCH_HPARAMS else default
-    state[run_key(run_id, "batch")] = DEFAULT_BATCH.get(optimizer)
+    state[run_key(run_id, "batch")] = batch_choice(DEFAULT_BATCH.get(optimizer))
 
 
 def change_landscape(state: State) -> None:
