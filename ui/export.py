@@ -20,6 +20,7 @@ from i18n import t
 from landscapes import Landscape
 from scene import Scene, query_string
 from ui.choice import choice
+from ui.text import verbatim
 
 PREPARED = "export.prepared"  # kind → (options key, {file name: bytes})
 MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif", "html": "text/html", "zip": "application/zip",
@@ -49,7 +50,7 @@ def _prepare(kind: str, key: tuple, make, lang: str) -> None:
         try:
             files = make()
         except images.ExportError as error:
-            st.error(t("export.failed", lang, reason=str(error)))
+            st.error(verbatim(t("export.failed", lang, reason=str(error))))
             return
     st.session_state.setdefault(PREPARED, {})[kind] = (key, files)
 

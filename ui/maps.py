@@ -24,6 +24,7 @@ from scene import DEFAULT_SCENE, HPARAM_RANGES, MAX_STEPS, Scene
 from ui import cache, view_component
 from ui import state as S
 from ui.choice import choice
+from ui.text import verbatim
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 RESOLUTIONS = (32, 64, 128, 256)
@@ -62,7 +63,7 @@ def _shown_map(lang: str, clicked: bool, compute):
         if info is None and clicked:
             info = compute(progress=_progress_bar(lang))
     except ValueError as error:
-        st.error(str(error))
+        st.error(verbatim(str(error)))
         return None
     if info is None:
         st.warning(t("maps.stale", lang))
@@ -247,7 +248,7 @@ def formula_controls(lang: str) -> None:
     failed = state.get(FORMULA_ERROR)
     if failed:
         text, error = failed
-        st.error(error.message(lang))
+        st.error(verbatim(error.message(lang)))
         if error.position is not None:
             st.code(text + "\n" + " " * (error.position - 1) + "^", language=None)
         return

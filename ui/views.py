@@ -16,6 +16,7 @@ from optimizers import RULE_TABLE
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
 from ui import view_component
+from ui.text import verbatim
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
@@ -44,7 +45,7 @@ def notices(scene: Scene, trajectories) -> None:
     lang = scene.language
     found = st.session_state.get("notices") or []
     if found:
-        st.warning(t("notice.url", lang) + "\n\n" + "\n".join(f"- {n}" for n in found))
+        st.warning(t("notice.url", lang) + "\n\n" + "\n".join(f"- {verbatim(n)}" for n in found))
         st.button(t("notice.dismiss", lang), key="dismiss_notices",
                   on_click=lambda: st.session_state.update(notices=[]))
     for run, traj in zip(scene.runs, trajectories):
