@@ -149,11 +149,9 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
     if not settings.open:  # a closed run sends no widgets; their values persist in the session
         return
     with settings:
-        top = st.columns([3, 1], vertical_alignment="bottom")
-        choice(top[0].selectbox, t("ctl.optimizer", lang), OPTIMIZER_IDS, key=key("optimizer"),
+        choice(st.selectbox, t("ctl.optimizer", lang), OPTIMIZER_IDS, key=key("optimizer"),
                format_func=lambda oid: optimizer_name(oid, lang),
                on_change=S.reset_optimizer, args=(st.session_state, run_id), persist_state="session")
-        top[1].color_picker(t("ctl.color", lang), key=key("color"), persist_state="session")
         choice(st.segmented_control, t("ctl.convention", lang), CONVENTIONS, key=key("convention"), required=True,
                format_func=lambda c: t(f"ctl.convention.{c}", lang), help=t("ctl.convention.help", lang),
                on_change=S.change_optimizer, args=(st.session_state, run_id), persist_state="session")
@@ -166,11 +164,18 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
         choice(st.selectbox, t("ctl.batch", lang), [S.FULL_BATCH, *sizes], key=key("batch"),
                help=t("ctl.batch.help", lang), persist_state="session",
                format_func=lambda b: t("ctl.batch_full", lang) if b == S.FULL_BATCH else str(b))
-        bottom = st.columns(3)
-        bottom[0].toggle(t("ctl.visible", lang), key=key("visible"), persist_state="session")
-        bottom[1].button(t("ctl.duplicate", lang), key=key("duplicate"), disabled=len(st.session_state[S.RUN_IDS]) >= MAX_RUNS,
-                         on_click=lambda: S.add_run(st.session_state, S.read_run(st.session_state, run_id, S.new_run("gd"))))
-        bottom[2].button(t("ctl.remove", lang), key=key("remove"), on_click=S.remove_run, args=(st.session_state, run_id))
+        # Two rows (show and colour, then the buttons): one row of three cut every label ("S…", "Du…", "Re…"), and the
+        # colour beside the optimizer cut its name.
+        shown = st.columns([3, 1], vertical_alignment="center")
+        shown[0].toggle(t("ctl.visible", lang), key=key("visible"), persist_state="session")
+        shown[1].color_picker(t("ctl.color", lang), key=key("color"), label_visibility="collapsed",
+                              help=t("ctl.color", lang), persist_state="session")
+        buttons = st.columns(2)
+        buttons[0].button(t("ctl.duplicate", lang), key=key("duplicate"), width="stretch",
+                          disabled=len(st.session_state[S.RUN_IDS]) >= MAX_RUNS, help=t("ctl.duplicate.help", lang),
+                          on_click=lambda: S.add_run(st.session_state, S.read_run(st.session_state, run_id, S.new_run("gd"))))
+        buttons[1].button(t("ctl.remove", lang), key=key("remove"), width="stretch", help=t("ctl.remove.help", lang),
+                          on_click=S.remove_run, args=(st.session_state, run_id))
 
 
 def runs_controls(lang: str, labels: list[str]) -> None:
@@ -178,11 +183,11 @@ def runs_controls(lang: str, labels: list[str]) -> None:
     for number, (run_id, label) in enumerate(zip(list(st.session_state[S.RUN_IDS]), labels), start=1):
         run_controls(lang, run_id, number, label)
     full = len(st.session_state[S.RUN_IDS]) >= MAX_RUNS
-    row = st.columns([3, 2], vertical_alignment="bottom")
-    choice(row[0].selectbox, t("ctl.new_run", lang), OPTIMIZER_IDS, key="new_run_optimizer",
+    # The select on its own row: beside the button it cut the optimizer's name at the sidebar's width.
+    choice(st.selectbox, t("ctl.new_run", lang), OPTIMIZER_IDS, key="new_run_optimizer",
            format_func=lambda oid: optimizer_name(oid, lang))
-    row[1].button(t("ctl.add_run", lang), key="add_run", on_click=_add_run, disabled=full, type="primary",
-                  help=t("ctl.add_run.help", lang, n=MAX_RUNS))
+    st.button(t("ctl.add_run", lang), key="add_run", on_click=_add_run, disabled=full, type="primary",
+              icon=":material/add:", width="stretch", help=t("ctl.add_run.help", lang, n=MAX_RUNS))
 
 
 def view_controls(lang: str) -> None:

@@ -13,13 +13,12 @@ from figures.browser import VIEWS
 from i18n import STRINGS, optimizer_name, t
 from landscapes import Landscape
 from optimizers import RULE_TABLE
-from scene import Scene, query_string, to_query
+from scene import HPARAM_SYMBOLS, Scene, query_string, to_query
 from export.toolbar import toolbar_config
 from ui import view_component
 from ui.text import verbatim
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 
 
 def chart_config(scene: Scene, view: str) -> dict:
@@ -138,7 +137,7 @@ def formula_panel(scene: Scene, landscape: Landscape) -> None:
             if convention == "torch" and f"explain_torch.{optimizer}" in STRINGS:
                 st.markdown(t(f"explain_torch.{optimizer}", lang))
             for run in runs:
-                settings = ", ".join(f"{HP_SYMBOLS.get(k, k)} = {v:.4g}" for k, v in run.hparams)
+                settings = ", ".join(f"{HPARAM_SYMBOLS.get(k, k)} = {v:.4g}" for k, v in run.hparams)
                 st.markdown(f"<span style='color:{run.color}'>●</span> {run.label(lang)} — {settings}",
                             unsafe_allow_html=True)
     used = {}
