@@ -158,14 +158,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "metrics.final_loss": _ko_en("최종 손실", "Final loss"),
     "metrics.nearest": _ko_en("가장 가까운 최저점", "Nearest minimum"),
     "metrics.distance": _ko_en("최저점까지 거리", "Distance to it"),
-    "metrics.steps_to_tol": _ko_en("허용오차 도달 단계", "Steps to tolerance"),
-    "metrics.diverged": _ko_en("발산", "Diverged"),
-    "metrics.diverged_at": _ko_en("{step}단계에서 발산", "at step {step}"),
+    "metrics.outcome": _ko_en("결과", "Outcome"),
+    "metrics.reached_at": _ko_en("{step}단계에 도달", "reached at step {step}"),
+    "metrics.diverged_at": _ko_en("{step}단계에서 발산", "diverged at step {step}"),
     "metrics.none": _ko_en("보이는 실행이 없습니다. 사이드바에서 실행을 추가하거나 보이게 하세요.",
                            "No visible run. Add a run or show one in the sidebar."),
     "metrics.caption": _ko_en(
-        "허용오차: 그림 폭의 1% 이내로 들어와 끝까지 머문 첫 단계. 최종 값은 마지막 단계 기준입니다.",
-        "Tolerance: the first step from which the run stays within 1% of the plot's width of that minimum. "
+        "도달: 최저점에서 그림 폭의 1% 이내로 들어와 끝까지 머문 첫 단계. 최종 값은 마지막 단계 기준입니다.",
+        "Reached: the first step from which the run stays within 1% of the plot's width of that minimum. "
         "Final values are at the last step.",
     ),
 

@@ -62,7 +62,22 @@ def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
 
 # --- metrics -------------------------------------------------------------------------------------------
 
-def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[str, object]]:
+def number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def outcome(metrics: compute.RunMetrics, lang: str) -> str:
+    """Diverged, reached its minimum (at which step), or neither: one cell instead of two columns."""
+    if metrics.diverged_at is not None:
+        return t("metrics.diverged_at", lang, step=metrics.diverged_at)
+    if metrics.steps_to_tolerance is not None:
+        return t("metrics.reached_at", lang, step=metrics.steps_to_tolerance)
+    return "—"
+
+
+def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[str, str]]:
+    """One row per shown run, as the table's Markdown cells. The loss at the shown step has its own column only
+    when that step is not the last (then it is the final loss)."""
     lang = scene.language
     rows = []
     for run, traj in zip(scene.runs, trajectories):
@@ -71,21 +86,22 @@ def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[
         m = compute.metrics(landscape, traj)
         nearest = "—" if m.nearest_minimum is None else \
             f"{t(f'kind.{m.nearest_kind}', lang)} ({m.nearest_minimum[0]:.3g}, {m.nearest_minimum[1]:.3g})"
-        at_step = min(scene.shown_step, len(traj.loss) - 1)
-        rows.append({
-            t("metrics.run", lang): run.label(lang),
-            t("metrics.color", lang): run.color,
-            t("metrics.loss_at_step", lang, step=scene.shown_step): float(traj.loss[at_step]),
-            t("metrics.final_loss", lang): float(m.final_loss),
+        row = {"": f"![]({color_swatch(run.color)})", t("metrics.run", lang): verbatim(run.label(lang))}
+        if scene.shown_step < scene.steps:
+            row[t("metrics.loss_at_step", lang, step=scene.shown_step)] = \
+                number(float(traj.loss[min(scene.shown_step, len(traj.loss) - 1)]))
+        row.update({
+            t("metrics.final_loss", lang): number(float(m.final_loss)),
             t("metrics.nearest", lang): nearest,
-            t("metrics.distance", lang): None if m.distance is None else float(m.distance),
-            t("metrics.steps_to_tol", lang): "—" if m.steps_to_tolerance is None else str(m.steps_to_tolerance),
-            t("metrics.diverged", lang): "—" if m.diverged_at is None else t("metrics.diverged_at", lang, step=m.diverged_at),
+            t("metrics.distance", lang): "—" if m.distance is None else f"{float(m.distance):.3g}",
+            t("metrics.outcome", lang): outcome(m, lang),
         })
+        rows.append(row)
     return rows
 
 
 def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
+    """An HTML table (st.table): its cells wrap, so nothing is cut at 1280 px, and it grows with the page's font."""
     lang = scene.language
     st.subheader(t("metrics.header", lang))
     rows = metrics_rows(scene, landscape, trajectories)
@@ -94,18 +110,7 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
         return
     import pandas as pd
 
-    color = t("metrics.color", lang)
-    frame = pd.DataFrame(rows)
-    frame[color] = [color_swatch(c) for c in frame[color]]
-    frame = frame[[color, *(column for column in frame.columns if column != color)]]
-    # A swatch column instead of a pandas Styler: styling costs ~7 ms of every rerun (a fifth of the
-    # server's time under a class's load), a column of small images almost nothing.
-    st.dataframe(frame, hide_index=True, key="metrics_table",
-                 column_config={color: st.column_config.ImageColumn("", width="small"),
-                                t("metrics.loss_at_step", lang, step=scene.shown_step):
-                                    st.column_config.NumberColumn(format="%.4g"),
-                                t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
-                                t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
+    st.table(pd.DataFrame(rows), hide_index=True)
     st.caption(t("metrics.caption", lang))
 
 
