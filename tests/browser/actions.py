@@ -70,10 +70,10 @@ def widget(page: Page, key: str):
 def pick(page: Page, runs: Runs, key: str, label: str) -> None:
     """Choose the option labelled ``label`` in the sidebar's select box ``key``, as a user does: open its list, click
     the option (again when a rerun the views asked for closed the list first), and wait for the reruns."""
-    field = widget(page, key).locator("input[role=combobox]")
+    field = widget(page, key).locator("input[role=combobox]:visible")
     before = runs.finished
     for _ in range(5):
-        widget(page, key).locator("[role=group] button").click()  # the select's opener
+        widget(page, key).locator("[role=group]:visible button").click()  # the select's opener
         try:
             page.get_by_role("listbox").get_by_role("option", name=label, exact=True).click(timeout=5000)
             page.wait_for_function("([e, label]) => e.value === label", arg=[field.element_handle(), label], timeout=5000)
