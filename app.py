@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import t
 from scene import from_query
-from ui import cache, controls, view_component, views
+from ui import cache, choice, controls, view_component, views
 from ui.lessons import internals_panel, lessons_panel
 from ui.maps import maps_panel
 from ui.export import export_panel
@@ -68,7 +68,8 @@ def main() -> None:
     views.notices(scene, trajectories)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
     shown = None
-    for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs", on_change="rerun"), PANELS):
+    tabs = choice.tabs([key for key, _ in PANELS], t, lang, key="tabs", on_change="rerun")
+    for tab, (_, panel) in zip(tabs, PANELS):
         if tab.open:
             with tab:
                 panel(scene, landscape, trajectories)

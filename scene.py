@@ -39,6 +39,7 @@ HPARAM_RANGES: dict[str, tuple[float, float, bool]] = {
 }
 
 DEFAULT_BATCH = {"gd": None, "sgd": 1, "minibatch": 8}
+HPARAM_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 
 
 def clamp_hparam(name: str, value: float) -> float:
@@ -73,15 +74,20 @@ class Run:
         return dict(self.hparams)
 
     def label(self, language: str = "ko") -> str:
+        """The optimizer, η, and every other setting that differs from the optimizer's defaults, short: two runs
+        that differ only in β, γ, ε, the bias correction, the batch or the convention get different labels."""
         from i18n import optimizer_name, t  # local: i18n is a leaf module, this keeps Scene importable alone
 
+        defaults = hyperparameters(self.optimizer, self.convention)
         parts = [optimizer_name(self.optimizer, language)]
         if "lr" in self.settings:
             parts.append(f"η={self.settings['lr']:.3g}")
+        parts += [f"{HPARAM_SYMBOLS[name]}={self.settings[name]:.6g}" for name, default in defaults.items()
+                  if name in HPARAM_SYMBOLS and name != "lr" and self.settings[name] != default]
         if self.settings.get("bias_correction", 1.0) < 0.5:
             parts.append(t("run.no_bias_correction", language))
-        if self.batch_size is not None and self.optimizer not in ("sgd",):
-            parts.append(f"B={self.batch_size}")
+        if self.batch_size != DEFAULT_BATCH.get(self.optimizer):
+            parts.append(t("run.full_batch", language) if self.batch_size is None else f"B={self.batch_size}")
         if self.convention == "torch":
             parts.append("(torch)")
         return " ".join(parts)

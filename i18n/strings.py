@@ -62,7 +62,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "ctl.visible": _ko_en("보이기", "Show"),
     "ctl.hidden": _ko_en("숨김", "hidden"),
     "ctl.duplicate": _ko_en("복제", "Duplicate"),
+    "ctl.duplicate.help": _ko_en("같은 설정의 실행을 하나 더 추가합니다 (색만 다름).",
+                                 "Adds another run with the same settings (in another colour)."),
     "ctl.remove": _ko_en("삭제", "Remove"),
+    "ctl.remove.help": _ko_en("이 실행을 장면에서 지웁니다.", "Removes this run from the scene."),
     "ctl.new_run": _ko_en("새 실행", "New run"),
     "ctl.add_run": _ko_en("추가", "Add"),
     "ctl.add_run.help": _ko_en("같은 최적화기를 여러 번 추가할 수 있습니다 (최대 {n}개).",
@@ -170,14 +173,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "metrics.final_loss": _ko_en("최종 손실", "Final loss"),
     "metrics.nearest": _ko_en("가장 가까운 최저점", "Nearest minimum"),
     "metrics.distance": _ko_en("최저점까지 거리", "Distance to it"),
-    "metrics.steps_to_tol": _ko_en("허용오차 도달 단계", "Steps to tolerance"),
-    "metrics.diverged": _ko_en("발산", "Diverged"),
-    "metrics.diverged_at": _ko_en("{step}단계에서 발산", "at step {step}"),
+    "metrics.outcome": _ko_en("결과", "Outcome"),
+    "metrics.reached_at": _ko_en("{step}단계에 도달", "reached at step {step}"),
+    "metrics.diverged_at": _ko_en("{step}단계에서 발산", "diverged at step {step}"),
     "metrics.none": _ko_en("보이는 실행이 없습니다. 사이드바에서 실행을 추가하거나 보이게 하세요.",
                            "No visible run. Add a run or show one in the sidebar."),
     "metrics.caption": _ko_en(
-        "허용오차: 그림 폭의 1% 이내로 들어와 끝까지 머문 첫 단계. 최종 값은 마지막 단계 기준입니다.",
-        "Tolerance: the first step from which the run stays within 1% of the plot's width of that minimum. "
+        "도달: 최저점에서 그림 폭의 1% 이내로 들어와 끝까지 머문 첫 단계. 최종 값은 마지막 단계 기준입니다.",
+        "Reached: the first step from which the run stays within 1% of the plot's width of that minimum. "
         "Final values are at the last step.",
     ),
 

@@ -371,6 +371,7 @@ _LESSONS: dict[str, dict[str, dict[str, str]]] = {
 
 _UI: dict[str, dict[str, str]] = {
     "run.no_bias_correction": {"ko": "(편향 보정 없음)", "en": "(no bias correction)"},
+    "run.full_batch": {"ko": "전체 배치", "en": "full batch"},
     "tab.internals": {"ko": "실행 내부", "en": "Internals"},
     "tab.lessons": {"ko": "수업 모드", "en": "Lessons"},
     "lessons.header": {"ko": "수업 모드: 2.3.7을 순서대로", "en": "Lesson mode: section 2.3.7 in order"},

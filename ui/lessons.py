@@ -27,6 +27,7 @@ from lessons import LESSONS, LESSONS_BY_ID, ClaimResult, Lesson, Robustness
 from scene import MAX_SEEDS, Scene
 from ui import cache
 from ui import state as S
+from ui.choice import choice
 
 PLOT_CONFIG = {"displaylogo": False}
 LESSON_KEY = "lesson"
@@ -64,8 +65,8 @@ def _lesson_label(lesson_id: str, lang: str) -> str:
 
 
 def lesson_picker(lang: str) -> Lesson:
-    lesson_id = st.radio(t("lessons.pick", lang), options=[lesson.id for lesson in LESSONS], key=LESSON_KEY,
-                         format_func=lambda lid: _lesson_label(lid, lang))
+    lesson_id = choice(st.radio, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY,
+                       format_func=lambda lid: _lesson_label(lid, lang))
     return LESSONS_BY_ID[lesson_id]
 
 
@@ -213,8 +214,8 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     if st.session_state.get(RUN_KEY) not in shown:
         st.session_state[RUN_KEY] = shown[0]
     columns = st.columns([2, 5])
-    index = columns[0].selectbox(t("internals.run", lang), options=shown, key=RUN_KEY,
-                                 format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
+    index = choice(columns[0].selectbox, t("internals.run", lang), shown, key=RUN_KEY,
+                   format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
     st.session_state[STEP_KEY] = scene.shown_step
     columns[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key=STEP_KEY, on_change=_step_moved)
     run, traj = scene.runs[index], trajectories[index]
