@@ -312,7 +312,10 @@
     for (const title of gd.querySelectorAll(".cbtitle text")) if (title.textContent.trim()) push("colour bar title", title, title.textContent);
     for (const note of gd.querySelectorAll("g.annotation text")) if (note.textContent.trim()) push("annotation", note, note.textContent);
     for (const tick of gd.querySelectorAll("g.xtick text, g.ytick text")) if (tick.textContent.trim()) push("tick label", tick, tick.textContent);
-    for (const bar of gd.querySelectorAll(".modebar")) push("mode bar", bar, "the plot's tool bar"); // when shown at all
+    // The tool bar where it is drawn (Plotly fades its buttons, not the bar, in and out on hover).
+    for (const bar of gd.querySelectorAll(".modebar")) {
+      if ([...bar.querySelectorAll(".modebar-group")].some(shown)) push("mode bar", bar, "the plot's tool bar");
+    }
     return boxes;
   }
 

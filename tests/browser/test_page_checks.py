@@ -32,7 +32,7 @@ def findings(page: Page, html: str, language: str = "en", figures: dict | None =
     if figures:
         page.add_script_tag(path=str(PLOTLY))
         page.evaluate("""async (figures) => { for (const [id, figure] of Object.entries(figures))
-            await Plotly.newPlot(id, figure.data, figure.layout, {displayModeBar: false}); }""", figures)
+            await Plotly.newPlot(id, figure.data, figure.layout, figure.config ?? {displayModeBar: false}); }""", figures)
     result = run_checks(page, language)
     return {(defect["kind"], defect["text"]) for defect in result["defects"]}
 
@@ -93,7 +93,8 @@ def figure(title: dict, **layout) -> dict:
 
 
 def test_plot_titles_legends_and_axis_titles_that_collide_or_leave_the_plot(blank):
-    html = "<div id='clean'></div><div id='over'></div><div id='out'></div>"
+    html = "<div id='clean'></div><div id='over'></div><div id='out'></div><div id='bar'></div><div id='hover'></div>"
+    top_right = {"x": 1, "xanchor": "right", "y": 0.99, "yanchor": "top"}
     figures = {
         "clean": figure({"text": "Loss per step"}),
         # the legend drawn where the title is, above the middle of the plot
@@ -103,11 +104,18 @@ def test_plot_titles_legends_and_axis_titles_that_collide_or_leave_the_plot(blan
         # a title longer than its (narrow) figure
         "out": figure({"text": "Basins of attraction: Gradient descent (GD) η=0.1, 60 steps"}, width=260,
                       showlegend=False),
+        # a title under the tool bar: shown always, it covers the title; shown on hover only, not now
+        "bar": {**figure({**top_right, "text": "Always"}, showlegend=False), "config": {"displayModeBar": True}},
+        "hover": {**figure({**top_right, "text": "On hover"}, showlegend=False), "config": {"displayModeBar": "hover"}},
     }
     found = findings(blank, html, figures=figures)
-    kinds = {(kind, text.split(":")[0]) for kind, text in found}
-    assert kinds == {("plot labels overlap", "title × legend item"),
-                     ("plot label outside its plot", 'title "Basins of attraction')}
+    assert {(kind, text.split(":")[0]) for kind, text in found} == {
+        ("plot labels overlap", "title × legend item"),
+        ("plot label outside its plot", 'title "Basins of attraction'),
+        ("plot labels overlap", "title × mode bar"),
+    }
+    covered = [text for kind, text in found if "mode bar" in text]
+    assert covered == ['title × mode bar: "Always" × "the plot\'s tool bar"']  # not "On hover"
 
 
 def test_labels_in_boxes_that_stick_out_boxes_that_touch_and_arrows_across_labels(blank):
