@@ -460,6 +460,13 @@ _UI: dict[str, dict[str, str]] = {
         "ko": "걸음 화살표는 실제 크기, 방향 화살표(−g, −a, −m)는 길이를 맞춰 그렸다.",
         "en": "Step arrows are to scale; direction arrows (−g, −a, −m) are drawn at a fixed length.",
     },
+    "internals.arrow_magnified": {
+        "ko": "걸음 화살표(−η_eff·g, 실제 걸음)는 너무 짧아 {factor}로 늘여 그렸다 (범례에도 적혀 있다). 방향 화살표(−g, −a, "
+              "−m)는 길이를 맞춰 그렸다.",
+        "en": "Step arrows (−η_eff·g, the actual step) are too short to see and drawn magnified {factor} (as the "
+              "legend says); direction arrows (−g, −a, −m) are drawn at a fixed length.",
+    },
+    "internals.value": {"ko": "값", "en": "value"},
     "internals.diverged": {"ko": "이 실행은 {step}번째 걸음에서 발산했다.", "en": "This run diverged at step {step}."},
     "noise.ellipse": {"ko": "다음 걸음이 떨어질 곳 (2σ)", "en": "where the next step lands (2σ)"},
     "noise.caption": {

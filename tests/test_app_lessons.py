@@ -41,9 +41,13 @@ def decoded(array) -> np.ndarray:
     return np.asarray(array, dtype=np.float64)
 
 
-def values_table(app: AppTest) -> dict[str, tuple[float, float]]:
-    frame = next(df.value for df in app.dataframe if "x" in df.value.columns)
-    return {row[""]: (row["x"], row["y"]) for _, row in frame.iterrows()}
+def values_table(app: AppTest) -> dict[str, tuple[float, ...]]:
+    """The internals' two tables at the shown step: vectors as (x, y), scalars as (value,)."""
+    vectors = next(df.value for df in app.dataframe if "x" in df.value.columns)
+    value = t("internals.value", app.session_state["lang"])
+    scalars = next(df.value for df in app.dataframe if value in df.value.columns)
+    return {**{row[""]: (row["x"], row["y"]) for _, row in vectors.iterrows()},
+            **{row[""]: (row[value],) for _, row in scalars.iterrows()}}
 
 
 def load_lesson(app: AppTest, lesson_id: str) -> None:

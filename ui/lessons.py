@@ -176,8 +176,8 @@ def _ellipse_changed() -> None:
     _set_view(noise_ellipse=bool(st.session_state["internals_ellipse"]))
 
 
-def value_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, object]]:
-    """The table at the shown step: one row per quantity, its x and y components."""
+def vector_rows(info: internals.InternalsInfo) -> list[dict[str, object]]:
+    """The table at the shown step: one row per vector quantity, its x and y components."""
     rows = [("w_t", info.point), ("g_t", info.at("gradient"))]
     if info.moment is not None:
         rows.append((info.moment_symbol, info.at("moment")))
@@ -185,10 +185,14 @@ def value_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, objec
              if symbol != info.moment_symbol]
     rows += [("η_eff", info.at("lr_eff")), ("−η_eff·g", info.at("scaled_gradient_step")),
              ("Δw", info.at("actual_step"))]
-    table = [{"": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
-    table.append({"": "‖g‖", "x": float(info.at("grad_norm")), "y": None})
-    table += [{"": name, "x": info.at_factor(name), "y": None} for name in info.bias_correction]
-    return table
+    return [{"": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
+
+
+def scalar_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, object]]:
+    """The numbers at the shown step that have no x and y: ‖g‖ and Adam's bias-correction factors."""
+    value = t("internals.value", lang)
+    rows = [("‖g‖", float(info.at("grad_norm")))] + [(name, info.at_factor(name)) for name in info.bias_correction]
+    return [{"": name, value: number} for name, number in rows]
 
 
 def _curvature_note(landscape: Landscape, lang: str) -> None:
@@ -223,18 +227,20 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         st.warning(t("internals.diverged", lang, step=traj.diverged_at))
     if info.steps == 0:
         return
-    st.caption(t("internals.at_step", lang, step=info.step, next=info.step + 1) + " · "
-               + t("internals.arrow_scale", lang))
-    _curvature_note(landscape, lang)
     base_info = scene_info(scene, landscape, trajectories, cache.surface_grid(cache.surface_key(scene)))
-    figure = internal_figures.internals_contour_figure(base_info, info)
+    arrows = internal_figures.step_arrows(info, base_info.bounds, lang)
+    st.caption(t("internals.at_step", lang, step=info.step, next=info.step + 1) + " · "
+               + internal_figures.scale_note(arrows, lang))
+    _curvature_note(landscape, lang)
+    figure = internal_figures.internals_contour_figure(base_info, arrows)
     theme = base_info.theme
     if run.batch_size is not None:
         stochastic_overlays(figure, scene, index, traj, info, lang)
     left, right = st.columns([3, 2])
     left.plotly_chart(figure, key="internals_contour", config=PLOT_CONFIG, theme=None)
     right.markdown(f"**{t('internals.table', lang)}**")
-    right.dataframe(value_rows(info, lang), hide_index=True, key="internals_values")
+    right.dataframe(vector_rows(info), hide_index=True, key="internals_values")
+    right.dataframe(scalar_rows(info, lang), hide_index=True, key="internals_scalars")
     st.plotly_chart(internal_figures.internals_charts(info, theme, lang), key="internals_charts",
                     config=PLOT_CONFIG, theme=None)
 
