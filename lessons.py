@@ -737,10 +737,10 @@ class Measurements:
         self._worker: threading.Thread | None = None
 
     def measure_all(self) -> None:
-        """Queue every lesson's check, then every share, behind what was asked for."""
+        """Queue every lesson, in the lecture's order (its check, then its share), behind what was asked for."""
         with self._condition:
-            for part in PARTS:
-                for lesson_id in self.lessons:
+            for lesson_id in self.lessons:
+                for part in PARTS:
                     self._enqueue((lesson_id, part), first=False)
             self._start()
 
