@@ -11,7 +11,7 @@ import streamlit as st
 from i18n import t
 from scene import from_query
 from ui import cache, choice, controls, view_component, views
-from ui.lessons import internals_panel, lessons_panel
+from ui.lessons import internals_panel, lessons_panel, start_measuring
 from ui.maps import maps_panel
 from ui.export import export_panel
 from ui import state as S
@@ -57,6 +57,7 @@ PANELS = [
 
 
 def main() -> None:
+    start_measuring()  # every lesson's check and share, once per process, in a background thread
     load_from_url()
     scene = S.scene_from_state(st.session_state)  # widget changes and their callbacks are in session state already
     landscape = S.surface_of(scene)

@@ -10,6 +10,7 @@ import dataclasses
 import math
 from typing import Iterable, Mapping
 
+from i18n import HP_SYMBOLS
 from landscapes import LANDSCAPES, FormulaError, Landscape, parse_formula
 from landscapes.finite_sum import DEFAULT_SAMPLES, NOISE
 from landscapes.formula import DEFAULT_BOUNDS, MAX_BOUND
@@ -39,7 +40,6 @@ HPARAM_RANGES: dict[str, tuple[float, float, bool]] = {
 }
 
 DEFAULT_BATCH = {"gd": None, "sgd": 1, "minibatch": 8}
-HPARAM_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 
 
 def clamp_hparam(name: str, value: float) -> float:
@@ -82,8 +82,8 @@ class Run:
         parts = [optimizer_name(self.optimizer, language)]
         if "lr" in self.settings:
             parts.append(f"η={self.settings['lr']:.3g}")
-        parts += [f"{HPARAM_SYMBOLS[name]}={self.settings[name]:.6g}" for name, default in defaults.items()
-                  if name in HPARAM_SYMBOLS and name != "lr" and self.settings[name] != default]
+        parts += [f"{HP_SYMBOLS[name]}={self.settings[name]:.6g}" for name, default in defaults.items()
+                  if name in HP_SYMBOLS and name != "lr" and self.settings[name] != default]
         if self.settings.get("bias_correction", 1.0) < 0.5:
             parts.append(t("run.no_bias_correction", language))
         if self.batch_size != DEFAULT_BATCH.get(self.optimizer):

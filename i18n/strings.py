@@ -116,6 +116,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "moves about 1/√ε times farther at first (1000× for ε = 1e-6). Log scale.",
     ),
     "hp.bias_correction": _ko_en("편향 보정", "Bias correction"),
+    "switch.on": _ko_en("켬", "on"),
+    "switch.off": _ko_en("끔", "off"),
     "hp.bias_correction.help": _ko_en(
         "Adam의 편향 보정 √(1−β₂ᵗ)/(1−β₁ᵗ)을 켜고 끕니다. 0에서 시작하는 추정값 mₜ, vₜ는 처음 몇 걸음 동안 0 쪽으로 "
         "치우쳐 있고, 보정이 이를 되돌립니다. 끄면 첫 걸음이 보정한 걸음의 (1−β₁)/√(1−β₂)배가 됩니다. 기본값 "

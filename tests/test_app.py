@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,11 @@ def open_tab(at: AppTest, tab: str) -> AppTest:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown element shows of what ui.text.verbatim escaped (every ASCII punctuation mark)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def url_scene(at: AppTest) -> Scene:

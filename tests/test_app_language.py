@@ -141,7 +141,7 @@ def test_after_a_switch_every_sidebar_choice_and_action_keeps_the_scene_both_way
 
 
 @pytest.mark.parametrize("tab, choice", [
-    ("tab.lessons", ("radio", "lesson", "nag")),
+    ("tab.lessons", ("selectbox", "lesson", "nag")),
     ("tab.internals", ("selectbox", "internals_run", 2)),
     ("maps.tab", ("selectbox", "maps.run", 1)),
     ("export.tab", ("selectbox", "export.view", "loss")),

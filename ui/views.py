@@ -16,10 +16,10 @@ import streamlit as st
 import compute
 from figures import family_tree_figure
 from figures.browser import VIEWS
-from i18n import STRINGS, optimizer_name, t
+from i18n import STRINGS, optimizer_name, settings_text, t
 from landscapes import Landscape
 from optimizers import bias_correction_on, latex_for
-from scene import HPARAM_SYMBOLS, Scene, query_string, to_query
+from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
 from ui import cache, view_component
 from ui import state as S
@@ -180,8 +180,7 @@ def formula_panel(scene: Scene, landscape: Landscape) -> None:
             if convention == "torch" and f"explain_torch.{optimizer}" in STRINGS:
                 st.markdown(t(f"explain_torch.{optimizer}", lang))
             for run in runs:
-                settings = ", ".join(f"{HPARAM_SYMBOLS.get(k, k)} = {v:.4g}" for k, v in run.hparams)
-                st.markdown(f"<span style='color:{run.color}'>●</span> {run.label(lang)} — {settings}",
+                st.markdown(f"<span style='color:{run.color}'>●</span> {run.label(lang)} — {settings_text(run.hparams, lang)}",
                             unsafe_allow_html=True)
     used = {}
     for run in scene.runs:
