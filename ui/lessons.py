@@ -96,7 +96,7 @@ def _step_lesson(offset: int) -> None:
 def lesson_picker(lang: str) -> Lesson:
     """One row above the lesson: every lesson by its number and title, and the previous and next ones a click away."""
     pick, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
-    lesson_id = choice(pick.selectbox, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY,
+    lesson_id = choice(pick.selectbox, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY, persist_state="session",
                        format_func=lambda lid: _lesson_label(lid, lang))
     lesson = LESSONS_BY_ID[lesson_id]
     back.button(t("lessons.previous", lang), key="lesson_previous", on_click=_step_lesson, args=(-1,),
@@ -294,8 +294,8 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         return
     if st.session_state.get(RUN_KEY) not in shown:
         st.session_state[RUN_KEY] = shown[0]
-    columns = st.columns([2, 5])
-    index = choice(columns[0].selectbox, t("internals.run", lang), shown, key=RUN_KEY,
+    columns = st.columns([3, 5])  # room for a run's label with its η (cut at 1280 px with 2:5)
+    index = choice(columns[0].selectbox, t("internals.run", lang), shown, key=RUN_KEY, persist_state="session",
                    format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
     st.session_state[STEP_KEY] = scene.shown_step
     columns[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key=STEP_KEY, on_change=_step_moved)

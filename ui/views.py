@@ -197,6 +197,7 @@ def link_box(scene: Scene) -> None:
         st.code(scene_link(scene), language=None, wrap_lines=True)
 
 
+SIDEBAR_PX = 380  # wide enough for the longest preset and landscape names in their select boxes at 1280 px
 PROJECTOR_CSS = "<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>"
 
 
@@ -208,6 +209,6 @@ def page_header(scene: Scene) -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PROJECTOR_CSS)
         return
-    st.set_page_config(initial_sidebar_state="expanded")
+    st.set_page_config(initial_sidebar_state=SIDEBAR_PX)  # a width: open on a laptop, folded on a phone
     st.title(t("app.title", lang))
     st.caption(t("app.subtitle", lang))
