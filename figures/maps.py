@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.theme import KIND_COLORS, KIND_SYMBOLS, SIDE_ROOM, THEMES, TITLE_ROOM, Theme, styled
+from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, TITLE_ROOM, Theme, legend_below, styled
 from i18n import HP_SYMBOLS, t
 from maps import DIVERGED, LOG_AXES, NOT_CONVERGED, STEPS_AXIS, Attractor, BasinInfo, SweepInfo
 
@@ -30,7 +30,6 @@ MINIMUM_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E0
                   "#66A61E", "#E7298A")
 DIVERGED_COLOR = "#1A1A1A"
 NOT_CONVERGED_COLOR = "#C8C8C8"
-LEGEND_ROW = 1.7  # font sizes per legend row
 AXIS_SYMBOLS = {**HP_SYMBOLS, STEPS_AXIS: "steps"}
 
 
@@ -291,14 +290,11 @@ def map_figure(plot: MapPlotInfo, theme: Theme = THEMES["screen"]) -> go.Figure:
     _axes(figure, plot)
     figure.update_layout(
         title=dict(text=plot.title, subtitle=dict(text=plot.subtitle)),
-        # At the figure's foot, in a margin of its own below the x axis's title (a legend placed in the plot's
-        # units lands on that title when the plot is small), a row per entry at most.
-        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
         clickmode="event+select", dragmode="zoom", hovermode="closest",
     )
     figure = styled(figure, theme, uirevision=f"map-{plot.kind}")
-    figure.update_layout(margin_t=round((TITLE_ROOM + 1.6) * theme.font_size),  # the title and its subtitle
-                         margin_b=round((SIDE_ROOM + LEGEND_ROW * len(plot.categories)) * theme.font_size))
+    figure.update_layout(margin_t=round((TITLE_ROOM + 1.6) * theme.font_size))  # the title and its subtitle
+    legend_below(figure, theme, len(plot.categories))
     return figure
 
 
