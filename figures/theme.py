@@ -93,4 +93,3 @@ def legend_below(figure: go.Figure, theme: Theme, entries: int) -> go.Figure:
     legend placed in the plot's units lands on that title when the plot is small)."""
     return figure.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
                                 margin_b=round((SIDE_ROOM + LEGEND_ROW * entries) * theme.font_size))
-

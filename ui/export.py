@@ -57,7 +57,8 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
                   key="export.view", persist_state="session")
     theme = choice(middle.radio, t("export.theme", lang), EXPORT_THEMES,
                    format_func=lambda v: t(f"export.theme.{v}", lang), key="export.theme", persist_state="session")
-    scale = right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale", persist_state="session")
+    scale = right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale",
+                                persist_state="session")
     frames = last.number_input(t("export.gif_frames", lang), min_value=2, max_value=500, value=animation.MAX_FRAMES,
                                step=10, key="export.frames", persist_state="session")
     query = query_string(scene)

@@ -97,8 +97,8 @@ def _step_lesson(offset: int) -> None:
 def lesson_picker(lang: str) -> Lesson:
     """One row above the lesson: every lesson by its number and title, and the previous and next ones a click away."""
     pick, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
-    lesson_id = choice(pick.selectbox, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY, persist_state="session",
-                       format_func=lambda lid: _lesson_label(lid, lang))
+    lesson_id = choice(pick.selectbox, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY,
+                       persist_state="session", format_func=lambda lid: _lesson_label(lid, lang))
     lesson = LESSONS_BY_ID[lesson_id]
     back.button(t("lessons.previous", lang), key="lesson_previous", on_click=_step_lesson, args=(-1,),
                 disabled=lesson.order == 1, width="stretch")
@@ -193,7 +193,7 @@ def lesson_figure(lesson: Lesson, result: ClaimResult, theme, lang: str) -> None
     for index, figure in enumerate(figures):
         st.plotly_chart(figure, key=f"lesson_figure_{index}", config=PLOT_CONFIG, theme=None)
     if "table" in records:
-        st.table(pd.DataFrame(tuned_rows(records["table"], lang)), hide_index=True)  # cells wrap: nothing scrolls at 1280 px
+        st.table(pd.DataFrame(tuned_rows(records["table"], lang)), hide_index=True)  # cells wrap, nothing scrolls
         st.caption(t("ravine.caption", lang, lrs=len(lessons.TUNING_LRS), betas=len(lessons.TUNING_BETAS)))
 
 
