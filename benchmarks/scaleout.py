@@ -37,7 +37,8 @@ from typing import Any
 from lablab.serve.__main__ import STATE_FILE, STATS_SOCKET
 from lablab.serve.balancer import AFFINITY_COOKIE, server_status
 
-from benchmarks.loadtest import (LOCALHOST, REPO, Server, Session, Tally, arguments as load_arguments, free_port, load,
+from benchmarks.loadtest import (LOCALHOST, REPO, Server, Session, Tally, arguments as load_arguments, cpu_seconds,
+                                 free_port, load,
                                  machine, percentile, rss_bytes, user)
 
 DEFAULT_OUTPUT = REPO / "out" / "scaleout.json"
@@ -98,6 +99,16 @@ class ServedClass:
     def pids(self) -> dict[str, int]:
         """Each child's pid by name (app1, app2, …, haproxy), as the supervisor last wrote them."""
         return {child["name"]: child["pid"] for child in self.state()["children"]}
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of every process it started (the load client's server measure)."""
+        total = 0.0
+        for pid in self.pids().values():
+            try:
+                total += cpu_seconds(pid)
+            except OSError:
+                pass
+        return total
 
     def rss(self) -> int:
         """The resident set sizes of every process it started, added up (a process being restarted counts 0)."""
