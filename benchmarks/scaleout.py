@@ -100,25 +100,23 @@ class ServedClass:
         """Each child's pid by name (app1, app2, …, haproxy), as the supervisor last wrote them."""
         return {child["name"]: child["pid"] for child in self.state()["children"]}
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of every process it started (the load client's server measure)."""
-        total = 0.0
-        for pid in self.pids().values():
-            try:
-                total += cpu_seconds(pid)
-            except OSError:
-                pass
-        return total
-
-    def rss(self) -> int:
-        """The resident set sizes of every process it started, added up (a process being restarted counts 0)."""
+    def _summed(self, measure):
+        """``measure(pid)`` added up over every process it started (a process being restarted counts 0)."""
         total = 0
         for pid in self.pids().values():
             try:
-                total += rss_bytes(pid)
+                total += measure(pid)
             except (OSError, RuntimeError):
                 pass
         return total
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of every process it started (the load client's server measure)."""
+        return float(self._summed(cpu_seconds))
+
+    def rss(self) -> int:
+        """The resident set sizes of every process it started, added up."""
+        return self._summed(rss_bytes)
 
     def balancer_status(self) -> dict[str, str]:
         """Each app process's status as HAProxy sees it (``UP``, ``DOWN``, …)."""
