@@ -56,7 +56,7 @@ def main() -> None:
     unchanged = median_seconds(lambda i: page.run, args.runs)
 
     def move_step(i: int):
-        return lambda: send(page, state={"step": 10 + i % 80})
+        return lambda: send(page, "step", 10 + i % 80)
 
     step = median_seconds(move_step, args.runs)
 

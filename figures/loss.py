@@ -21,8 +21,9 @@ def loss_values(info: SceneInfo, loss: np.ndarray) -> np.ndarray:
     return values.astype(np.float32)
 
 
-def loss_parts(info: SceneInfo) -> FigureParts:
-    """Every visible run's loss against the step, with a marker and a vertical line at the shared step."""
+def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+    """Every visible run's loss against the step, with a marker and a vertical line at the shared step
+    (``layout=False``: the traces only)."""
     theme = info.theme
     data = []
     for run in info.runs:
@@ -40,6 +41,11 @@ def loss_parts(info: SceneInfo) -> FigureParts:
             marker=dict(color=run.color, size=theme.current_marker_size * 0.8, line=dict(color="white", width=2)),
             hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
+    return FigureParts(loss_layout(info) if layout else None, runs=tuple(data))
+
+
+def loss_layout(info: SceneInfo) -> go.Layout:
+    theme = info.theme
     figure = go.Figure()
     figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"),
                      name=STEP_SHAPE)
@@ -56,8 +62,7 @@ def loss_parts(info: SceneInfo) -> FigureParts:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
         hovermode="x unified",
     )
-    layout = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss").layout
-    return FigureParts(layout, runs=tuple(data))
+    return styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss").layout
 
 
 def loss_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

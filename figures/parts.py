@@ -18,7 +18,7 @@ import plotly.io as pio
 
 @dataclasses.dataclass(frozen=True)
 class FigureParts:
-    layout: go.Layout
+    layout: go.Layout | None = None  # None: built without it, for its traces only
     under: tuple = ()
     runs: tuple = ()
     over: tuple = ()

@@ -50,8 +50,9 @@ def camera_of(values: tuple[float, ...] | None) -> dict[str, dict[str, float]]:
     return {name: dict(zip("xyz", (float(v) for v in values[3 * i:3 * i + 3]))) for i, name in enumerate(names)}
 
 
-def surface_parts(info: SceneInfo) -> FigureParts:
-    """The surface, each visible run's whole path on it, and the critical points above them."""
+def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+    """The surface, each visible run's whole path on it, and the critical points above them (``layout=False``:
+    the traces only)."""
     theme = info.theme
     xs, ys, z = surface_arrays(info)
     surface = go.Surface(
@@ -93,6 +94,10 @@ def surface_parts(info: SceneInfo) -> FigureParts:
                               f"{run.exit_3d.step}<extra></extra>",
                 meta=dict(role=MARK, run=run.index, **{"from": run.exit_3d.step}),
             ))
+    return FigureParts(surface_layout(info) if layout else None, (surface,), tuple(runs), tuple(critical))
+
+
+def surface_layout(info: SceneInfo) -> go.Layout:
     figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
     figure.update_layout(
@@ -106,8 +111,7 @@ def surface_parts(info: SceneInfo) -> FigureParts:
         legend=dict(orientation="h", yanchor="top", y=0.0, x=0),
         meta=step_meta(info.step),
     )
-    layout = styled(figure, theme, uirevision=f"surface-{info.landscape_id}").layout
-    return FigureParts(layout, (surface,), tuple(runs), tuple(critical))
+    return styled(figure, info.theme, uirevision=f"surface-{info.landscape_id}").layout
 
 
 def surface_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

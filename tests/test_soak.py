@@ -202,6 +202,7 @@ def test_every_cache_in_the_code_is_bounded():
 def test_equal_scenes_share_their_parts_and_one_run_changes_only_its_own():
     from figures.browser import VIEWS
     from scene import DEFAULT_SCENE
+    from tests.page_views import decode_arrays
     from ui import cache
 
     def shown(scene: Scene):
@@ -218,6 +219,10 @@ def test_equal_scenes_share_their_parts_and_one_run_changes_only_its_own():
     assert changed.runs[0].id != first.runs[0].id
     assert [a is b for a, b in zip(first.runs, changed.runs)] == [False, True, True]
     assert set(VIEWS) == set(changed.inline)
+    started = shown(DEFAULT_SCENE.replace(start=(1.25, -0.5)))  # a new start: the same layout, its own start point
+    assert started.layout is first.layout
+    (start,) = [t for t in decode_arrays(started.inline["contour"]) if t["meta"]["role"] == "start"]
+    assert (float(start["x"][0]), float(start["y"][0])) == (1.25, -0.5)
 
 
 def test_the_page_draws_the_same_figures_as_the_exports():

@@ -87,8 +87,13 @@ def run_payload(key: tuple, _info: SceneInfo, _path: RunPath) -> Payload:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def layout_payload(key: tuple, _parts) -> Payload:
-    return browser.layout_payload(_parts)
+def layout_payload(key: tuple, _info: SceneInfo) -> Payload:
+    return browser.layout_payload(browser.scene_parts(dataclasses.replace(_info, camera=None)))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def inline_traces(key: tuple, _info: SceneInfo) -> dict[str, list[dict]]:
+    return browser.inline_traces(_info)
 
 
 class BrowserViews(NamedTuple):
@@ -108,7 +113,5 @@ def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserVi
         run_payload((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
                      info.log_loss, info.loss_offset), info, path)
         for path in info.runs)
-    parts = browser.scene_parts(info)
-    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2),
-                            browser.scene_parts(dataclasses.replace(info, camera=None)))
-    return BrowserViews(info, surface_payload(key, info), layout, runs, browser.inline_traces(parts))
+    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2), info)
+    return BrowserViews(info, surface_payload(key, info), layout, runs, inline_traces((key, info.start), info))
