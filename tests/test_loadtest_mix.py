@@ -9,12 +9,14 @@ import collections
 import concurrent.futures
 import json
 import random
+import time
 from urllib.parse import parse_qs
 
 import pytest
 
 from benchmarks.loadtest import (
-    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, move_start, open_settings, widget_key,
+    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, move_start, open_settings, until_idle,
+    widget_key,
 )
 
 KINDS = [kind for kind, _, _ in REALISTIC_MIX]
@@ -128,3 +130,13 @@ def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
     for kind, row in result["by_kind"].items():
         assert row["count"] >= 1 and row["changed"] == row["count"], (kind, row)
     assert result["rerun"]["count"] == sum(row["count"] for row in result["by_kind"].values())
+
+
+def test_the_class_arrives_once_the_server_is_at_rest():
+    class StartingServer:  # a core's worth of start-up work for 3 s, then at rest
+        started = time.perf_counter()
+
+        def cpu_seconds(self) -> float:
+            return min(time.perf_counter() - self.started, 3.0)
+
+    assert 3.0 <= run_in_own_loop(until_idle(StartingServer())) < 6.0
