@@ -290,6 +290,7 @@ class Session:
         self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run sent them whole
         self.by_reference: dict[str, tuple[str, Any]] = {}  # … and as it showed them by reference to a held message
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
+        self.fragment_of: dict[str, str] = {}  # widget id → the fragment that drew it ("" for the page)
         self.events_sent = 0  # the views component's events (their ids)
         self.held: dict[str, bytes] = {}  # the cacheable messages this tab holds, by hash
         self.largest_message = 0  # bytes
@@ -360,9 +361,10 @@ class Session:
             await self._socket.close()
             self._socket = None
 
-    def _rerun_request(self) -> bytes:
+    def _rerun_request(self, fragment_id: str = "") -> bytes:
         message = BackMsg()
         state = message.rerun_script
+        state.fragment_id = fragment_id
         state.query_string = self.query_string
         state.page_script_hash = self.page_script_hash
         state.widget_states.widgets.extend(self.widget_states.values())
@@ -377,22 +379,35 @@ class Session:
         for change in changes:
             self.widget_states[change.id] = change
         started = time.perf_counter()
-        request = self._rerun_request()
+        fragment_id = self.fragment_of_changes(changes)
+        request = self._rerun_request(fragment_id)
         for change in changes:  # a trigger fires once
             if change.WhichOneof("value") in TRIGGER_VALUES:
                 del self.widget_states[change.id]
         try:
             await self._socket.send(request)
-            received, messages, referenced = await asyncio.wait_for(self._receive_run(), self.timeout)
+            received, messages, referenced = await asyncio.wait_for(self._receive_run(fragment_id), self.timeout)
         except asyncio.TimeoutError:
             raise SessionError("timeout", f"no script_finished within {self.timeout:.0f} s") from None
         except websockets.ConnectionClosed as closed:
             raise SessionError("connection closed", str(closed)) from None
         return RunResult(started, time.perf_counter() - started, received, messages, referenced)
 
-    async def _receive_run(self) -> tuple[int, int, int]:
+    def fragment_of_changes(self, changes) -> str:
+        """The fragment a browser names in its rerun: the one that drew every changed widget (a trigger's id
+        holds its widget's), or "" (the whole page)."""
+        def owner(widget_id: str) -> str:
+            return max((known for known in self.fragment_of if known in widget_id), key=len, default="")
+
+        found = {self.fragment_of.get(owner(change.id), "") for change in changes}
+        return found.pop() if len(found) == 1 else ""
+
+    async def _receive_run(self, fragment_id: str = "") -> tuple[int, int, int]:
         received = messages = referenced = 0
-        self.widgets, self.by_reference = {}, {}  # a run sends every widget it shows again
+        # A run sends every widget it shows again; a fragment's run, the fragment's widgets.
+        self.widgets, self.by_reference = (
+            ({k: v for k, v in shown.items() if fragment_id and self.fragment_of.get(k) != fragment_id}
+             for shown in (self.widgets, self.by_reference)))
         while True:
             payload = await self._socket.recv()
             received += len(payload)
@@ -417,6 +432,7 @@ class Session:
                 raise SessionError("exception", error)
             for widget_id, element_type, proto in widgets_of(message):
                 self.widgets[widget_id] = (element_type, proto)
+                self.fragment_of[widget_id] = message.delta.fragment_id
                 set_by_server = state_set_by_server(widget_id, element_type, proto)
                 if set_by_server is not None:
                     self.widget_states[widget_id] = set_by_server
@@ -435,6 +451,7 @@ class Session:
         message.ParseFromString(held)
         for widget_id, element_type, proto in widgets_of(message):
             self.by_reference[widget_id] = (element_type, proto)
+            self.fragment_of[widget_id] = message.delta.fragment_id
 
     def shown(self) -> dict[str, tuple[str, Any]]:
         """Every widget the last run showed: sent whole or by reference."""

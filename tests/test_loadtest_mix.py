@@ -15,7 +15,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from benchmarks.loadtest import (
-    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, move_start, open_settings, until_idle,
+    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, make_move, move_start, open_settings,
+    until_idle,
     widget_key,
 )
 
@@ -119,6 +120,27 @@ def test_the_tab_sends_back_what_the_server_set_and_a_click_once(server):
     assert [float(clicked[axis][0]) for axis in "xy"] == pytest.approx([point["x"], point["y"]], abs=1e-3)
     assert after == clicked
     assert click[0].id not in session.widget_states
+
+
+def test_the_views_events_rerun_their_fragment_alone_as_the_browser_sends_them(server):
+    """The step and the camera come from the views component inside the trajectories fragment: the browser names
+    that fragment in its rerun, and so does the load client; the sidebar's widgets stay known after it."""
+    async def scenario():
+        session = await opened(server.url)
+        try:
+            rng = random.Random(7)
+            views_id, _ = session.views()
+            run = await make_move(session, REALISTIC_MIX, "run", rng)
+            steps = [await make_move(session, REALISTIC_MIX, kind, rng) for kind in ("step", "camera")]
+            return session.fragment_of[views_id], run, steps, session.keyed("slider")
+        finally:
+            await session.close()
+
+    fragment, run, steps, sliders = run_in_own_loop(scenario())
+    assert fragment  # the views are drawn in a fragment
+    for step in steps:
+        assert step.changed and step.messages < run.messages / 2, (step, run)
+    assert any(key.startswith("run0.") for key in sliders)  # the sidebar's sliders, from before the fragment's run
 
 
 def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
