@@ -37,23 +37,38 @@ def trajectory_key(scene: Scene, run: Run) -> tuple:
             scene.seed if stochastic else None, run.optimizer, run.convention, run.hparams, run.batch_size)
 
 
+def hashed(key: tuple) -> str:
+    """What the caches here are asked with: the key's repr. Streamlit hashes a tuple element by element (~0.5 ms
+    for a run's key, a dozen caches asked a rerun), a string at once (~6 µs); the repr of these keys' strings,
+    numbers and tuples is exact."""
+    return repr(key)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
+def _surface_grid(key: str, _surface: tuple) -> compute.Grid:
+    return compute.surface_grid(_surface_scene(_surface).surface())
+
+
 def surface_grid(key: tuple) -> compute.Grid:
-    return compute.surface_grid(_surface_scene(key).surface())
+    return _surface_grid(hashed(key), key)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _gradient_field(key: str, _surface: tuple) -> compute.Field:
+    return compute.gradient_field(_surface_scene(_surface).surface())
+
+
 def gradient_field(key: tuple) -> compute.Field:
-    return compute.gradient_field(_surface_scene(key).surface())
+    return _gradient_field(hashed(key), key)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _trajectory(key: tuple, _scene: Scene, _run: Run) -> optimizers.Trajectory:
+def _trajectory(key: str, _scene: Scene, _run: Run) -> optimizers.Trajectory:
     return compute.trajectory(_scene, _run)
 
 
 def trajectory(scene: Scene, run: Run) -> optimizers.Trajectory:
-    return _trajectory(trajectory_key(scene, run), scene, run)
+    return _trajectory(hashed(trajectory_key(scene, run)), scene, run)
 
 
 def visible_trajectories(scene: Scene) -> list[optimizers.Trajectory | None]:
@@ -70,29 +85,29 @@ def surface_view_key(scene: Scene) -> tuple:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def surface_record(key: tuple, _scene: Scene, _landscape: Landscape) -> SceneInfo:
+def surface_record(key: str, _scene: Scene, _landscape: Landscape) -> SceneInfo:
     grid_key = surface_key(_scene)
     field = gradient_field(grid_key) if _scene.view.field != "none" else None
     return surface_info(_scene, _landscape, surface_grid(grid_key), field)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def surface_payload(key: tuple, _info: SceneInfo) -> Payload:
+def surface_payload(key: str, _info: SceneInfo) -> Payload:
     return browser.surface_payload(_info)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def run_payload(key: tuple, _info: SceneInfo, _path: RunPath) -> Payload:
+def run_payload(key: str, _info: SceneInfo, _path: RunPath) -> Payload:
     return browser.run_payload(_info, _path)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def layout_payload(key: tuple, _info: SceneInfo) -> Payload:
+def layout_payload(key: str, _info: SceneInfo) -> Payload:
     return browser.layout_payload(browser.scene_parts(dataclasses.replace(_info, camera=None)))
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def inline_traces(key: tuple, _info: SceneInfo) -> dict[str, list[dict]]:
+def inline_traces(key: str, _info: SceneInfo) -> dict[str, list[dict]]:
     return browser.inline_traces(_info)
 
 
@@ -108,10 +123,12 @@ def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserVi
     """The scene's views as the browser receives them; each part is built once per change of what it depends on
     and shared by every session (the parts are immutable)."""
     key = surface_view_key(scene)
-    info = with_runs(surface_record(key, scene, landscape), scene, trajectories)
+    surface = hashed(key)
+    info = with_runs(surface_record(surface, scene, landscape), scene, trajectories)
     runs = tuple(
-        run_payload((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
-                     info.log_loss, info.loss_offset), info, path)
+        run_payload(hashed((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
+                            info.log_loss, info.loss_offset)), info, path)
         for path in info.runs)
-    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2), info)
-    return BrowserViews(info, surface_payload(key, info), layout, runs, inline_traces((key, info.start), info))
+    layout = layout_payload(hashed((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2)), info)
+    inline = inline_traces(hashed((key, info.start)), info)
+    return BrowserViews(info, surface_payload(surface, info), layout, runs, inline)
