@@ -723,6 +723,9 @@ class LabView {
     (figure.layout.shapes ?? []).forEach((shape, index) => {
       if (shape.name === STEP_SHAPE) Object.assign(moved, { [`shapes[${index}].x0`]: step, [`shapes[${index}].x1`]: step });
     });
+    const title = this.titleAtStep(div, figure, step);
+    if (title) title();
+    else moved["meta.step"] = step; // a relayout draws the title again
     if (Object.keys(moved).length) await this.Plotly.relayout(div, moved);
   }
 
@@ -743,9 +746,9 @@ class LabView {
       if (!move) return false;
       moves.push(move);
     }
-    const title = figure.layout.title?.text ?? "";
-    const titleNode = div.querySelector(".g-gtitle text.gtitle");
-    if (title.includes(STEP_TEMPLATE) && (/[<&]/.test(title) || !titleNode)) return false;
+    const title = this.titleAtStep(div, figure, step);
+    if (!title) return false;
+    moves.push(title);
     for (const [index, shape] of (figure.layout.shapes ?? []).entries()) {
       if (shape.name !== STEP_SHAPE) continue;
       const nodes = [...div.querySelectorAll(`.shapelayer path[data-index="${index}"]`)];
@@ -754,9 +757,18 @@ class LabView {
       const x = xaxis._offset + xaxis.c2p(step);
       moves.push(() => nodes.forEach((node, i) => node.setAttribute("d", `M${x},${ends[i][2]}L${x},${ends[i][4]}`)));
     }
-    if (titleNode && title.includes(STEP_TEMPLATE)) moves.push(() => { titleNode.textContent = title.replaceAll(STEP_TEMPLATE, String(step)); });
     moves.forEach((move) => move());
     return true;
+  }
+
+  // What shows the step in the title: Plotly fills %{meta.step} in when it draws a plot whole, Plotly.animate
+  // leaves the title as it was. Null for a title this cannot write (markup in it, or not drawn).
+  titleAtStep(div, figure, step) {
+    const title = figure.layout.title?.text ?? "";
+    if (!title.includes(STEP_TEMPLATE)) return () => {};
+    const node = div.querySelector(".g-gtitle text.gtitle");
+    if (!node || /[<&]/.test(title)) return null;
+    return () => { node.textContent = title.replaceAll(STEP_TEMPLATE, String(step)); };
   }
 
   // How to show a stepped trace's rows at a step in the SVG Plotly drew for it: its line through them, one

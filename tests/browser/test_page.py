@@ -127,6 +127,8 @@ def test_play_runs_every_view_to_the_end_in_its_nominal_time_and_reports_it(view
     started, ended, last = page.evaluate("() => window.__lossLabStats.views.played")  # the page's own clock, ms
     assert last == 100 and abs((ended - started) / 1000 - PLAY_SECONDS) < 1.0
     wait_drawn(page, 100)
+    titles = page.evaluate(f"() => [{CONTOUR}, {LOSS}].map(gd => gd.querySelector('.g-gtitle text.gtitle').textContent)")
+    assert all(title.endswith(" 100") for title in titles), titles  # the titles' step too, not only the plots'
     frames = page.evaluate("() => window.__lossLabStats.views.frames")
     for view in ("contour", "loss"):  # each drew several steps on the way, not only the last
         steps = {step for step, _, _ in frames[view]["steps"]}
