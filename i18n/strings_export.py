@@ -11,7 +11,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.format.svg": {"ko": "SVG 그림 (벡터)", "en": "SVG image (vector)"},
     "export.format.gif": {"ko": "GIF 애니메이션", "en": "Animated GIF"},
     "export.format.html": {"ko": "대화형 HTML (오프라인)", "en": "Interactive HTML (offline)"},
-    "export.format.zip": {"ko": "노트 묶음: Markdown, 그림, 데이터 (ZIP)", "en": "Notes bundle: Markdown, figures, data (ZIP)"},
+    "export.format.zip": {"ko": "노트 묶음: Markdown, 그림, 데이터 (ZIP)", "en": "Notes: Markdown, figures, data (ZIP)"},
     "export.making": {"ko": "파일을 만드는 중…", "en": "Making the file…"},
     "export.view": {"ko": "그림", "en": "Figure"},
     "export.view.contour": {"ko": "등고선", "en": "Contour"},

@@ -211,6 +211,6 @@ def test_the_page_draws_an_export_only_in_its_tab_and_names_camera_downloads_aft
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Export" in [tab.label for tab in at.tabs]
-    assert "Notes bundle: Markdown, figures, data (ZIP)" in at.selectbox(key="export.format").options
+    assert "Notes: Markdown, figures, data (ZIP)" in at.selectbox(key="export.format").options
     assert renders == ["png"]
     assert f"?{readable_query_string(scene)}" in [code.value for code in at.code]

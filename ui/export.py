@@ -23,6 +23,9 @@ from ui.text import verbatim
 MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif", "html": "text/html", "zip": "application/zip",
         "csv": "text/csv", "json": "application/json"}
 DOWNLOAD_KEY = "export.download"
+QUERY_KEY = "export.query"
+# A query has few spaces: broken anywhere, it fills its lines instead of leaving "?" alone on the first one.
+QUERY_CSS = "<style>.st-key-export-query code { word-break: break-all; }</style>"
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -55,7 +58,7 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     can_render = images.browser_available()
     if not can_render:
         st.warning(t("export.no_browser", lang))
-    format_column, download_column = st.columns([1, 2], vertical_alignment="bottom")
+    format_column, download_column = st.columns(2, vertical_alignment="bottom")
     left, middle, right, last = st.columns(4)
     fmt = choice(format_column.selectbox, t("export.format", lang), tuple(DOWNLOADS),
                  format_func=lambda f: t(f"export.format.{f}", lang), key="export.format", persist_state="session")
@@ -84,4 +87,6 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
                                 file_name=f"{stem}-trajectories.json", mime=MIME["json"], key="export.download.json",
                                 on_click="ignore")
     st.markdown(f"**{t('export.url', lang)}**")
-    st.code(f"?{readable_query_string(scene)}", language="text", wrap_lines=True)
+    st.html(QUERY_CSS)
+    with st.container(key=QUERY_KEY):
+        st.code(f"?{readable_query_string(scene)}", language="text", wrap_lines=True)

@@ -42,6 +42,20 @@ def shown_query(page: Page) -> str:
     return page.get_by_role("tabpanel").locator("[data-testid=stCode] code").inner_text().strip()
 
 
+LINES_FILLED = """() => {
+  const code = document.querySelector('[role=tabpanel] [data-testid=stCode] code');
+  const box = code.getBoundingClientRect(), style = getComputedStyle(code);
+  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+  const range = document.createRange();
+  range.selectNodeContents(code);
+  const ends = new Map();
+  for (const rect of range.getClientRects()) {
+    if (rect.width > 0) ends.set(Math.round(rect.top), Math.max(ends.get(Math.round(rect.top)) || left, rect.right));
+  }
+  return [...ends.entries()].sort((a, b) => a[0] - b[0]).map(([, end]) => (end - left) / (right - left));
+}"""
+
+
 def choose_format(page: Page, runs: Runs, label: str) -> None:
     box = page.locator(".st-key-export-format")
     box.locator("input[role=combobox]").click()
@@ -78,6 +92,8 @@ def test_the_shown_query_opens_the_same_scene_and_one_click_downloads_each_file(
     export_tab(page, runs, "en")
     assert shown_query(page) == f"?{readable_query_string(SCENE)}"
     assert "x**2 %2B (y - 1)**2" in shown_query(page)
+    filled = page.evaluate(LINES_FILLED)  # share of the block's width each line of the query takes
+    assert len(filled) > 1 and min(filled[:-1]) > 0.9, filled  # wrapped anywhere, not at the formula's spaces
     stem = file_stem(SCENE)
     png = downloaded(page, f"{stem}-contour.png")
     assert Image.open(io.BytesIO(png)).size == (900 * 2, 700 * 2)
