@@ -64,6 +64,7 @@ class Landscape:
     params: tuple[Param, ...] = ()
     values: tuple[tuple[str, float], ...] = ()  # current values, as a hashable tuple
     latex: str = ""
+    dimension: int = 2  # coordinates of a point: 2 for a surface, a model's number of parameters (models.py)
 
     @property
     def theta(self) -> dict[str, float]:
@@ -92,6 +93,10 @@ class Landscape:
     @property
     def default_start(self) -> tuple[float, float]:
         return self.starts[0]
+
+    def parameters(self, start) -> tuple[float, ...]:
+        """The point a scene's start (x, y) names: itself on a surface (a model maps it to its parameters)."""
+        return tuple(float(v) for v in start)
 
     @property
     def escape_radius(self) -> float:
