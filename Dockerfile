@@ -6,9 +6,10 @@
 #   docker run --rm -p 8501:8501 loss-landscape-lab
 FROM python:3.11-slim-bookworm
 
-# Chromium and a Korean font: the Export tab's PNG and SVG images (Kaleido) with their Korean labels.
+# Chromium: the Export tab's PNG and SVG images (Kaleido). Their Korean labels use the app's own font
+# (assets/fonts, copied with the code), so no Korean font package is needed.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends chromium fonts-nanum \
+    && apt-get install -y --no-install-recommends chromium \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 lab
@@ -16,8 +17,10 @@ RUN useradd --create-home --uid 10001 lab
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
-# The code (what .dockerignore leaves), owned by root: the app cannot change it.
+# The code (what .dockerignore leaves), owned by root: the app cannot change it. plotly.js goes into the
+# app's static folder now, since the app, running as another user, cannot write it there.
 COPY . ./
+RUN python -m ui.assets
 
 USER lab
 RUN mkdir -p /home/lab/.cache/loss-landscape-lab/jax

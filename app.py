@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import t
 from scene import from_query
-from ui import cache, controls, views
+from ui import cache, controls, view_component, views
 from ui.lessons import internals_panel, lessons_panel
 from ui.maps import maps_panel
 from ui.export import export_panel
@@ -38,8 +38,7 @@ def load_from_url() -> None:
 
 
 def trajectories_tab(scene, landscape, trajectories) -> None:
-    views.scene_views(scene, landscape, trajectories)
-    views.metrics_table(scene, landscape, trajectories)
+    views.trajectories_panel()  # a fragment: the views' step and camera reports rerun it alone
 
 
 def formulas_tab(scene, landscape, trajectories) -> None:
@@ -63,18 +62,21 @@ def main() -> None:
     landscape = S.surface_of(scene)
     lang = scene.language
     controls.sidebar(scene, landscape)
-    views.projector_style(scene.view.projector)
-    st.title(t("app.title", lang))
-    st.caption(t("app.subtitle", lang))
+    views.page_header(scene)
     trajectories = cache.visible_trajectories(scene)
+    views.remember_page_scene(scene)
     views.notices(scene, trajectories)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
+    shown = None
     for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs", on_change="rerun"), PANELS):
         if tab.open:
             with tab:
                 panel(scene, landscape, trajectories)
-    views.link_box(scene)
-    views.sync_url(scene)
+            shown = panel
+    if shown is not trajectories_tab:  # that one shows the link and keeps the address bar itself
+        views.link_box(scene)
+        views.sync_url(scene)
+    view_component.page_runner()
     runtime.freeze_heap_once()
     runtime.release_compiled_programs_if_many()
 

@@ -28,15 +28,16 @@ ENGINES = ("json", "orjson")
 
 
 def page_figures() -> dict[str, plotly.graph_objects.Figure]:
-    """The figures as the page builds them for the default scene (ui.cache.view_figures, ui.maps)."""
+    """The figures as the page builds them for the default scene: the views whole (the browser steps them,
+    figures.browser cuts them into payloads) and the finest basin map (ui.maps)."""
     scene = DEFAULT_SCENE
     landscape = scene.surface()
     info = scene_info(scene, landscape, compute.trajectories(scene), compute.surface_grid(landscape), None)
     basins = basin_map(scene, 0, MAX_MAP_RESOLUTION)
     return {
-        "contour (click grid)": contour_figure(info, click_grid=True),
-        "3D surface": surface_figure(info),
-        "loss": loss_figure(info),
+        "contour": contour_figure(info, stepped=False),
+        "3D surface": surface_figure(info, stepped=False),
+        "loss": loss_figure(info, stepped=False),
         f"basin map {MAX_MAP_RESOLUTION}²": map_figure(basin_plot_info(basins, "steps", scene.language)),
     }
 

@@ -1,18 +1,30 @@
 """Load test: N protocol-level Streamlit sessions against one ``streamlit run app.py`` on localhost.
 
     python -m benchmarks.loadtest --sessions 30 --seconds 60
+    python -m benchmarks.loadtest --sessions 30 --seconds 60 --mix realistic
 
 Each session speaks the browser's protocol: it fetches ``/_stcore/health``, opens
 ``ws://…/_stcore/stream`` and sends ``BackMsg.rerun_script`` protobufs with its widget states; a
 run ends with a ``script_finished`` ForwardMsg. Like the frontend, a session reports the hashes of
-the large messages it already holds, so the server may answer with references to them.
+the large messages it already holds, so the server may answer with references to them (and reads
+what a reference shows from the message it holds); it sends a trigger value once, and takes the value
+a run sets on a widget as the one it holds.
 
 The test starts the server on a free 127.0.0.1 port, warms it up with one session (the teacher
-opening the page), opens all N sessions at once (the class); each opens the first run's settings
-(``--open``) and then moves its learning-rate slider (``--widget``) to a new random position about
-every ``--interval`` seconds until ``--seconds`` have passed. It prints
-and writes (``--output``, JSON) the rerun latency (send → ``script_finished``), reruns per second,
-errors, bytes received per rerun and the server's RSS over time.
+opening the page), opens all N sessions at once (the class) and has each change one control about
+every ``--interval`` seconds (± ``--jitter``) until ``--seconds`` have passed:
+
+- ``--mix slider`` (the default): each opens the first run's settings (``--open``) and moves its
+  learning-rate slider (``--widget``) to a new random position;
+- ``--mix realistic``: each opens every run's settings and changes what a student touches, drawn
+  from a shuffled deck that holds each kind of move as often as its weight (``REALISTIC_MIX``):
+  the step reported by the views component, a run's setting, a click on the contour, the 3D camera,
+  a landscape parameter, the start point, the number of steps. The result counts, per kind, the
+  moves after which the URL or the views' payloads changed.
+
+It prints and writes (``--output``, JSON) the rerun latency (send → ``script_finished``), reruns per
+second, errors, bytes received per rerun (per kind of move for the realistic mix), the server's CPU
+time and its RSS over time.
 
 Sessions keep cookies and the query string like a browser, so the same client runs through a balancer
 (``python -m lablab.serve``; benchmarks/scaleout.py): each records the process named in the balancer's
@@ -26,9 +38,11 @@ import asyncio
 import dataclasses
 import http.cookies
 import json
+import math
 import os
 import platform
 import random
+import re
 import resource
 import socket
 import statistics
@@ -38,11 +52,13 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import websockets
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -53,6 +69,8 @@ FINISHED = ForwardMsg.ScriptFinishedStatus
 RSS_SAMPLE_SECONDS = 0.5
 BACKEND_HEADER = "X-Backend"  # which process answered, as a balancer in front names it (lablab.serve)
 XSRF_COOKIE = "_streamlit_xsrf"
+VIEWS_COMPONENT = "loss_lab.views"  # the views component's name (ui/view_component.py)
+TRIGGER_VALUES = ("trigger_value", "string_trigger_value", "json_trigger_value")  # sent once, as the frontend does
 
 
 # --- the machine and the server --------------------------------------------------------------------
@@ -95,6 +113,13 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """``streamlit run APP`` on a free 127.0.0.1 port while the ``with`` block lasts.
 
@@ -121,6 +146,9 @@ class Server:
 
     def rss(self) -> int:
         return rss_bytes(self.pid)
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.pid)
 
     def log_tail(self, characters: int = 3000) -> str:
         self._log.seek(0)
@@ -187,6 +215,8 @@ class RunResult:
     received_bytes: int  # websocket payload bytes of this run's ForwardMsgs
     messages: int
     referenced: int  # messages the server sent as references to ones this session holds
+    kind: str = ""  # the kind of move that caused it
+    changed: bool = True  # whether the scene (URL, the views' payloads) changed
 
 
 def widgets_of(message: ForwardMsg) -> Iterator[tuple[str, str, Any]]:
@@ -205,6 +235,32 @@ def widgets_of(message: ForwardMsg) -> Iterator[tuple[str, str, Any]]:
     widget_id = getattr(proto, "id", "")
     if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
         yield widget_id, kind, proto
+
+
+def widget_key(widget_id: str) -> str:
+    """The key the page gave a widget: the end of its id (``$$ID-<hash>-<key>``), "" if it has none."""
+    parts = widget_id.split("-", 2)
+    return parts[2] if len(parts) == 3 else ""
+
+
+def state_set_by_server(widget_id: str, kind: str, proto) -> WidgetState | None:
+    """The value a run set on a widget (``set_value``: a callback or the page changed it), as the frontend then
+    holds it; None when the run set none, or for a kind this client does not move."""
+    if not getattr(proto, "set_value", False):
+        return None
+    state = WidgetState(id=widget_id)
+    if kind == "number_input":
+        if proto.data_type == NumberInput.DataType.INT:
+            state.int_value = int(proto.value)
+        else:
+            state.double_value = proto.value
+    elif kind == "slider" and proto.type == Slider.Type.SELECT_SLIDER:
+        state.string_array_value.data.extend(proto.raw_value)
+    elif kind == "slider":
+        state.double_array_value.data.extend(proto.value)
+    else:
+        return None
+    return state
 
 
 def exception_text(message: ForwardMsg) -> str | None:
@@ -230,9 +286,11 @@ class Session:
         self.backends: list[str] = []  # the process behind a balancer that answered each request, in order
         self.shown_link = ""  # the page's "Link to this scene" box, as the last run showed it
         self.timeout = timeout
-        self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run showed them
+        self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run sent them whole
+        self.by_reference: dict[str, tuple[str, Any]] = {}  # … and as it showed them by reference to a held message
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
-        self.cached_hashes: set[str] = set()
+        self.events_sent = 0  # the views component's events (their ids)
+        self.held: dict[str, bytes] = {}  # the cacheable messages this tab holds, by hash
         self.largest_message = 0  # bytes
         self.page_script_hash = ""
         self._socket = None
@@ -307,7 +365,7 @@ class Session:
         state.query_string = self.query_string
         state.page_script_hash = self.page_script_hash
         state.widget_states.widgets.extend(self.widget_states.values())
-        state.cached_message_hashes.extend(sorted(self.cached_hashes))
+        state.cached_message_hashes.extend(sorted(self.held))
         context = state.context_info
         context.timezone, context.timezone_offset, context.locale = "Asia/Seoul", -540, "ko-KR"
         context.url = f"{self.base_url}/?{self.query_string}" if self.query_string else f"{self.base_url}/"
@@ -318,8 +376,12 @@ class Session:
         for change in changes:
             self.widget_states[change.id] = change
         started = time.perf_counter()
+        request = self._rerun_request()
+        for change in changes:  # a trigger fires once
+            if change.WhichOneof("value") in TRIGGER_VALUES:
+                del self.widget_states[change.id]
         try:
-            await self._socket.send(self._rerun_request())
+            await self._socket.send(request)
             received, messages, referenced = await asyncio.wait_for(self._receive_run(), self.timeout)
         except asyncio.TimeoutError:
             raise SessionError("timeout", f"no script_finished within {self.timeout:.0f} s") from None
@@ -329,7 +391,7 @@ class Session:
 
     async def _receive_run(self) -> tuple[int, int, int]:
         received = messages = referenced = 0
-        self.widgets = {}  # a run sends every widget it shows again
+        self.widgets, self.by_reference = {}, {}  # a run sends every widget it shows again
         while True:
             payload = await self._socket.recv()
             received += len(payload)
@@ -340,9 +402,10 @@ class Session:
             kind = message.WhichOneof("type")
             if kind == "ref_hash":
                 referenced += 1
+                self._note_reference(message.ref_hash)
                 continue
             if message.metadata.cacheable:
-                self.cached_hashes.add(message.hash)
+                self.held[message.hash] = payload
             if kind == "new_session":
                 self.page_script_hash = message.new_session.page_script_hash
             if kind == "page_info_changed":
@@ -353,11 +416,28 @@ class Session:
                 raise SessionError("exception", error)
             for widget_id, element_type, proto in widgets_of(message):
                 self.widgets[widget_id] = (element_type, proto)
+                set_by_server = state_set_by_server(widget_id, element_type, proto)
+                if set_by_server is not None:
+                    self.widget_states[widget_id] = set_by_server
             if kind == "script_finished":
                 if message.script_finished == FINISHED.FINISHED_WITH_COMPILE_ERROR:
                     raise SessionError("compile error")
                 if message.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
                     return received, messages, referenced
+
+    def _note_reference(self, ref_hash: str) -> None:
+        """An element this tab holds, shown again: what it shows is the held message."""
+        held = self.held.get(ref_hash)
+        if held is None:
+            raise SessionError("unknown reference", ref_hash)
+        message = ForwardMsg()
+        message.ParseFromString(held)
+        for widget_id, element_type, proto in widgets_of(message):
+            self.by_reference[widget_id] = (element_type, proto)
+
+    def shown(self) -> dict[str, tuple[str, Any]]:
+        """Every widget the last run showed: sent whole or by reference."""
+        return {**self.by_reference, **self.widgets}
 
     def _note_link(self, message: ForwardMsg) -> None:
         if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
@@ -380,6 +460,33 @@ class Session:
         sliders = [f"{p.label!r} ({i})" for i, (t, p) in self.widgets.items() if t == "slider"]
         raise SessionError("no slider", f"no slider matches {name!r}; the page has {', '.join(sliders) or 'none'}")
 
+    def keyed(self, element_type: str) -> dict[str, tuple[str, Any]]:
+        """The widgets of one type that the page gave a key: key → (widget id, proto)."""
+        return {widget_key(widget_id): (widget_id, proto) for widget_id, (kind, proto) in self.shown().items()
+                if kind == element_type and widget_key(widget_id)}
+
+    def views(self) -> tuple[str, dict[str, Any]]:
+        """The views component's widget id and its manifest (the JSON the page sent it)."""
+        for widget_id, (kind, proto) in self.shown().items():
+            if kind == "bidi_component" and proto.component_name == VIEWS_COMPONENT and widget_id.endswith("-views"):
+                return widget_id, json.loads(proto.json)
+        raise SessionError("no views", "the page showed no views component")
+
+    def scene(self) -> tuple[str, str]:
+        """What a move changes: the page's URL, and the payloads its views show."""
+        try:
+            _, manifest = self.views()
+        except SessionError:
+            return self.query_string, ""
+        return self.query_string, json.dumps(manifest["payloads"], sort_keys=True)
+
+    def number(self, widget_id: str, proto: NumberInput) -> float:
+        """A number input's value as this tab shows it."""
+        state = self.widget_states.get(widget_id)
+        if state is not None:
+            return state.int_value if state.WhichOneof("value") == "int_value" else state.double_value
+        return proto.value if proto.set_value else proto.default
+
 
 def moved_slider(widget_id: str, proto: Slider, current: WidgetState | None, rng: random.Random) -> WidgetState:
     """The state of the slider after a user drags it to a different random position."""
@@ -397,6 +504,133 @@ def moved_slider(widget_id: str, proto: Slider, current: WidgetState | None, rng
         value = float(round(value)) if proto.data_type == Slider.DataType.INT else round(value, 12)
     state.double_array_value.data.extend([value] * max(len(proto.default), 1))
     return state
+
+
+# --- what a student touches (each move: the widget states it sends, or None if the page has no such control) ---
+
+Move = Callable[[Session, random.Random], "list[WidgetState] | None"]
+HPARAM_SLIDER = re.compile(r"run(\d+)\.hp\.(\w+)$")
+RUN_SETTINGS = re.compile(r"run\d+\.settings$")
+STEP_COUNTS = range(10, 301, 10)  # what students type into the number of steps
+
+
+def move_landscape(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """A landscape parameter's slider (κ, the angle, …) dragged to another position."""
+    sliders = [ids for key, ids in session.keyed("slider").items() if key.startswith("lp.")]
+    if not sliders:
+        return None
+    widget_id, proto = rng.choice(sliders)
+    return [moved_slider(widget_id, proto, session.widget_states.get(widget_id), rng)]
+
+
+def typed_number(session: Session, key: str, value: Callable[[NumberInput], float]) -> list[WidgetState] | None:
+    """A number typed into the input with this key: ``value(proto)`` until it differs from the one shown."""
+    found = session.keyed("number_input").get(key)
+    if found is None:
+        return None
+    widget_id, proto = found
+    now = session.number(widget_id, proto)
+    typed = value(proto)
+    while typed == now:
+        typed = value(proto)
+    state = WidgetState(id=widget_id)
+    if proto.data_type == NumberInput.DataType.INT:
+        state.int_value = int(typed)
+    else:
+        state.double_value = typed
+    return [state]
+
+
+def move_start(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """A start coordinate typed (one decimal, within the landscape's bounds)."""
+    key = rng.choice(("start_x", "start_y"))
+    return typed_number(session, key, lambda proto: round(rng.uniform(proto.min, proto.max), 1))
+
+
+def move_steps(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """Another number of steps typed."""
+    return typed_number(session, "steps", lambda proto: rng.choice(STEP_COUNTS))
+
+
+def move_run_setting(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """One run's hyperparameter slider moved: its learning rate half of the time, else another of its sliders."""
+    by_run: dict[str, dict[str, tuple[str, Any]]] = {}
+    for key, ids in session.keyed("slider").items():
+        match = HPARAM_SLIDER.match(key)
+        if match:
+            by_run.setdefault(match.group(1), {})[match.group(2)] = ids
+    if not by_run:
+        return None
+    sliders = by_run[rng.choice(sorted(by_run))]
+    others = sorted(set(sliders) - {"lr"})
+    name = "lr" if "lr" in sliders and (not others or rng.random() < 0.5) else rng.choice(others)
+    widget_id, proto = sliders[name]
+    return [moved_slider(widget_id, proto, session.widget_states.get(widget_id), rng)]
+
+
+def reported(session: Session, name: str, value: Any) -> list[WidgetState]:
+    """An event of the views component as static/lab_view.js sends it: a trigger with its value and an id."""
+    widget_id, _ = session.views()
+    session.events_sent += 1
+    return [WidgetState(id=_make_trigger_id(widget_id, "events"),
+                        json_trigger_value=json.dumps([{"event": name, "value": {"value": value, "id": session.events_sent}}]))]
+
+
+def report_step(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """The step the student moved the views to (the component reports it once the drawing has settled)."""
+    _, manifest = session.views()
+    steps = [k for k in range(manifest["steps"] + 1) if k != manifest["step"]]
+    return reported(session, "step", rng.choice(steps)) if steps else None
+
+
+def report_camera(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """The 3D view turned with the mouse: a new eye around the surface's centre."""
+    azimuth, elevation = rng.uniform(0, 2 * math.pi), math.radians(rng.uniform(10, 60))
+    distance = rng.uniform(1.5, 2.5)
+    eye = {"x": distance * math.cos(elevation) * math.cos(azimuth),
+           "y": distance * math.cos(elevation) * math.sin(azimuth), "z": distance * math.sin(elevation)}
+    camera = {"eye": {axis: round(v, 4) for axis, v in eye.items()}, "center": {"x": 0, "y": 0, "z": 0},
+              "up": {"x": 0, "y": 0, "z": 1}}
+    return reported(session, "camera", camera)
+
+
+def click_contour(session: Session, rng: random.Random) -> list[WidgetState] | None:
+    """A click on the contour: the views component's click trigger, at a point within the start's bounds."""
+    inputs = session.keyed("number_input")
+    if "start_x" not in inputs or "start_y" not in inputs:
+        return None
+    point = {axis: round(rng.uniform(proto.min, proto.max), 3)
+             for axis, (_, proto) in (("x", inputs["start_x"]), ("y", inputs["start_y"]))}
+    return reported(session, "click", point)
+
+
+# (kind, move, weight): how often a student in a lecture exercise does each, roughly: scrubs the steps and tries
+# learning rates most, clicks a new start, turns the 3D view, changes the landscape, types a start or a step count.
+REALISTIC_MIX: tuple[tuple[str, Move, int], ...] = (
+    ("step", report_step, 4),
+    ("run", move_run_setting, 4),
+    ("click", click_contour, 2),
+    ("camera", report_camera, 2),
+    ("landscape", move_landscape, 2),
+    ("start", move_start, 1),
+    ("steps", move_steps, 1),
+)
+
+
+class Deck:
+    """Kinds of move drawn from a shuffled deck that holds each kind as often as its weight, refilled when
+    empty: the proportions hold exactly, and every kind comes within one deck."""
+
+    def __init__(self, mix, rng: random.Random):
+        self.cards = [kind for kind, _, weight in mix for _ in range(weight)]
+        self.rng = rng
+        self.left: list[str] = []
+
+    def draw(self) -> str:
+        if not self.left:
+            self.left = self.cards[:]
+            self.rng.shuffle(self.left)
+        return self.left.pop()
 
 
 # --- the load ----------------------------------------------------------------------------------------
@@ -460,7 +694,7 @@ async def come_back(session: "Session", lost_at: float, args, tally: Tally) -> N
 
     The new process knows the scene from the URL, but not which expanders were open (an expander's
     id changes with its label, e.g. the learning rate in it): the student opens them again if the
-    slider they move is not shown.
+    sliders they move are not shown.
     """
     backend_before, link_before = session.backend, session.shown_link
     deadline = lost_at + args.timeout
@@ -474,32 +708,69 @@ async def come_back(session: "Session", lost_at: float, args, tally: Tally) -> N
             await asyncio.sleep(0.25)
     tally.reconnects.append(Reconnect(lost_at, time.perf_counter(), backend_before, session.backend,
                                       session.shown_link == link_before))
-    if not any(kind == "slider" and args.widget in widget_id for widget_id, (kind, _) in session.widgets.items()):
-        for name in args.open:
-            await session.open_expander(name)
+    if not settings_shown(session, args):
+        await open_settings(session, args)
+
+
+def slider_mix(name: str) -> tuple[tuple[str, Move, int], ...]:
+    """The default mix: one slider (``--widget``) moved, every time."""
+    def move(session: Session, rng: random.Random) -> list[WidgetState]:
+        slider = session.find_slider(name)
+        return [moved_slider(slider, session.widgets[slider][1], session.widget_states.get(slider), rng)]
+
+    return (("slider", move, 1),)
+
+
+def mix_of(args) -> tuple[tuple[str, Move, int], ...]:
+    return REALISTIC_MIX if args.mix == "realistic" else slider_mix(args.widget)
+
+
+async def open_settings(session: Session, args) -> None:
+    """The expanders a student opens first: every run's settings (realistic mix), else ``--open``."""
+    if args.mix == "realistic":
+        names = sorted(key for key in session.keyed("expandable") if RUN_SETTINGS.match(key))
+    else:
+        names = args.open
+    for name in names:
+        await session.open_expander(name)
+
+
+def settings_shown(session: Session, args) -> bool:
+    """Whether the sliders the mix moves are shown (in the run settings the student opened)."""
+    if args.mix == "realistic":
+        return any(HPARAM_SLIDER.match(key) for key in session.keyed("slider"))
+    return any(kind == "slider" and args.widget in widget_id for widget_id, (kind, _) in session.widgets.items())
+
+
+async def make_move(session: Session, mix, kind: str, rng: random.Random) -> RunResult:
+    """One move of this kind and the rerun it causes, noting whether the scene changed."""
+    states = dict((k, move) for k, move, _ in mix)[kind](session, rng)
+    if states is None:
+        raise SessionError("no control", f"the page shows no control for a {kind!r} move")
+    before = session.scene()
+    result = await session.rerun(*states)
+    return dataclasses.replace(result, kind=kind, changed=session.scene() != before)
 
 
 async def user(index: int, server_url: str, args, start_gate: asyncio.Event, deadline: list[float],
                tally: Tally) -> None:
-    """One student: open the page with the class, then move a slider every ~interval s until the deadline."""
+    """One student: open the page with the class, then change a control every ~interval s until the deadline."""
     rng = random.Random(args.seed * 1000 + index)
+    mix = mix_of(args)
+    deck = Deck(mix, rng)
     await start_gate.wait()
     session = Session(server_url, args.query, args.timeout)
     tally.sessions.append(session)
     try:
         tally.first_runs.append(await session.open())
-        for name in args.open:
-            await session.open_expander(name)
+        await open_settings(session, args)
         next_at = time.perf_counter() + rng.uniform(0, args.interval)
         while True:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
             if time.perf_counter() >= deadline[0]:
                 return
-            slider = session.find_slider(args.widget)
-            proto = session.widgets[slider][1]
-            move = moved_slider(slider, proto, session.widget_states.get(slider), rng)
             try:
-                tally.reruns.append(await session.rerun(move))
+                tally.reruns.append(await make_move(session, mix, deck.draw(), rng))
             except (SessionError, *BROKEN_CONNECTION) as problem:
                 if not (args.reconnect and connection_broke(problem)):
                     raise
@@ -541,17 +812,17 @@ def rss_growth(samples: list[tuple[float, int]], duration: float) -> dict[str, A
 
 
 async def warm_up(server_url: str, args, rounds: int = 3) -> list[float]:
-    """The teacher opens the page first: compiles what every later session reuses."""
+    """The teacher opens the page first and makes each kind of move ``rounds`` times: compiles what every later
+    session reuses."""
     rng = random.Random(args.seed)
+    mix = mix_of(args)
     session = Session(server_url, args.query, max(args.timeout, 120.0))
     try:
         times = [(await session.open()).seconds]
-        for name in args.open:
-            await session.open_expander(name)
+        await open_settings(session, args)
         for _ in range(rounds):
-            slider = session.find_slider(args.widget)
-            proto = session.widgets[slider][1]
-            times.append((await session.rerun(moved_slider(slider, proto, session.widget_states.get(slider), rng))).seconds)
+            for kind, _, _ in mix:
+                times.append((await make_move(session, mix, kind, rng)).seconds)
         return times
     finally:
         await session.close()
@@ -566,14 +837,17 @@ async def load(server: Server, args) -> dict[str, Any]:
     samples: list[tuple[float, int]] = []
     sampler = asyncio.create_task(sample_rss(server, samples, stop_sampling, origin))
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    server_cpu_before = server.cpu_seconds()
     users = [asyncio.create_task(user(i, server.url, args, gate, deadline, tally)) for i in range(args.sessions)]
     gate.set()
     while len(tally.first_runs) + sum(tally.errors.values()) < args.sessions:
         await asyncio.sleep(0.05)
     connected = time.perf_counter()
+    server_cpu_connected = server.cpu_seconds()
     deadline[0] = connected + args.seconds
     await asyncio.gather(*users)
     finished = time.perf_counter()
+    server_cpu_after = server.cpu_seconds()
     stop_sampling.set()
     await sampler
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
@@ -584,6 +858,9 @@ async def load(server: Server, args) -> dict[str, Any]:
         "sessions": args.sessions,
         "seconds": args.seconds,
         "interval": args.interval,
+        "jitter": args.jitter,
+        "mix": args.mix,
+        "weights": {kind: weight for kind, _, weight in mix_of(args)},
         "server_options": server.options,
         "warmup_seconds": warmup,
         "connect": summary([r.seconds for r in tally.first_runs]),
@@ -602,15 +879,33 @@ async def load(server: Server, args) -> dict[str, Any]:
         "rss": rss_growth(load_samples, finished - connected) if load_samples else None,
         "rss_samples": [(round(t, 2), round(rss / 2**20, 1)) for t, rss in load_samples],
         "client_cpu_seconds": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime),
+        "server_cpu_seconds_connect": server_cpu_connected - server_cpu_before,
+        "server_cpu_share": (server_cpu_after - server_cpu_connected) / (finished - connected),
+        "by_kind": by_kind(tally.reruns),
     }
+
+
+def by_kind(reruns: list[RunResult]) -> dict[str, dict[str, Any]]:
+    """Latency, bytes and messages per rerun, and how many changed the scene, for each kind of move."""
+    kinds: dict[str, list[RunResult]] = {}
+    for result in reruns:
+        kinds.setdefault(result.kind, []).append(result)
+    return {kind: {
+        **summary([r.seconds for r in results]),
+        "changed": sum(r.changed for r in results),
+        "received_bytes_per_rerun": statistics.fmean(r.received_bytes for r in results),
+        "messages_per_rerun": statistics.fmean(r.messages for r in results),
+        "referenced_per_rerun": statistics.fmean(r.referenced for r in results),
+    } for kind, results in sorted(kinds.items())}
 
 
 def describe(result: dict[str, Any]) -> str:
     rerun, connect, rss = result["rerun"], result["connect"], result["rss"]
     ms = lambda s: "–" if s is None else f"{1000 * s:.0f} ms"
+    moves = "a slider move" if result["mix"] == "slider" else "a move of the realistic mix"
     lines = [
-        f"{result['sessions']} sessions × {result['seconds']:.0f} s, a slider move every ~{result['interval']:g} s"
-        + (f", server options {result['server_options']}" if result["server_options"] else ""),
+        f"{result['sessions']} sessions × {result['seconds']:.0f} s, {moves} every {result['interval']:g} s"
+        f" ± {100 * result['jitter']:.0f}%" + (f", server options {result['server_options']}" if result["server_options"] else ""),
         f"  warm-up (first session): first run {ms(result['warmup_seconds'][0])}, then "
         + ", ".join(ms(s) for s in result["warmup_seconds"][1:]),
         f"  connect storm: first run p50 {ms(connect['p50'])}, p95 {ms(connect['p95'])}, max {ms(connect['max'])}",
@@ -627,8 +922,25 @@ def describe(result: dict[str, Any]) -> str:
         lines.append(f"  server RSS: {rss['start_mb']:.0f} → {rss['middle_mb']:.0f} → {rss['end_mb']:.0f} MiB "
                      f"(peak {rss['peak_mb']:.0f}); growth first half {100 * rss['growth_first_half']:+.1f}%,"
                      f" second half {100 * rss['growth_second_half']:+.1f}%")
-    lines.append(f"  load client CPU: {result['client_cpu_seconds']:.1f} s")
+    lines.append(f"  server CPU: {100 * result['server_cpu_share']:.0f}% of one core during the load;"
+                 f" load client CPU: {result['client_cpu_seconds']:.1f} s")
+    lines.append(f"  load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}"
+                 f" (at the start: {', '.join(f'{v:.1f}' for v in result['load_average_before'])})")
+    if result["mix"] != "slider":
+        lines.append(kinds_table(result))
     return "\n".join(lines)
+
+
+def kinds_table(result: dict[str, Any]) -> str:
+    ms = lambda s: "–" if s is None else f"{1000 * s:.0f} ms"  # noqa: E731
+    rows = [f"  {'kind':<10} {'weight':>6} {'reruns':>6} {'changed':>7} {'p50':>8} {'p95':>8} {'max':>8}"
+            f" {'KiB/rerun':>9} {'messages':>8} {'refs':>5}"]
+    for kind, row in result["by_kind"].items():
+        rows.append(f"  {kind:<10} {result['weights'].get(kind, 0):>6} {row['count']:>6} {row['changed']:>7}"
+                    f" {ms(row['p50']):>8} {ms(row['p95']):>8} {ms(row['max']):>8}"
+                    f" {row['received_bytes_per_rerun'] / 1024:>9.1f} {row['messages_per_rerun']:>8.1f}"
+                    f" {row['referenced_per_rerun']:>5.1f}")
+    return "\n".join(rows)
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:
@@ -645,9 +957,11 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the load after all sessions opened")
-    parser.add_argument("--interval", type=float, default=2.0, help="seconds between a session's slider moves")
-    parser.add_argument("--jitter", type=float, default=0.2,
-                        help="each wait is interval × (1 ± jitter), uniformly (default %(default)s)")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between a session's moves")
+    parser.add_argument("--jitter", type=float, default=None,
+                        help="each pause is the interval × (1 ± jitter), at random (default 0.2; 0.5 for the realistic mix)")
+    parser.add_argument("--mix", choices=("slider", "realistic"), default="slider",
+                        help="slider: move --widget every time; realistic: every kind of control a student touches")
     parser.add_argument("--reconnect", action="store_true",
                         help="a session whose connection breaks reconnects (as the page does) instead of counting an error")
     parser.add_argument("--widget", default="run0.hp.lr", help="the slider to move: part of its key or label")
@@ -663,13 +977,19 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
     args.open = ["run0.settings"] if args.open is None else args.open
+    if args.jitter is None:
+        args.jitter = 0.5 if args.mix == "realistic" else 0.2
+    if not 0 <= args.jitter < 1:
+        parser.error("--jitter must be at least 0 and below 1")
     return args
 
 
 def run_load_test(args: argparse.Namespace) -> dict[str, Any]:
+    load_before = os.getloadavg()
     with Server(args.app, parse_options(args.server_option)) as server:
         result = asyncio.run(load(server, args))
         result["server_log_tail"] = server.log_tail(1500) if result["errors"] else ""
+    result["load_average_before"], result["load_average"] = load_before, os.getloadavg()
     result["machine"] = machine()
     result["command"] = "python -m benchmarks.loadtest " + " ".join(sys.argv[1:])
     return result

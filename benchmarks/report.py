@@ -7,8 +7,10 @@ Sections (each names the machine it ran on):
 - ``server``: rerun latency of the default scene on an idle server, measured by the protocol
   client (a learning-rate slider moved, rerun request sent → ``script_finished``), payload bytes
   and messages per rerun, the largest message.
-- ``browser``: the same in headless Chromium (/usr/bin/chromium, Playwright): page opened → both
-  plots drawn; slider released → contour and 3D plot redrawn with the new values.
+- ``browser``: ``python -m benchmarks.browser``: the views in headless Chromium (/usr/bin/chromium,
+  Playwright) against a bare Streamlit page with a contour and a 200×200 surface (the floor): one step →
+  every plot shows it, page load → every plot drawn, Play, a new η; at 1920×1080, in the projector theme and
+  at 1280×800.
 - ``coldstart``: ``streamlit run`` started → first run finished, with JAX's persistent
   compilation cache off, on but empty, and on and filled by the previous start.
 - ``engine``: ``python -m benchmarks.engine`` (the engine against expert NumPy, a minimal JAX program
@@ -16,6 +18,8 @@ Sections (each names the machine it ran on):
 - ``soak``: ``python -m benchmarks.soak`` (1,000 page reruns with random settings in one process).
 - ``loadtest``: ``python -m benchmarks.loadtest`` with 30 sessions for 60 s as configured, and the same
   with Streamlit's full garbage collection after every run (``runner.postScriptGC``) back on.
+- ``classmix``: ``python -m benchmarks.loadtest --mix realistic`` with 10 and 30 sessions for 60 s: every
+  kind of control a student touches, one change per 2 s ± 50 % each; per kind of move.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from benchmarks import browser
 from benchmarks.loadtest import (
     REPO, Server, Session, machine, moved_slider, percentile, run_load_test, arguments as loadtest_arguments,
     describe as describe_load,
@@ -42,7 +47,6 @@ README = REPO / "benchmarks" / "README.md"
 RESULTS = REPO / "out" / "report.json"
 LR_SLIDER = "run0.hp.lr"
 RUN_SETTINGS = "run0.settings"  # the expander holding the first run's sliders
-CHROMIUM = "/usr/bin/chromium"
 
 
 def section_head(title: str, intro: str, columns: list[str]) -> list[str]:
@@ -53,6 +57,11 @@ def section_head(title: str, intro: str, columns: list[str]) -> list[str]:
 def machine_line(info: dict[str, Any]) -> str:
     return (f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB RAM, {info['os']}; "
             f"Python {info['python']}, Streamlit {info['streamlit']}, JAX {info['jax']}, Plotly {info['plotly']}.")
+
+
+def commands_and_machine(runs: dict[str, dict], info: dict[str, Any]) -> list[str]:
+    """A section's last lines: the command of each run, then the machine."""
+    return ["", "Commands:", "", *(f"    {run['command']}" for run in runs.values()), "", machine_line(info)]
 
 
 def ms(seconds: float | None) -> str:
@@ -165,135 +174,25 @@ def _configured_message_limit() -> int:
 
 # --- Chromium ---------------------------------------------------------------------------------------------
 
-WATCH_PLOTS = """
-() => {
-  // Every animation frame: note when each visible plot first shows data other than the baseline's.
-  const state = window.__lab = {baseline: {}, changed: {}, released: null};
-  const kind = gd => {
-    const types = (gd._fullData || []).map(t => t.type);
-    return types.includes('surface') ? 'surface' : types.includes('contour') ? 'contour' : 'other';
-  };
-  const last = a => (a && a.length) ? Number(a[a.length - 1]) : null;
-  const signature = gd => JSON.stringify([
-    ((gd._fullLayout || {}).title || {}).text || '',
-    (gd._fullData || []).map(t => [t.type, t.name, t.x ? t.x.length : 0, last(t.x), last(t.y)]),
-  ]);
-  state.signatures = () => {
-    const out = {};
-    document.querySelectorAll('.js-plotly-plot').forEach(gd => {
-      if (gd.getBoundingClientRect().width > 0 && gd._fullData) out[kind(gd)] = signature(gd);
-    });
-    return out;
-  };
-  state.arm = () => { state.baseline = state.signatures(); state.changed = {}; state.released = null; };
-  const watch = () => {
-    if (state.released !== null) {
-      const now = state.signatures();
-      for (const k of Object.keys(now)) {
-        if (!(k in state.changed) && now[k] !== state.baseline[k]) state.changed[k] = performance.now();
-      }
-    }
-    requestAnimationFrame(watch);
-  };
-  requestAnimationFrame(watch);
-  document.addEventListener('pointerup', () => { state.released = performance.now(); }, true);
-}
-"""
-
-BOTH_PLOTS_DRAWN = """
-() => {
-  const drawn = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd =>
-      gd.getBoundingClientRect().width > 0 && gd._fullData && gd._fullData.length && gd.querySelector('.main-svg'));
-  const types = drawn.flatMap(gd => gd._fullData.map(t => t.type));
-  return types.includes('contour') && types.includes('surface');
-}
-"""
-
-
-SCRIPT_IDLE = "() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon]')"
-
-
-def _drag_slider(page, key: str, fraction: float) -> None:
-    """Drag the thumb of the slider with widget key ``key`` to ``fraction`` of its track and release it."""
-    box = page.locator(f".st-key-{key.replace('.', '-')} [role=group] > div").first
-    box.scroll_into_view_if_needed()
-    track = box.bounding_box()
-    thumb = page.locator(f".st-key-{key.replace('.', '-')} input[type=range]").first.locator("xpath=../..")
-    handle = thumb.bounding_box()
-    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(track["x"] + fraction * track["width"], track["y"] + track["height"] / 2, steps=4)
-    page.mouse.up()
-
-
-def _redraw_after_release(page, timeout: float = 120.0) -> float:
-    """Seconds from the slider's release to the first frame in which both plots show new data."""
-    page.wait_for_function("() => window.__lab.released !== null && 'contour' in window.__lab.changed"
-                           " && 'surface' in window.__lab.changed", timeout=timeout * 1000)
-    state = page.evaluate("() => ({released: window.__lab.released, changed: window.__lab.changed})")
-    return (max(state["changed"]["contour"], state["changed"]["surface"]) - state["released"]) / 1000
-
-
-def _open_run_settings(page, key: str) -> None:
-    """Open the sidebar expander holding ``key`` (its title changes with the learning rate, so it may close)."""
-    widget = page.locator(f".st-key-{key.replace('.', '-')}")
-    if widget.count() and widget.first.is_visible():
-        return
-    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    widget.first.wait_for(state="visible", timeout=30000)
-
-
-def _slider_redraws(page, key: str, repeats: int, open_first: bool) -> list[float]:
-    seconds = []
-    for repeat in range(repeats):
-        if open_first:
-            _open_run_settings(page, key)
-        page.wait_for_function(SCRIPT_IDLE, timeout=300000)  # the previous run (or the first one) is over
-        page.wait_for_timeout(1000)
-        page.evaluate("() => window.__lab.arm()")
-        _drag_slider(page, key, (0.35, 0.65)[repeat % 2])
-        seconds.append(_redraw_after_release(page))
-    return seconds
-
-
-def measure_browser(app: Path, repeats: int = 5) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
-
-    with Server(app) as server:
-        asyncio.run(_server_reruns(server.url, 3, 0.1))  # compile first: the browser figures are of a warm server
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
-            try:
-                page = browser.new_page(viewport={"width": 1600, "height": 1000})
-                page.add_init_script(f"window.addEventListener('DOMContentLoaded', {WATCH_PLOTS.strip()})")
-                opened = time.perf_counter()
-                page.goto(server.url)
-                page.wait_for_function(BOTH_PLOTS_DRAWN, polling="raf", timeout=300000)
-                load = time.perf_counter() - opened
-                step = _slider_redraws(page, "step", repeats, open_first=False)
-                learning_rate = _slider_redraws(page, LR_SLIDER, repeats, open_first=True)
-            finally:
-                browser.close()
-    return {"page_load_seconds": load, "step_slider": step, "lr_slider": learning_rate,
-            "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()}
+def measure_browser(app: Path) -> dict[str, Any]:
+    return browser.run(list(browser.CASES), repeats=12, extra_repeats=6, plays=3, visits=3, app=app)
 
 
 def browser_section(result: dict[str, Any], info: dict[str, Any]) -> str:
-    row = lambda name, values: (f"| {name} | {ms(statistics.median(values))} | {ms(max(values))} | "
-                                f"{', '.join(ms(v) for v in values)} |")
     return "\n".join([
-        "### Rerun of the default scene in Chromium",
+        "### The views in Chromium, against the floor",
         "",
-        "Headless Chromium (Playwright, software WebGL) on a warm server: a slider is dragged and released; "
-        "the time runs from the release (`pointerup`) to the first animation frame in which both the contour "
-        "and the 3D plot show the new data.",
+        "`python -m benchmarks.browser`: headless Chromium (Playwright, software WebGL), warm servers. The floor is "
+        "benchmarks/floor_app.py, a bare Streamlit page with a contour and a 3D surface of a 200×200 grid "
+        "(`st.plotly_chart`) and a slider that moves a marker on both through a server rerun. Times are taken in the "
+        "page: one step is the key press (ArrowRight on the step slider) → every plot shows the new step; page load is "
+        "the navigation start (a new browser context) → every plot drawn; Play is the component's clock over the "
+        "default scene's 100 steps, and the draws per second of each view while it played; a new η is a key press on "
+        "the first run's learning-rate slider → every view redrawn (a server rerun). The load average is the "
+        "machine's (1 minute) at the start and end of each case.",
         "",
-        "| slider | median | max | each |",
-        "| --- | --- | --- | --- |",
-        row("shared step (main area)", result["step_slider"]),
-        row("learning rate of run 1 (sidebar)", result["lr_slider"]),
+        browser.table(result),
         "",
-        f"- Page opened → contour and 3D plot drawn: {ms(result['page_load_seconds'])}.",
         f"- {result['chromium']}.",
         "",
         machine_line(info),
@@ -412,10 +311,56 @@ def loadtest_section(result: dict[str, Any], info: dict[str, Any]) -> str:
             f"{ms(rerun['max'])} | {ms(run['rerun_second_half']['p95'])} | {run['errors']} | "
             f"{(run['received_bytes_per_rerun'] or 0) / 1024:.0f} | "
             f"{rss['start_mb']:.0f} → {rss['end_mb']:.0f} MiB | {100 * rss['growth_second_half']:+.1f}% |")
-    lines += ["", "Commands:", ""]
-    lines += [f"    {run['command']}" for run in result.values()]
-    lines += ["", machine_line(info)]
-    return "\n".join(lines)
+    return "\n".join(lines + commands_and_machine(result, info))
+
+
+# --- a class's realistic mix ----------------------------------------------------------------------------
+
+CLASS_SIZES = (10, 30)
+
+
+def measure_classmix(app: Path, sessions: int, seconds: float) -> dict[str, Any]:
+    runs = {}
+    for size in sorted({*CLASS_SIZES, sessions}):
+        argv = ["--mix", "realistic", "--sessions", str(size), "--seconds", str(seconds)]
+        result = run_load_test(loadtest_arguments([*argv, "--app", str(app)]))
+        result["command"] = "python -m benchmarks.loadtest " + " ".join(argv)
+        print(describe_load(result), flush=True)
+        runs[str(size)] = result
+    return runs
+
+
+def classmix_section(result: dict[str, Any], info: dict[str, Any]) -> str:
+    first = next(iter(result.values()))
+    weights = ", ".join(f"{kind} {weight}" for kind, weight in first["weights"].items())
+    lines = section_head(
+        "A class's realistic mix",
+        "Protocol-level sessions (benchmarks/loadtest.py `--mix realistic`): each opens every run's settings, then "
+        f"changes one control every {first['interval']:g} s ± {100 * first['jitter']:.0f} %, drawn from a shuffled "
+        f"deck by weight ({weights}): the step and the 3D camera reported by the views component, a click on the "
+        "contour, a run's hyperparameter slider (η half of the time), a landscape parameter, a typed start, a typed "
+        "number of steps. \"changed\" counts the moves after which the URL or the views' payloads changed. Server "
+        "CPU is its share of one core during the load; the load average is the machine's (1 minute) at the end.",
+        ["sessions", "offered", "reruns/s", "p50", "p95", "max", "p95, 2nd half", "errors", "KiB/rerun (refs)",
+         "server CPU", "load average"],
+    )
+    for run in result.values():
+        rerun = run["rerun"]
+        lines.append(
+            f"| {run['sessions']} | {run['offered_reruns_per_second']:.1f}/s | {run['reruns_per_second']:.1f} |"
+            f" {ms(rerun['p50'])} | {ms(rerun['p95'])} | {ms(rerun['max'])} | {ms(run['rerun_second_half']['p95'])} |"
+            f" {run['errors']} | {(run['received_bytes_per_rerun'] or 0) / 1024:.0f}"
+            f" ({run['referenced_per_rerun'] or 0:.1f}) | {100 * run['server_cpu_share']:.0f}% |"
+            f" {run['load_average'][0]:.1f} |")
+    for run in result.values():
+        lines += ["", f"Per kind of move, {run['sessions']} sessions:", "",
+                  "| kind | weight | reruns | changed | p50 | p95 | max | KiB/rerun | messages | as references |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for kind, row in run["by_kind"].items():
+            lines.append(f"| {kind} | {run['weights'][kind]} | {row['count']} | {row['changed']} | {ms(row['p50'])} |"
+                         f" {ms(row['p95'])} | {ms(row['max'])} | {row['received_bytes_per_rerun'] / 1024:.0f} |"
+                         f" {row['messages_per_rerun']:.0f} | {row['referenced_per_rerun']:.1f} |")
+    return "\n".join(lines + commands_and_machine(result, info))
 
 
 # --- soak ------------------------------------------------------------------------------------------------
@@ -452,6 +397,7 @@ SECTIONS: dict[str, tuple[Callable[..., dict], Callable[[dict, dict], str]]] = {
     "engine": (measure_engine, engine_section),
     "soak": (measure_soak, soak_section),
     "loadtest": (measure_loadtest, loadtest_section),
+    "classmix": (measure_classmix, classmix_section),
 }
 README_HEAD = "# Benchmarks\n\nEach benchmark is one command; each figure names the machine it was measured on.\n"
 INTRO = (
@@ -494,7 +440,7 @@ def main(argv: list[str] | None = None) -> None:
         measure, section = SECTIONS[name]
         print(f"== {name}", flush=True)
         app = args.app.resolve()
-        result = measure(app, args.sessions, args.seconds) if name == "loadtest" else measure(app)
+        result = measure(app, args.sessions, args.seconds) if name in ("loadtest", "classmix") else measure(app)
         results[name] = {"result": result, "machine": info}
         text = section(result, info)
         print(text, flush=True)

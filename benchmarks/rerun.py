@@ -5,7 +5,8 @@
 
 After warm-up (first load, JAX compilation), it times reruns of the default scene:
 - ``unchanged``: a rerun with nothing changed (what a widget that changes nothing costs);
-- ``step``: the shared step moved (what one play tick costs: every view redrawn, trajectories cached);
+- ``step``: the step reported by the views component (the browser steps and plays by itself and reports the
+  step once the user stops: the rerun each report costs; nothing recomputed, no figure sent again);
 - ``new lr``: a learning rate moved to a value not seen before (one trajectory recomputed, the grid cached).
 The baseline is a one-line Streamlit script run the same way in the same process, so the ratios show
 what the page costs beyond AppTest's own overhead.
@@ -20,7 +21,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.page_views import send
 from ui.controls import log_options
+from ui.state import run_key
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BASELINE = "import streamlit as st\nst.write('baseline')\n"
@@ -47,12 +50,13 @@ def main() -> None:
 
     page = AppTest.from_file(APP, default_timeout=300)
     first = timed(page.run)
+    page.session_state[run_key(0, "settings")] = True  # the first run's sliders are shown in its open settings
     page.run()  # warm: the first rerun after load may still compile
 
     unchanged = median_seconds(lambda i: page.run, args.runs)
 
     def move_step(i: int):
-        return lambda: page.slider(key="step").set_value(10 + i % 80).run()
+        return lambda: send(page, state={"step": 10 + i % 80})
 
     step = median_seconds(move_step, args.runs)
 

@@ -7,6 +7,7 @@ offline HTML, CSV/JSON data and the notes bundle; ``python -m export`` is the co
 - ``export.data``: ``to_csv(scene)``, ``to_json(scene)``
 - ``export.html``: ``html_page(scene, info)``
 - ``export.bundle``: ``export_files(scene, formats)``, ``notes_bundle(scene)``
+- ``export.fonts``: the Korean font shipped in assets/fonts; ``with_app_fonts(env)`` for the browser's fontconfig
 - ``export.toolbar``: ``file_stem(scene)``, ``toolbar_config(scene, view)`` for ``st.plotly_chart(config=…)``
 
 Importing this package imports none of them, so the page can use ``export.toolbar`` cheaply.

@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
-from export import images
+from export import fonts, images
 from figures import SceneInfo, contour_figure
 from figures.info import RunPath
 
@@ -204,9 +204,10 @@ def _palette_background(png: bytes, extra: list[tuple[int, int, int]]) -> tuple[
 
 
 def _font(size: float):
+    """The app's own font (the one Kaleido draws the titles with), so any text is drawn on any machine."""
     try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow built without FreeType: the fixed bitmap font
+        return ImageFont.truetype(fonts.FONT_FILE, size)
+    except ImportError:  # Pillow built without FreeType: the fixed bitmap font
         return ImageFont.load_default()
 
 

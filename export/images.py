@@ -8,17 +8,23 @@ itself, and neither does this module: when no browser is found, every call raise
 Kaleido's own ``start_sync_server`` waits forever when its browser fails to start (its worker thread
 dies with the error and the caller blocks on a queue), so this module keeps the same arrangement — one
 ``kaleido.Kaleido`` open on an event loop in a daemon thread — with a timeout on every wait instead.
+
+The browser starts with the app's own Korean font in its fontconfig (export/fonts.py), so Korean titles
+and labels are drawn on a machine that has no Korean font installed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
 import os
 import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
+
+from export import fonts
 
 BROWSER_ENV = "BROWSER_PATH"  # choreographer reads the same variable
 INSTALL_HINT = "apt-get install chromium"
@@ -64,6 +70,18 @@ def browser_available() -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1)
+def _browser_class():
+    """choreographer's Chromium, started with the app's fonts added to its fontconfig."""
+    from choreographer.browsers.chromium import Chromium
+
+    class ChromiumWithAppFonts(Chromium):
+        def get_env(self):
+            return fonts.with_app_fonts(super().get_env())
+
+    return ChromiumWithAppFonts
+
+
 class _Renderer:
     """One ``kaleido.Kaleido`` (one browser tab) on an event loop in a daemon thread."""
 
@@ -82,7 +100,8 @@ class _Renderer:
     async def _open(self):
         import kaleido
 
-        instance = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=self.browser)
+        instance = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=self.browser,
+                                   browser_cls=_browser_class())
         await instance.open()
         return instance
 

@@ -8,8 +8,10 @@ import plotly.graph_objects as go
 from figures.info import RunPath, SceneInfo
 from figures.parts import FigureParts
 from compute import Field
-from figures.stepping import CURRENT, PATH, STEP_TEMPLATE, at_step, step_meta
-from figures.theme import KIND_COLORS, KIND_SYMBOLS, Theme, styled
+from figures.stepping import CURRENT, MARK, PATH, STEP_TEMPLATE, at_step, step_meta
+from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, Theme, styled
+
+COLORBAR_ROOM = 6.5  # font sizes of margin right of the contour: the colour bar, its numbers and its title
 
 
 
@@ -35,6 +37,16 @@ def run_traces_2d(info: SceneInfo) -> list[go.Scatter]:
             marker=dict(color=run.color, size=theme.current_marker_size, line=dict(color="white", width=2)),
             hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
+        if run.exit_2d is not None:
+            traces.append(go.Scatter(
+                x=np.float32(run.exit_2d.point[:1]), y=np.float32(run.exit_2d.point[1:2]), mode="markers",
+                name=f"{run.label} · {info.labels['fig.left_plot']}", legendgroup=f"run{run.index}", showlegend=False,
+                marker=dict(symbol=EXIT_SYMBOL, color=run.color, size=theme.current_marker_size * 1.2,
+                            line=dict(color=run.color, width=3)),
+                hovertemplate=f"{run.label}<br>{info.labels['fig.left_plot']}: {info.labels['fig.step']} "
+                              f"{run.exit_2d.step}<extra></extra>",
+                meta=dict(role=MARK, run=run.index, **{"from": run.exit_2d.step}),
+            ))
     return traces
 
 
@@ -88,7 +100,7 @@ def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖")
     return go.Heatmap(
         x=field.x[:side], y=field.y[::side], z=shown, colorscale="Magma" if theme.name != "print" else "Greys",
         opacity=0.55, showscale=True, zsmooth="best", customdata=norm.astype(np.float32),
-        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16),
+        colorbar=dict(title=dict(text=f"log₁₀ {label}", side="right"), thickness=10, x=1.16, nticks=theme.ticks or 0),
         hovertemplate=f"{label} = %{{customdata:.3g}}<extra></extra>", name=label, meta=dict(role="grad_norm"),
     )
 
@@ -99,7 +111,7 @@ def contour_parts(info: SceneInfo) -> FigureParts:
     under: list = [go.Contour(
         x=info.xs, y=info.ys, z=info.z_display, colorscale=theme.colorscale, ncontours=30,
         contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
-        colorbar=dict(title=dict(text=info.labels["fig.z"], side="right"), thickness=12),
+        colorbar=dict(title=dict(text=info.labels["fig.z"], side="right"), thickness=12, nticks=theme.ticks or 0),
         hoverinfo="skip", name=info.title, meta=dict(role="surface"),
     )]
     if info.grad_norm is not None:
@@ -122,6 +134,8 @@ def contour_parts(info: SceneInfo) -> FigureParts:
         clickmode="event+select", dragmode="zoom", hovermode="closest",
     )
     layout = styled(figure, theme, uirevision=f"contour-{info.landscape_id}").layout
+    bars = 1 + (info.grad_norm is not None)
+    layout.margin.r = bars * COLORBAR_ROOM * theme.font_size  # the colour bars and their numbers, right of the plot
     return FigureParts(layout, tuple(under), tuple(run_traces_2d(info)), tuple(critical_traces_2d(info)),
                        (start_trace_2d(info),))
 

@@ -21,6 +21,7 @@ from scene import Run, Scene
 
 SURFACE_3D_STRIDE = 2  # every 2nd grid node in 3D: a quarter of the WebGL work, same look
 LOG_DISPLAY_RATIO = 10.0  # show log10(f - f_min) when the range dwarfs the typical value this much
+BOX_HEADROOM = 0.08  # the 3D box reaches this fraction of the surface's height above its highest point
 STREAM_SEEDS = 9  # per side
 STREAM_POINTS = 40
 
@@ -38,6 +39,14 @@ class RunPath:
     current: int  # index of the shown step in these arrays (a diverged run stops early)
     diverged_at: int | None
     stochastic: bool
+    exit_2d: "BoxExit | None" = None  # where the path leaves the contour's x, y bounds
+    exit_3d: "BoxExit | None" = None  # where it leaves the 3D box (x, y bounds and the surface's z range)
+
+
+@dataclasses.dataclass(frozen=True)
+class BoxExit:
+    step: int  # the first step outside
+    point: tuple[float, float, float]  # where the path crosses the box's side (z in the display scale)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +92,13 @@ class SceneInfo:
     loss_offset: float  # the loss chart draws loss - loss_offset (non-zero only for a log axis under f ≤ 0)
     labels: dict[str, str]
     camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up; None: the default view
+    loss_decades: float = 0.0  # powers of ten the loss chart's values span on a log axis (0 on a linear one)
+
+    @property
+    def z_range(self) -> tuple[float, float]:
+        """The drawn surface's lowest and highest value (display scale): the 3D box's height."""
+        finite = self.z_display[np.isfinite(self.z_display)]
+        return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
 
     def display(self, values: np.ndarray) -> np.ndarray:
         """Loss values in the scale the contour and the 3D surface use."""
@@ -166,7 +182,7 @@ def _streamlines(field: compute.Field, bounds, cell: float) -> Arrows:
 
 def _labels(language: str, log_display: bool) -> dict[str, str]:
     keys = ("fig.start", "fig.current", "fig.step", "fig.loss", "fig.loss_gap", "fig.field", "fig.title_contour",
-            "fig.title_surface", "fig.title_loss", "fig.diverged", "fig.grad_norm")
+            "fig.title_surface", "fig.title_loss", "fig.diverged", "fig.grad_norm", "fig.left_plot")
     labels = {key: t(key, language) for key in keys}
     labels["fig.z"] = t("fig.z_log" if log_display else "fig.z", language)
     return labels
@@ -224,21 +240,57 @@ def with_runs(surface: SceneInfo, scene: Scene, trajectories: Sequence[Trajector
     lowest = min([float(np.nanmin(info.z)) if np.isfinite(info.z).any() else 0.0]
                  + [float(np.nanmin(r.loss)) for r in runs if np.isfinite(r.loss).any()])
     loss_offset = lowest if scene.view.log_loss and lowest <= 0 else 0.0
-    return dataclasses.replace(info, runs=runs, loss_offset=loss_offset)
+    info = dataclasses.replace(info, runs=runs, loss_offset=loss_offset)
+    return dataclasses.replace(info, loss_decades=_decades(info) if info.log_loss else 0.0)
+
+
+def _decades(info: SceneInfo) -> float:
+    """How many powers of ten the runs' losses span, as the loss chart draws them (above its offset)."""
+    from figures.loss import loss_values  # the chart's own rule for what it draws
+
+    drawn = [loss_values(info, run.loss) for run in info.runs]
+    values = np.concatenate(drawn) if drawn else np.ones(1, np.float32)
+    values = values[np.isfinite(values) & (values > 0)]
+    return float(np.log10(values.max() / values.min())) if values.size else 0.0
 
 
 def run_path(info: SceneInfo, index: int, run: Run, traj: Trajectory) -> RunPath:
     """Run ``index`` of the scene as the figures draw it, in ``info``'s language, theme and display scale."""
     params = np.asarray(traj.params, dtype=np.float32)
     loss = np.asarray(traj.loss, dtype=np.float32)
+    z = info.display(loss)
+    points = np.stack([params[:, 0], params[:, 1], z], axis=1).astype(np.float64)
+    (x0, x1), (y0, y1) = info.bounds
+    z0, z1 = info.z_range
     return RunPath(
         index=index, label=run.label(info.language), color=run.color, dash=dash_for(info.theme, index),
-        x=params[:, 0], y=params[:, 1], loss=loss, z=info.display(loss),
+        x=params[:, 0], y=params[:, 1], loss=loss, z=z,
         current=min(info.step, len(loss) - 1), diverged_at=traj.diverged_at, stochastic=run.batch_size is not None,
+        exit_2d=box_exit(points, (x0, y0, -np.inf), (x1, y1, np.inf)),
+        exit_3d=box_exit(points, (x0, y0, z0), (x1, y1, z1 + BOX_HEADROOM * (z1 - z0))),
     )
 
 
+def box_exit(points: np.ndarray, lows, highs) -> BoxExit | None:
+    """Where a path of (x, y, z) points first leaves the box [lows, highs]: what is outside is not drawn."""
+    lows, highs = np.asarray(lows, dtype=np.float64), np.asarray(highs, dtype=np.float64)
+    inside = np.all(np.isfinite(points) & (points >= lows) & (points <= highs), axis=1)
+    outside = np.flatnonzero(~inside)
+    if not outside.size or outside[0] == 0:
+        return None
+    step = int(outside[0])
+    last, beyond = points[step - 1], points[step]
+    if not np.all(np.isfinite(beyond)):
+        return BoxExit(step, tuple(float(v) for v in last))
+    move = beyond - last
+    with np.errstate(divide="ignore", invalid="ignore"):  # per side: the fraction of the segment still inside
+        fractions = np.where(beyond > highs, (highs - last) / move, np.where(beyond < lows, (lows - last) / move, 1.0))
+    crossing = last + float(np.clip(np.nanmin(fractions), 0.0, 1.0)) * move
+    return BoxExit(step, tuple(float(v) for v in crossing))
+
+
 def surface_arrays(info: SceneInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid thinned for the 3D view (x, y, z_display)."""
-    s = SURFACE_3D_STRIDE
+    """The grid thinned for the 3D view (x, y, z_display); whole on a log scale, where a narrow valley between
+    the thinned nodes would show as a saw-toothed wall."""
+    s = 1 if info.log_display else SURFACE_3D_STRIDE
     return info.xs[::s], info.ys[::s], info.z_display[::s, ::s]

@@ -47,6 +47,8 @@ def loss_parts(info: SceneInfo) -> FigureParts:
         info.labels["fig.loss"]
     figure.update_xaxes(title=info.labels["fig.step"], range=[0, max(info.steps, 1)], gridcolor=theme.grid_color)
     figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
+    if info.log_loss and info.loss_decades >= 2:  # labels at 1, 10, 100 …: no crowded 2 and 5 between them
+        figure.update_yaxes(dtick=1, exponentformat="power")
     figure.update_layout(
         title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {STEP_TEMPLATE}", x=0.0,
                    xanchor="left"),

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, Theme, styled
+from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, TITLE_ROOM, Theme, styled
 from i18n import t
 from maps import DIVERGED, LOG_AXES, NOT_CONVERGED, STEPS_AXIS, Attractor, BasinInfo, SweepInfo
 
@@ -52,7 +52,8 @@ class Layer(NamedTuple):
 
 class MapPlotInfo(NamedTuple):
     kind: str  # "basin" or "sweep"
-    title: str
+    title: str  # short: it shares a half-width column with the toolbar
+    subtitle: str  # the run and its setting, on a line of its own
     x: np.ndarray  # cell centres, float32 (sweep: the swept values)
     y: np.ndarray
     x_title: str
@@ -181,9 +182,10 @@ def basin_plot_info(info: BasinInfo, coloring: str = "minimum", language: str = 
     )
     (x0, x1), (y0, y1) = info.scene.surface().bounds
     run = info.run
-    title = t("maps.basin_title", language, run=run.label(language), steps=info.steps)
+    title = t("maps.basin_title", language)
+    subtitle = t("maps.basin_subtitle", language, run=run.label(language), steps=info.steps)
     return MapPlotInfo(
-        "basin", title, info.xs, info.ys, "x", "y", False, False, ((x0, x1), (y0, y1)), layers, categories,
+        "basin", title, subtitle, info.xs, info.ys, "x", "y", False, False, ((x0, x1), (y0, y1)), layers, categories,
         info.xs[jj], info.ys[ii], cells, text, markers, contour, language,
     )
 
@@ -236,9 +238,10 @@ def sweep_plot_info(info: SweepInfo, metric: str = "loss", language: str = "ko")
         markers = ((t("maps.current_setting", language), "star", np.float32([current_x]), np.float32([current_y]),
                     "#FFFFFF"),)
     xs, ys = info.x_values.astype(np.float32), info.y_values.astype(np.float32)
-    title = t("maps.sweep_title", language, run=info.run.label(language), metric=t(f"maps.metric.{metric}", language))
+    title = t("maps.sweep_title", language)
+    subtitle = t("maps.sweep_subtitle", language, run=info.run.label(language), metric=t(f"maps.metric.{metric}", language))
     return MapPlotInfo(
-        "sweep", title, xs, ys, axis_title(info.x_param, language), axis_title(info.y_param, language),
+        "sweep", title, subtitle, xs, ys, axis_title(info.x_param, language), axis_title(info.y_param, language),
         info.x_param in LOG_AXES, info.y_param in LOG_AXES, None, layers, categories, xs[jj], ys[ii], cells, text,
         markers, None, language,
     )
@@ -263,9 +266,11 @@ def map_figure(plot: MapPlotInfo, theme: Theme = THEMES["screen"]) -> go.Figure:
             contours=dict(coloring="none"), line=dict(color="rgba(255,255,255,0.6)", width=1),
             meta=dict(role="contour"),
         ))
-    for category in plot.categories[:MAX_LEGEND_MINIMA] + tuple(c for c in plot.categories[MAX_LEGEND_MINIMA:] if c.code < 0):
+    drawn = drawn_categories(plot)
+    for category in [c for c in plot.categories[:MAX_LEGEND_MINIMA] if c in drawn] + [
+            c for c in plot.categories[MAX_LEGEND_MINIMA:] if c.code < 0 and c in drawn]:
         data.append(go.Scatter(
-            x=[None], y=[None], mode="markers", name=f"{category.name} · {category.count}",
+            x=[None], y=[None], mode="markers", name=f"{category.name} · {drawn[category]}",
             marker=dict(symbol="square", size=12, color=category.color, line=dict(color="#555555", width=1)),
             meta=dict(role="legend", code=category.code),
         ))
@@ -284,10 +289,24 @@ def map_figure(plot: MapPlotInfo, theme: Theme = THEMES["screen"]) -> go.Figure:
     figure = go.Figure(data=data)
     _axes(figure, plot)
     figure.update_layout(
-        title=dict(text=plot.title), legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),
+        title=dict(text=plot.title, subtitle=dict(text=plot.subtitle)),
+        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),
         clickmode="event+select", dragmode="zoom", hovermode="closest",
     )
-    return styled(figure, theme, uirevision=f"map-{plot.kind}")
+    figure = styled(figure, theme, uirevision=f"map-{plot.kind}")
+    figure.update_layout(margin_t=round((TITLE_ROOM + 1.6) * theme.font_size))  # the title and its subtitle
+    return figure
+
+
+def drawn_categories(plot: MapPlotInfo) -> dict[Category, int]:
+    """The outcomes whose colour the map shows, with how many cells show it: a legend names only colours that
+    appear (a map coloured by final loss shows outcome colours on the diverged cells alone)."""
+    counts = np.zeros(len(plot.categories), dtype=np.int64)
+    for layer in plot.layers:
+        if layer.colorbar_title is None:  # a categorical layer: z is the category's index, NaN where not drawn
+            drawn = layer.z[np.isfinite(layer.z)].astype(np.int64)
+            counts += np.bincount(drawn, minlength=len(plot.categories))[:len(plot.categories)]
+    return {category: int(n) for category, n in zip(plot.categories, counts) if n}
 
 
 def _axes(figure: go.Figure, plot: MapPlotInfo) -> None:

@@ -5,6 +5,7 @@ The builders draw whole runs. A trace's ``meta.role`` says what a step k shows o
 
 - ``"path"``: points 0 … k;
 - ``"current"``: point k alone;
+- ``"mark"``: all of it from step ``meta.from`` on, nothing before (e.g. where a run left the plot);
 
 where k is clipped to the trace's last point (a diverged run stops early). Every other trace is drawn
 whole. The layout's ``meta.step`` holds k: titles show it through Plotly's ``%{meta.step}`` template, and
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-PATH, CURRENT = "path", "current"
+PATH, CURRENT, MARK = "path", "current", "mark"
 STEP_SHAPE = "step"
 STEP_TEMPLATE = "%{meta.step}"  # what a title writes where the step goes
 STEPPED_FIELDS = ("x", "y", "z", "customdata")
@@ -26,8 +27,11 @@ def step_meta(step: int) -> dict[str, int]:
     return {"step": int(step)}
 
 
-def shown_rows(role: str | None, length: int, step: int) -> slice | None:
+def shown_rows(meta: dict, length: int, step: int) -> slice | None:
     """The rows of a trace of ``length`` points that step ``step`` shows; None: the whole trace."""
+    role = meta.get("role")
+    if role == MARK:
+        return None if step >= meta.get("from", 0) else slice(0, 0)
     if role not in (PATH, CURRENT) or length == 0:
         return None
     k = min(max(int(step), 0), length - 1)
@@ -38,9 +42,9 @@ def at_step(figure: go.Figure, step: int) -> go.Figure:
     """``figure`` (whole runs) as it looks at ``step``: a new figure, the given one is left as it is."""
     stepped = go.Figure(figure)
     for trace in stepped.data:
-        role = (trace.meta or {}).get("role") if isinstance(trace.meta, dict) else None
+        meta = trace.meta if isinstance(trace.meta, dict) else {}
         length = len(trace.x) if getattr(trace, "x", None) is not None else 0
-        rows = shown_rows(role, length, step)
+        rows = shown_rows(meta, length, step)
         if rows is None:
             continue
         trace.update({name: np.asarray(getattr(trace, name))[rows] for name in STEPPED_FIELDS

@@ -6,20 +6,29 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.contour import critical_hover
-from figures.info import SceneInfo, surface_arrays
+from figures.info import BOX_HEADROOM, SceneInfo, surface_arrays
 from figures.parts import FigureParts
-from figures.stepping import CURRENT, PATH, at_step, step_meta
-from figures.theme import KIND_COLORS, KIND_SYMBOLS_3D, styled
+from figures.stepping import CURRENT, MARK, PATH, at_step, step_meta
+from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, styled
+
+PATH_LIFT = 0.02  # paths and markers float this fraction of the surface's height above it, so it hides none
+BOX_FLOOR = 0.02  # the box reaches this fraction of the height below the surface's lowest point
 
 
 def path_lift(info: SceneInfo) -> float:
     """How far above the mesh the 3D paths and markers are drawn, so the surface does not hide them."""
-    z = info.z_display
-    return 0.004 * float(np.nanmax(z) - np.nanmin(z)) if np.isfinite(z).any() else 0.0
+    low, high = info.z_range
+    return PATH_LIFT * (high - low)
+
+
+def z_box(info: SceneInfo) -> list[float]:
+    """The 3D box's height: the surface's (with room for the lifted paths); a diverging run leaves it."""
+    low, high = info.z_range
+    return [low - BOX_FLOOR * (high - low), high + BOX_HEADROOM * (high - low)]
 
 
 DEFAULT_VIEW_ANGLE = (-135.0, 25.0)  # azimuth and elevation of the camera, in degrees
-CAMERA_DISTANCE = 2.4
+CAMERA_DISTANCE = 2.2
 
 
 def camera_eye(azimuth: float, elevation: float) -> dict[str, float]:
@@ -53,8 +62,8 @@ def surface_parts(info: SceneInfo) -> FigureParts:
     lift = np.float32(path_lift(info))
     critical = [go.Scatter3d(
         x=m.x, y=m.y, z=m.z + lift, mode="markers", name=m.label, legendgroup=m.kind,
-        marker=dict(symbol=KIND_SYMBOLS_3D[m.kind], color=KIND_COLORS[m.kind], size=theme.marker_size,
-                    line=dict(color="black", width=1)),
+        marker=dict(symbol=KIND_SYMBOLS[m.kind], color=KIND_COLORS[m.kind], size=theme.current_marker_size * 0.7,
+                    line=dict(color="black", width=2)),
         customdata=m.hessian, hovertemplate=critical_hover(m.label), meta=dict(role="critical", kind=m.kind),
     ) for m in info.critical]
     runs = []
@@ -73,13 +82,25 @@ def surface_parts(info: SceneInfo) -> FigureParts:
             marker=dict(color=run.color, size=theme.current_marker_size * 0.6, line=dict(color="white", width=2)),
             hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
+        if run.exit_3d is not None:
+            x, y, z = run.exit_3d.point
+            runs.append(go.Scatter3d(
+                x=np.float32([x]), y=np.float32([y]), z=np.float32([min(z, z_box(info)[1])]), mode="markers",
+                showlegend=False, name=f"{run.label} · {info.labels['fig.left_plot']}", legendgroup=f"run{run.index}",
+                marker=dict(symbol=EXIT_SYMBOL, color=run.color, size=theme.current_marker_size * 0.8,
+                            line=dict(color=run.color, width=3)),
+                hovertemplate=f"{run.label}<br>{info.labels['fig.left_plot']}: {info.labels['fig.step']} "
+                              f"{run.exit_3d.step}<extra></extra>",
+                meta=dict(role=MARK, run=run.index, **{"from": run.exit_3d.step}),
+            ))
     figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
     figure.update_layout(
         title=dict(text=info.labels["fig.title_surface"]),
         scene=dict(
             xaxis=dict(title="x", range=[x0, x1]), yaxis=dict(title="y", range=[y0, y1]),
-            zaxis=dict(title=info.labels["fig.z"]), aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
+            zaxis=dict(title=info.labels["fig.z"], range=z_box(info)), aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.6),
             camera=camera_of(info.camera),
         ),
         legend=dict(orientation="h", yanchor="top", y=0.0, x=0),

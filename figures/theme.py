@@ -9,13 +9,18 @@ from typing import NamedTuple
 import plotly.graph_objects as go
 
 
-# Critical points by kind: a symbol for the contour, one for 3D (Scatter3d knows fewer), a colour.
-KIND_SYMBOLS = {"global_min": "star", "local_min": "diamond", "saddle": "x", "max": "triangle-up",
+# Critical points by kind: one symbol in the contour, the 3D plot and every legend, a colour, and a black
+# outline so that each shows on the surface's colours and on paper: minima are diamonds, the global one gold.
+# Only shapes WebGL draws everywhere: Scatter3d draws its symbols as font glyphs, and "x" and "cross" (✖, ✚)
+# are missing from many fonts (a box instead).
+KIND_SYMBOLS = {"global_min": "diamond", "local_min": "diamond", "saddle": "square", "max": "circle",
                 "degenerate": "circle-open"}
-KIND_SYMBOLS_3D = {"global_min": "diamond", "local_min": "diamond-open", "saddle": "x", "max": "cross",
-                   "degenerate": "circle-open"}
+# The font shipped in assets/fonts for the images the server draws (export/fonts.py), then generic fallbacks.
+# Only the print theme names it: the page keeps the student's own fonts.
+EXPORT_FONT_FAMILY = 'NanumGothic, "Nanum Gothic", sans-serif'
 KIND_COLORS = {"global_min": "#FFD700", "local_min": "#FFFFFF", "saddle": "#FF4040", "max": "#FF8C00",
                "degenerate": "#C0C0C0"}
+EXIT_SYMBOL = "circle-open"  # where a run leaves the plot, in the run's colour
 
 
 class Theme(NamedTuple):
@@ -30,16 +35,21 @@ class Theme(NamedTuple):
     width: int | None  # pixels; None lets the page size the figure
     height: int
     colorscale: str
+    ticks: int | None = None  # at most this many ticks per axis (3D: two fewer); None: Plotly chooses
+    font_family: str | None = None  # None: Plotly's default, the viewer's fonts
 
 
 THEMES: dict[str, Theme] = {
     "screen": Theme("screen", 13, 2.5, 5, 12, "rgba(0,0,0,0)", "rgba(128,128,128,0.25)", ("solid",), None, 520,
                     "Viridis"),
     "projector": Theme("projector", 22, 5.0, 8, 20, "rgba(0,0,0,0)", "rgba(128,128,128,0.35)", ("solid",), None,
-                       640, "Viridis"),
+                       640, "Viridis", ticks=6),
     "print": Theme("print", 18, 3.0, 6, 14, "#ffffff", "rgba(0,0,0,0.2)",
-                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys"),
+                   ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot"), 900, 700, "Greys",
+                   font_family=EXPORT_FONT_FAMILY),
 }
+TITLE_ROOM = 2.6  # font sizes of margin above the plot: the title (Plotly draws it larger than the font)
+SIDE_ROOM = 4.0  # font sizes of margin left of the plot and below it: tick labels and the axis title
 
 
 def theme_named(name: str) -> Theme:
@@ -53,16 +63,23 @@ def dash_for(theme: Theme, index: int) -> str:
 def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> go.Figure:
     """Applies the theme's fonts, background and size to a finished figure."""
     figure.update_layout(
-        font=dict(size=theme.font_size, color="#111111" if theme.name == "print" else None),
+        font=dict(family=theme.font_family, size=theme.font_size, color="#111111" if theme.name == "print" else None),
         paper_bgcolor=theme.background,
         plot_bgcolor=theme.background,
         height=height or theme.height,
         width=theme.width,
-        margin=dict(l=50, r=10, t=40 if theme.name != "screen" else 30, b=40),
+        margin=dict(l=round(SIDE_ROOM * theme.font_size), r=10, t=round(TITLE_ROOM * theme.font_size),
+                    b=round(SIDE_ROOM * theme.font_size)),
         legend=dict(font=dict(size=theme.font_size), itemsizing="constant"),
         hoverlabel=dict(font=dict(size=theme.font_size)),
         uirevision=uirevision,
     )
     if theme.name == "print":
         figure.update_layout(template="simple_white")
+    if theme.ticks:  # fewer, larger numbers, readable from the back row
+        figure.update_xaxes(nticks=theme.ticks)
+        figure.update_yaxes(nticks=theme.ticks)
+        axis = dict(nticks=theme.ticks - 2, tickfont=dict(size=round(0.65 * theme.font_size)),
+                    title=dict(font=dict(size=round(0.8 * theme.font_size))))
+        figure.update_scenes(xaxis=axis, yaxis=axis, zaxis=axis)
     return figure

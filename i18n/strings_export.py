@@ -29,11 +29,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Image export needs Chromium, which is not installed. Install it with `apt-get install chromium`. "
               "The camera button in each figure's toolbar still downloads a PNG.",
     },
-    "export.no_korean_font": {
-        "ko": "한글 글꼴이 없어 그림의 한글이 네모로 보일 수 있습니다. 설치: `apt-get install fonts-nanum`.",
-        "en": "No Korean font is installed; Korean text in images may show as boxes. "
-              "Install one with `apt-get install fonts-nanum`.",
-    },
     "export.failed": {"ko": "내보내기 실패: {reason}", "en": "Export failed: {reason}"},
     # notes.md in the bundle
     "notes.title": {"ko": "{title} — 최적화 경로", "en": "{title} — optimizer paths"},

@@ -15,6 +15,7 @@ const STATS = (window.__lossLabStats ??= {});
 
 const PATH = "path";
 const CURRENT = "current";
+const MARK = "mark";
 const STEP_SHAPE = "step";
 const STEPPED_FIELDS = ["x", "y", "z", "customdata"];
 const BASE_ROLES = new Set(["surface", "grad_norm", "field"]); // contour layers that a step never changes
@@ -24,14 +25,75 @@ const REPORT_CAMERA_MS = 600;
 const CLICK_SLOP_PX = 4;
 const RESEND_MS = 2500; // an event Python has not heard of is sent again after this, then 2×, 4× … later,
 const EVENT_TRIES = 6; // and when a run ends without hearing it; this many times in all
+const PAGE_RUN_EVENT = "loss-lab:run-the-page";
 const DOUBLE_CLICK_MS = 320;
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
+const COLORBAR_GAP_PX = 10;
+const COLORBAR_STRIDE_FONTS = 6.5; // figures/contour.py COLORBAR_ROOM: one colour bar's width, in font sizes
+const MIN_PLOT_WIDTH = 440; // contour and 3D side by side from twice this width on, one above the other below it
+const PLOT_GAP = 12;
+const MIN_PLOT_HEIGHT = 340;
+const SCREEN_MARGIN_PX = 48;
+const MIN_LOSS_HEIGHT = 230;
+const MAX_LOSS_HEIGHT = 380;
+
+function clamp(value, low, high) {
+  return Math.min(Math.max(value, low), high);
+}
+
+// A small picture of a legend entry: the run's line (and its markers), or the point's symbol.
+const SYMBOL_PATHS = {
+  diamond: "M7 1.5 L12.5 7 L7 12.5 L1.5 7 Z",
+  x: "M2.5 2.5 L11.5 11.5 M11.5 2.5 L2.5 11.5",
+  cross: "M7 1.5 V12.5 M1.5 7 H12.5",
+};
+
+function legendSymbol(trace) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  const lines = (trace.mode ?? "lines").includes("lines");
+  svg.setAttribute("width", lines ? "28" : "14");
+  svg.setAttribute("height", "14");
+  const add = (tag, attributes) => {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    svg.appendChild(node);
+  };
+  const marker = trace.marker ?? {};
+  if (lines) {
+    const line = trace.line ?? {};
+    const dash = { dash: "5 3", dot: "2 3", dashdot: "5 2 2 2", longdash: "8 3", longdashdot: "8 2 2 2" }[line.dash];
+    add("line", { x1: 1, y1: 7, x2: 27, y2: 7, stroke: line.color ?? "#888", "stroke-width": 3,
+      ...(dash ? { "stroke-dasharray": dash } : {}) });
+    if ((trace.mode ?? "").includes("markers")) add("circle", { cx: 14, cy: 7, r: 3, fill: marker.color ?? line.color });
+    return svg;
+  }
+  const symbol = String(marker.symbol ?? "circle");
+  const color = marker.color ?? "#888";
+  const outline = marker.line?.color ?? "#000";
+  if (SYMBOL_PATHS[symbol] && symbol !== "diamond") {
+    add("path", { d: SYMBOL_PATHS[symbol], stroke: "#000", "stroke-width": 4.5, "stroke-linecap": "round" });
+    add("path", { d: SYMBOL_PATHS[symbol], stroke: color, "stroke-width": 2.5, "stroke-linecap": "round" });
+  } else if (symbol === "diamond") {
+    add("path", { d: SYMBOL_PATHS.diamond, fill: color, stroke: outline, "stroke-width": 1.5 });
+  } else if (symbol.endsWith("-open")) {
+    add("circle", { cx: 7, cy: 7, r: 5, fill: "none", stroke: color === "#FFFFFF" ? "#000" : color, "stroke-width": 2 });
+  } else {
+    add("circle", { cx: 7, cy: 7, r: 5, fill: color, stroke: outline, "stroke-width": 1.5 });
+  }
+  return svg;
+}
 
 // --- payloads ------------------------------------------------------------------------------------------
 
 function decodeBytes(data) {
   const text = typeof data === "string" ? data : new TextDecoder().decode(data);
   return JSON.parse(text);
+}
+
+export function mountPage(component) { // outside every fragment: asks for a run of the whole page
+  const ask = () => component.setTriggerValue("run", performance.now());
+  window.addEventListener(PAGE_RUN_EVENT, ask);
+  return () => window.removeEventListener(PAGE_RUN_EVENT, ask);
 }
 
 export function storePayload(component) {
@@ -88,18 +150,23 @@ function role(trace) {
 function steppedTrace(trace) {
   const whole = {};
   for (const field of STEPPED_FIELDS) if (trace[field] !== undefined) whole[field] = decodeArray(trace[field]);
-  return { template: trace, whole, role: role(trace), length: whole.x ? whole.x.length : 0 };
+  return { template: trace, whole, role: role(trace), from: trace.meta?.from ?? 0, length: whole.x ? whole.x.length : 0 };
 }
 
-function shownRows(stepRole, length, step) {
-  if ((stepRole !== PATH && stepRole !== CURRENT) || length === 0) return null;
-  const k = Math.min(Math.max(step, 0), length - 1);
-  return stepRole === PATH ? [0, k + 1] : [k, k + 1];
+function isStepped(entry) {
+  return entry.role === PATH || entry.role === CURRENT || entry.role === MARK;
+}
+
+function shownRows(entry, step) {
+  if (entry.role === MARK) return step >= entry.from ? null : [0, 0];
+  if ((entry.role !== PATH && entry.role !== CURRENT) || entry.length === 0) return null;
+  const k = Math.min(Math.max(step, 0), entry.length - 1);
+  return entry.role === PATH ? [0, k + 1] : [k, k + 1];
 }
 
 function traceAtStep(entry, step) {
-  const rows = shownRows(entry.role, entry.length, step);
-  if (!rows) return entry.template;
+  if (!isStepped(entry)) return entry.template;
+  const rows = shownRows(entry, step) ?? [0, entry.length];
   const trace = { ...entry.template };
   for (const [field, values] of Object.entries(entry.whole)) {
     trace[field] = Array.isArray(values) ? values.slice(rows[0], rows[1]) : values.subarray(rows[0], rows[1]);
@@ -131,13 +198,22 @@ const CSS = `
 .lab-bar input[type=range] { flex: 1 1 12rem; min-width: 8rem; accent-color: var(--st-primary-color, #ff4b4b); }
 .lab-bar .lab-step { font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 7.5em; }
 .lab-bar label { display: flex; align-items: center; gap: 0.35em; white-space: nowrap; }
-.lab-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 0.75rem; }
+.lab-row { display: grid; grid-template-columns: 1fr 1fr; gap: 0.75rem; }
+.lab-row.lab-stacked { grid-template-columns: 1fr; }
 .lab-plot { position: relative; min-width: 0; }
 .lab-plot > .lab-layer { position: absolute; inset: 0; }
 .lab-plot > .lab-layer.lab-top { pointer-events: none; }
 .lab-plot > .lab-layer.lab-top .draglayer, .lab-plot > .lab-layer.lab-top .legend,
 .lab-plot > .lab-layer.lab-top .modebar-container, .lab-plot > .lab-layer.lab-top .hoverlayer { pointer-events: all; }
 .lab-hint { font-size: 0.8em; opacity: 0.7; }
+.lab-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 1rem; font-size: 0.9em; }
+.lab-legend button.lab-legend-toggle { font: inherit; border: none; background: none; color: inherit; cursor: pointer;
+  padding: 0 0.25rem; opacity: 0.75; }
+.lab-legend .lab-legend-item { display: inline-flex; align-items: center; gap: 0.35em; cursor: pointer;
+  user-select: none; white-space: nowrap; }
+.lab-legend .lab-legend-item.lab-hidden { opacity: 0.35; text-decoration: line-through; }
+.lab-legend.lab-collapsed .lab-legend-item { display: none; }
+.lab-legend svg { flex: none; }
 `;
 
 function injectCss() {
@@ -209,13 +285,20 @@ class LabView {
       loss: element("div", { className: "lab-plot lab-loss" }, [this.divs.loss]),
     };
     this.row = element("div", { className: "lab-row" }, [this.boxes.contour, this.boxes.surface]);
-    this.root.append(this.bar, this.row, this.boxes.loss);
+    this.legendToggle = element("button", { className: "lab-legend-toggle", type: "button" });
+    this.legend = element("div", { className: "lab-legend" }, [this.legendToggle]);
+    this.hidden = new Set(); // legend groups the user switched off, in every view
+    this.root.append(this.bar, this.legend, this.row, this.boxes.loss);
     this.parent.appendChild(this.root);
 
     this.playButton.addEventListener("click", () => this.togglePlay());
     this.slider.addEventListener("input", () => this.moveTo(Number(this.slider.value), true));
     this.speedSelect.addEventListener("change", () => this.setSpeed(Number(this.speedSelect.value)));
     this.resetButton.addEventListener("click", () => this.resetCamera());
+    this.legendToggle.addEventListener("click", () => {
+      this.legend.classList.toggle("lab-collapsed");
+      this.showLegendToggle();
+    });
     this.onKey = (event) => this.key(event);
     window.addEventListener("keydown", this.onKey);
     this.resizer = new ResizeObserver(() => this.resized());
@@ -266,6 +349,7 @@ class LabView {
     for (const view of VIEWS) {
       this.boxes[view].style.display = manifest.views.includes(view) ? "" : "none";
     }
+    let changed = false;
     for (const view of manifest.views) {
       const spec = manifest.figures[view];
       const source = [manifest.payloads.surface, manifest.payloads.layout, ...manifest.payloads.runs,
@@ -276,8 +360,10 @@ class LabView {
       this.figures[view] = { source, layout: layouts.views[view], config: spec.config,
         entries: traces.map(steppedTrace), version: ++this.versions };
       this.drawing[view] ??= { busy: false, drawnVersion: null, drawnStep: null, lastMs: 0, lastStart: 0 };
-      this.boxes[view].style.height = `${layouts.views[view].height}px`;
+      changed = true;
     }
+    if (changed) this.buildLegend();
+    this.sized();
     if (manifest.camera_token !== this.cameraToken && this.figures.surface) this.figures.surface.version = ++this.versions;
     this.cameraToken = manifest.camera_token;
     this.showStep();
@@ -291,8 +377,70 @@ class LabView {
     this.resetButton.textContent = labels.reset_camera;
     this.resetButton.style.display = manifest.views.includes("surface") ? "" : "none";
     this.hint.textContent = labels.keys;
+    this.hint.style.display = manifest.projector ? "none" : ""; // a lecture hall needs the room, not the hint
     this.slider.setAttribute("aria-label", labels.step);
     this.showPlaying();
+    this.showLegendToggle();
+  }
+
+  showLegendToggle() {
+    if (!this.labels) return;
+    const collapsed = this.legend.classList.contains("lab-collapsed");
+    this.legendToggle.textContent = `${collapsed ? "▸" : "▾"} ${this.labels.legend}`;
+  }
+
+  // One legend for the three views (their Plotly legends are off on the page): a click on an entry hides or
+  // shows that run, or that kind of point, everywhere at once.
+  buildLegend() {
+    for (const item of [...this.legend.querySelectorAll(".lab-legend-item")]) item.remove();
+    const seen = new Set();
+    for (const view of this.manifest.views) {
+      for (const entry of this.figures[view]?.entries ?? []) {
+        const trace = entry.template;
+        const group = trace.legendgroup ?? trace.name;
+        if (trace.showlegend === false || !trace.name || seen.has(group) || trace.type === "surface") continue;
+        if (trace.type !== "scatter" && trace.type !== "scatter3d") continue;
+        seen.add(group);
+        const item = element("span", { className: "lab-legend-item", "data-group": group, role: "button",
+          tabindex: "0", title: trace.name }, [legendSymbol(trace), element("span", { text: trace.name })]);
+        item.classList.toggle("lab-hidden", this.hidden.has(group));
+        const toggle = () => this.toggleGroup(group);
+        item.addEventListener("click", toggle);
+        item.addEventListener("keydown", (event) => { if (event.key === "Enter") toggle(); });
+        this.legend.appendChild(item);
+      }
+    }
+  }
+
+  toggleGroup(group) {
+    if (this.hidden.has(group)) this.hidden.delete(group);
+    else this.hidden.add(group);
+    this.legend.querySelector(`[data-group="${CSS.escape(group)}"]`)?.classList.toggle("lab-hidden", this.hidden.has(group));
+    for (const figure of Object.values(this.figures)) figure.version = ++this.versions;
+    this.requestFrame();
+  }
+
+  // --- sizes: the plots take the width they have, as tall as the screen allows ---------------------------
+
+  sized() {
+    const width = this.root.clientWidth || this.parent.clientWidth || 800;
+    const plots = this.manifest.views.filter((view) => view !== "loss").length;
+    const side = plots > 1 && width >= 2 * MIN_PLOT_WIDTH + PLOT_GAP;
+    const column = side ? (width - PLOT_GAP) / 2 : width;
+    const screen = window.innerHeight || 900;
+    // As tall as the screen leaves below the bar and the legend, no taller than the plot is wide.
+    const room = screen - this.bar.offsetHeight - this.legend.offsetHeight - SCREEN_MARGIN_PX;
+    const plot = Math.round(clamp(column * 0.92, MIN_PLOT_HEIGHT, Math.max(MIN_PLOT_HEIGHT, room)));
+    const loss = Math.round(clamp(screen * 0.32, MIN_LOSS_HEIGHT, MAX_LOSS_HEIGHT));
+    const sizes = { contour: plot, surface: plot, loss };
+    this.row.classList.toggle("lab-stacked", !side);
+    let changed = false;
+    for (const view of VIEWS) {
+      if (this.heights?.[view] !== sizes[view]) changed = true;
+      this.boxes[view].style.height = `${sizes[view]}px`;
+    }
+    this.heights = sizes;
+    return changed;
   }
 
   showPlaying() {
@@ -416,19 +564,25 @@ class LabView {
     for (const [name, event] of [...this.pending]) if (heard[name] === event.id) this.pending.delete(name);
   }
 
-  resend() {
+  resend(askForThePage = false) {
     for (const [name, event] of this.pending) {
       if (event.tries >= EVENT_TRIES) { this.pending.delete(name); continue; }
       event.tries += 1;
-      this.setTriggerValue(name, { value: event.value, id: event.id });
+      if (!askForThePage) this.setTriggerValue(name, { value: event.value, id: event.id });
     }
-    if (this.pending.size) this.armResend();
+    if (!this.pending.size) return;
+    // No run came back. A server process the tab reconnected to knows no fragment until the whole page has run
+    // on it, and drops a fragment's rerun: the page's own element (mountPage) asks for a run of the whole page
+    // (alone: Streamlit sends values set together as one rerun, of the fragment), whose manifest brings the
+    // events back here to be sent again.
+    if (askForThePage) window.dispatchEvent(new Event(PAGE_RUN_EVENT));
+    this.armResend();
   }
 
   armResend() { // no run has come back: send again, waiting twice as long each time
     const tries = Math.max(...[...this.pending.values()].map((event) => event.tries), 1);
     clearTimeout(this.timers.resend);
-    this.timers.resend = setTimeout(() => this.resend(), RESEND_MS * 2 ** (tries - 1));
+    this.timers.resend = setTimeout(() => this.resend(true), RESEND_MS * 2 ** (tries - 1));
   }
 
   // --- drawing ------------------------------------------------------------------------------------------
@@ -493,11 +647,23 @@ class LabView {
     return view === "contour" ? figure.entries.filter((e) => !BASE_ROLES.has(e.role)) : figure.entries;
   }
 
+  // A trace as drawn at a step, switched off if the user hid its legend group.
+  drawnTrace(entry, step) {
+    const trace = traceAtStep(entry, step);
+    const group = entry.template.legendgroup ?? entry.template.name;
+    return this.hidden.has(group) ? { ...trace, visible: false } : trace;
+  }
+
+  // The page's layout of a view: its figure's, at the height it has here and without its own legend.
+  pageLayout(view, figure, step) {
+    return { ...layoutAtStep(figure.layout, step), height: this.heights[view], autosize: true, showlegend: false };
+  }
+
   // A new figure (a manifest changed it) or the 3D view (WebGL has no partial update): the whole plot again.
   async redraw(view, figure, step) {
     const div = this.divs[view];
     const first = !div._fullLayout;
-    const layout = layoutAtStep(figure.layout, step);
+    const layout = this.pageLayout(view, figure, step);
     if (view === "contour") Object.assign(layout, { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" });
     if (view === "surface") {
       // The scene's camera (a link, the user's own reported back); a camera Python set anew replaces the
@@ -505,7 +671,7 @@ class LabView {
       if (this.manifest.camera) layout.scene = { ...layout.scene, camera: this.manifest.camera };
       layout.uirevision = `${layout.uirevision}-${this.cameraToken}`;
     }
-    const traces = this.shownEntries(view, figure).map((entry) => traceAtStep(entry, step));
+    const traces = this.shownEntries(view, figure).map((entry) => this.drawnTrace(entry, step));
     await this.Plotly.react(div, traces, layout, figure.config);
     if (first && view === "surface") this.watchCamera(div);
     if (first && view === "contour") this.watchContour(div);
@@ -520,7 +686,7 @@ class LabView {
     const indices = [];
     const data = [];
     entries.forEach((entry, index) => {
-      if (entry.role !== PATH && entry.role !== CURRENT) return;
+      if (!isStepped(entry)) return;
       const trace = traceAtStep(entry, step);
       const update = {};
       for (const field of Object.keys(entry.whole)) update[field] = trace[field];
@@ -558,8 +724,13 @@ class LabView {
       margin: { l: size.l, r: size.r, t: size.t, b: size.b, pad: full.margin.pad, autoexpand: false },
       xaxis: axis("xaxis"), yaxis: axis("yaxis"),
     };
-    const traces = figure.entries.filter((e) => BASE_ROLES.has(e.role)).map((e) => e.template).map((trace) =>
-      trace.colorbar ? { ...trace, colorbar: { ...trace.colorbar, x: full.xaxis.domain[1] + 0.015, xanchor: "left" } } : trace);
+    // Colour bars next to the plot, not at the page's right edge (the plot keeps its aspect ratio).
+    let bars = 0;
+    const traces = figure.entries.filter((e) => BASE_ROLES.has(e.role)).map((e) => this.drawnTrace(e, 0)).map((trace) => {
+      if (!trace.colorbar) return trace;
+      const x = full.xaxis.domain[1] + (COLORBAR_GAP_PX + COLORBAR_STRIDE_FONTS * full.font.size * bars++) / size.w;
+      return { ...trace, colorbar: { ...trace.colorbar, x, xanchor: "left" } };
+    });
     await this.Plotly.react(bottom, traces, layout, { ...figure.config, staticPlot: true, responsive: false });
   }
 
@@ -609,6 +780,11 @@ class LabView {
 
   async resized() {
     if (!this.Plotly || !this.manifest) return;
+    if (this.sized()) { // new heights: every view drawn again at its size
+      for (const view of this.manifest.views) if (this.figures[view]) this.figures[view].version = ++this.versions;
+      this.requestFrame();
+      return;
+    }
     const shown = this.manifest.views.map((view) => this.divs[view]).filter((div) => div._fullLayout);
     await Promise.all(shown.map((div) => this.Plotly.Plots.resize(div)));
     this.followContour();

@@ -98,6 +98,15 @@ def test_without_chromium_the_panel_says_how_to_install_it(monkeypatch, tmp_path
                         "export.make.bundle": True}
 
 
+def test_without_a_korean_font_on_the_server_the_korean_panel_asks_to_install_none(monkeypatch, tmp_path):
+    latin_only = tmp_path / "fonts.conf"  # what fontconfig tools and the browser see: no Hangul anywhere
+    latin_only.write_text('<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir></fontconfig>')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(latin_only))
+    at = panel("ko")
+    notices = [notice.value for notice in [*at.info, *at.warning, *at.error]]
+    assert not any("글꼴" in notice or "fonts-nanum" in notice for notice in notices), notices  # exports bring their own
+
+
 def test_the_page_has_the_export_tab_and_camera_buttons_named_after_the_scene():
     from pathlib import Path
 

@@ -167,7 +167,7 @@ from figures import contour_figure, scene_info, surface_figure
 from scene import DEFAULT_SCENE
 landscape = DEFAULT_SCENE.surface()
 info = scene_info(DEFAULT_SCENE, landscape, compute.trajectories(DEFAULT_SCENE), compute.surface_grid(landscape), None)
-contour_figure(info, click_grid=True), surface_figure(info)
+contour_figure(info, stepped=False), surface_figure(info, stepped=False)
 print(json.dumps({"hits": counts["/jax/compilation_cache/cache_hits"],
                   "written": counts["/jax/compilation_cache/cache_misses"],
                   "entries": sum(name.endswith("-cache") for name in os.listdir(runtime.JAX_CACHE_DIRECTORY)),

@@ -156,6 +156,15 @@ def test_the_dockerfile_names_only_files_that_exist_and_installs_the_apps_requir
     assert '"app.py"' in command and "app.py" in context
 
 
+def test_the_image_carries_the_apps_korean_font_with_its_license_and_installs_no_font_package():
+    from export.fonts import FONT_FILE
+
+    shipped = FONT_FILE.relative_to(REPO)
+    assert {shipped.as_posix(), (shipped.parent / "OFL.txt").as_posix()} <= build_context()
+    runs = " ".join(i["value"] for i in dockerfile() if i["instruction"] == "RUN")
+    assert "apt-get install" in runs and "fonts-" not in runs
+
+
 def test_the_image_runs_as_a_non_root_user_and_checks_streamlits_health():
     instructions = dockerfile()
     users = [i["value"].strip() for i in instructions if i["instruction"] == "USER"]
@@ -165,6 +174,16 @@ def test_the_image_runs_as_a_non_root_user_and_checks_streamlits_health():
     healthcheck = next(i["value"] for i in instructions if i["instruction"] == "HEALTHCHECK")
     assert f"http://127.0.0.1:8501{HEALTH}" in healthcheck
     assert "EXPOSE" in order and next(i["value"] for i in instructions if i["instruction"] == "EXPOSE") == "8501"
+
+
+def test_the_image_puts_plotly_js_into_the_static_folder_while_it_may_still_write_there():
+    """The non-root app cannot write into /app: the page's plotly.js (ui/assets.py) is copied at build time."""
+    instructions = dockerfile()
+    order = [(i["instruction"], i["value"]) for i in instructions]
+    copy_code = max(n for n, (kind, value) in enumerate(order) if kind == "COPY")
+    assets = next(n for n, (kind, value) in enumerate(order) if kind == "RUN" and "python -m ui.assets" in value)
+    user = next(n for n, (kind, _) in enumerate(order) if kind == "USER")
+    assert copy_code < assets < user
 
 
 # --- compose ------------------------------------------------------------------------------------------------

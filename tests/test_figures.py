@@ -271,6 +271,41 @@ def test_the_whole_figure_is_the_stepped_one_at_the_last_step(default_info):
     assert contour_figure(info).to_json() == at_step(contour_figure(info, stepped=False), info.steps).to_json()
 
 
+# --- the same symbols in every view; the 3D box; where a run leaves the plot ---------------------------
+
+def test_each_kind_of_critical_point_has_one_symbol_and_colour_in_the_contour_and_in_3d():
+    scene = Scene(landscape="wells", start=(0.6, 0.9), steps=5, runs=(Run.of("gd", lr=0.01),))
+    info, _ = build(scene)
+    look = lambda figure: {tr.meta["kind"]: (tr.marker.symbol, tr.marker.color)  # noqa: E731
+                           for tr in traces(figure, "critical")}
+    flat, solid = look(contour_figure(info)), look(surface_figure(info))
+    assert flat == solid and set(flat) == {"global_min", "local_min", "saddle"}
+    # WebGL draws 3D symbols as font glyphs: only shapes every font has (no ✖/✚ boxes), and each kind
+    # tells apart by shape or colour.
+    assert {symbol for symbol, _ in solid.values()} <= {"diamond", "square", "circle", "circle-open"}
+    assert len(set(solid.values())) == len(solid)
+
+
+def test_the_3d_box_is_the_surfaces_height_and_a_diverging_run_leaves_it_at_a_mark():
+    scene = DEFAULT_SCENE.replace(runs=(Run.of("gd", lr=0.35), Run.of("adam", lr=0.3)), steps=60)
+    info, (diverging, calm) = build(scene)
+    low, high = info.z_range
+    box = surface_figure(info).layout.scene.zaxis.range
+    assert box[0] < low and high < box[1] < high + 0.2 * (high - low)  # the surface fills it; the run does not stretch it
+    run = info.runs[0]
+    assert run.exit_3d is not None and run.exit_2d is not None and info.runs[1].exit_3d is None
+    k = run.exit_3d.step
+    assert np.all((run.x[:k] >= -3) & (run.x[:k] <= 3) & (run.y[:k] >= -3) & (run.y[:k] <= 3))
+    x, y, z = run.exit_3d.point  # on a side of the box: x or y at the plot's edge, or z at its top
+    assert -3 <= x <= 3 and -3 <= y <= 3
+    assert min(abs(abs(x) - 3), abs(abs(y) - 3), abs(z - box[1])) < 1e-3
+    (mark,) = [tr for tr in traces(surface_figure(info, stepped=False), "mark")]
+    assert mark.meta["from"] == k and mark.marker.color == run.color
+    shown = {len(tr.x) for tr in traces(at_step(surface_figure(info, stepped=False), k - 1), "mark")}
+    assert shown == {0}  # the mark appears only from the step the run leaves
+    assert {len(tr.x) for tr in traces(at_step(surface_figure(info, stepped=False), k), "mark")} == {1}
+
+
 def test_many_critical_points_are_drawn_smaller_so_the_paths_stay_visible():
     def critical_sizes(landscape_id):
         scene = Scene(landscape=landscape_id, steps=5, runs=(Run.of("gd", lr=0.01),))

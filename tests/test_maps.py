@@ -244,6 +244,17 @@ def test_continuous_colourings_leave_outcome_colours_where_they_have_no_value():
     np.testing.assert_array_equal(np.isfinite(overlay.z), diverged)
 
 
+def test_a_maps_legend_names_only_colours_it_shows_with_the_cells_that_show_them():
+    info = maps.sweep(SADDLE, 0, "lr", "steps", np.geomspace(0.001, 10.0, 8), [20.0, 60.0])
+    diverged = int((info.diverged_at >= 0).sum())
+    assert 0 < diverged < info.diverged_at.size  # some settings diverge, some do not
+    for metric, expected in (("loss", {"diverged": diverged}), ("minimum", {c.name: c.count for c in
+                                                                           sweep_plot_info(info, "minimum", "en").categories})):
+        figure = map_figure(sweep_plot_info(info, metric, "en"))
+        legend = [trace.name for trace in figure.data if trace.meta and trace.meta.get("role") == "legend"]
+        assert legend == [f"{name} · {count}" for name, count in expected.items()], metric
+
+
 def test_click_targets_are_bounded_for_fine_maps():
     info = maps.basin_map(SADDLE.replace(steps=10), 0, 200)
     plot = basin_plot_info(info, "minimum", "en")

@@ -196,8 +196,14 @@ def test_a_killed_process_sessions_come_back_with_their_scene_and_the_others_see
     assert tally.errors == {}, tally.error_examples
     assert outcome.sessions_on_victim >= 1
     assert len(tally.reconnects) == outcome.sessions_on_victim  # every session of the killed process, no other
+    restarted = outcome.taken_back["restarted"]
     for back in tally.reconnects:
-        assert back.backend_before == victim and back.backend_after == "app2"
+        assert back.backend_before == victim
+        # The other process, or the victim once the supervisor has started it again (HAProxy's cookie sends the tab
+        # back there as soon as it answers; the pid poll that dates the restart runs every 0.1 s).
+        assert back.backend_after == "app2" or (
+            back.backend_after == victim and restarted is not None
+            and back.restored_at >= outcome.killed_at + restarted - 0.5), (back, restarted)
         assert back.same_scene
         assert back.restored_at - outcome.killed_at <= RECONNECT_BOUND
     assert len(tally.reruns) > sessions * 10

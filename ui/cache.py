@@ -109,6 +109,6 @@ def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserVi
                      info.log_loss, info.loss_offset), info, path)
         for path in info.runs)
     parts = browser.scene_parts(info)
-    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset),
+    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2),
                             browser.scene_parts(dataclasses.replace(info, camera=None)))
     return BrowserViews(info, surface_payload(key, info), layout, runs, browser.inline_traces(parts))

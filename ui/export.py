@@ -6,10 +6,6 @@ it was made for); the small data files are offered directly. ``export_panel`` is
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
-
 import streamlit as st
 
 from export import animation, bundle, data, images
@@ -23,18 +19,6 @@ from scene import Scene, query_string
 PREPARED = "export.prepared"  # kind → (options key, {file name: bytes})
 MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif", "html": "text/html", "zip": "application/zip",
         "csv": "text/csv", "json": "application/json"}
-
-
-@functools.lru_cache(maxsize=1)
-def korean_font_available() -> bool:
-    """Chromium draws Korean with whatever fontconfig offers; without a Korean font, Hangul shows as boxes."""
-    if shutil.which("fc-list") is None:
-        return True  # cannot tell; say nothing
-    try:
-        found = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return True
-    return bool(found.stdout.strip())
 
 
 def _prepared(kind: str, key: tuple) -> dict[str, bytes] | None:
@@ -66,8 +50,6 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     can_render = images.browser_available()
     if not can_render:
         st.warning(t("export.no_browser", lang))
-    elif lang == "ko" and not korean_font_available():
-        st.info(t("export.no_korean_font", lang))
     left, middle, right, last = st.columns(4)
     view = left.selectbox(t("export.view", lang), VIEWS, format_func=lambda v: t(f"export.view.{v}", lang),
                           key="export.view")

@@ -14,10 +14,7 @@ plotly.js comes from the installed ``plotly`` package and is served by the app i
 from __future__ import annotations
 
 import hashlib
-import shutil
-from pathlib import Path
 
-import plotly
 import streamlit as st
 
 from figures.browser import VIEWS
@@ -26,12 +23,10 @@ from i18n import t
 from landscapes import Landscape
 from scene import Scene
 from ui import cache
+from ui.assets import STATIC, install_plotly
 from ui import state as S
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
 VIEW_SCRIPT = STATIC / "lab_view.js"
-PLOTLY_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_NAME = f"vendor/plotly-{plotly.__version__}.min.js"
 PLAY_SECONDS = 3.0  # a whole run at 1× speed, whatever its number of steps
 
 # The element's own script only loads the real one from the app's static folder: an element's inline
@@ -48,22 +43,13 @@ def script_version() -> str:
     return hashlib.blake2b(VIEW_SCRIPT.read_bytes(), digest_size=6).hexdigest()
 
 
-def install_plotly() -> str:
-    """plotly.js of the installed ``plotly`` in the static folder (copied once per version); its URL there."""
-    target = STATIC / PLOTLY_NAME
-    if not target.exists() or target.stat().st_size != PLOTLY_SOURCE.stat().st_size:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
-        shutil.copyfile(PLOTLY_SOURCE, partial)
-        partial.replace(target)
-    return PLOTLY_NAME
-
-
 _VERSION = script_version()
 _VIEWS = st.components.v2.component(
     "loss_lab.views", js=LOADER % {"version": _VERSION, "entry": "mountViews"}, isolate_styles=False)
 _PAYLOAD = st.components.v2.component(
     "loss_lab.payload", js=LOADER % {"version": _VERSION, "entry": "storePayload"}, isolate_styles=False)
+_PAGE = st.components.v2.component(
+    "loss_lab.page", js=LOADER % {"version": _VERSION, "entry": "mountPage"}, isolate_styles=False)
 _PLOTLY_URL = install_plotly()
 
 
@@ -105,7 +91,7 @@ def _clicked(key: str) -> None:
 
 
 def labels(lang: str) -> dict[str, str]:
-    names = ("play", "pause", "step", "speed", "reset_camera", "keys")
+    names = ("play", "pause", "step", "speed", "reset_camera", "keys", "legend")
     return {name: t(f"views.{name}", lang) for name in names}
 
 
@@ -125,8 +111,17 @@ def manifest(scene: Scene, parts: cache.BrowserViews, key: str, views, configs: 
         "run": S.count_run(st.session_state),  # every run reaches the browser, so it can tell what Python heard
         "default_camera": default_camera(),
         "play_seconds": PLAY_SECONDS,
+        "projector": scene.view.projector,
         "labels": labels(scene.language),
     }
+
+
+def page_runner() -> None:
+    """A hidden element outside every fragment. The views component asks it for a run of the whole page when its
+    events go unheard: a server process the tab reconnected to (a failover, a restart) drops the reruns of a
+    fragment it has not run yet, so the first step or turn after it would be lost."""
+    with st.container(key="page_runner", height=1, border=False):
+        _PAGE(key="page_runner_element", data=None, height=1)
 
 
 def payload_carriers(parts: cache.BrowserViews, key: str) -> None:

@@ -4,6 +4,8 @@ metrics, formulas and the link to the scene. Each piece is one function of the S
 from __future__ import annotations
 
 import base64
+import dataclasses
+import html
 
 # Imported with the page, not lazily in a session: Plotly looks pandas up in sys.modules without
 # waiting, so a session drawing a figure while another was importing pandas failed ("partially
@@ -20,7 +22,8 @@ from landscapes import Landscape
 from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
-from ui import view_component
+from ui import cache, view_component
+from ui import state as S
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
@@ -55,6 +58,36 @@ def notices(scene: Scene, trajectories) -> None:
     for run, traj in zip(scene.runs, trajectories):
         if traj is not None and traj.diverged_at is not None:
             st.error(t("notice.diverged", lang, run=run.label(lang), step=traj.diverged_at))
+
+
+# --- the trajectories tab: a fragment of its own ------------------------------------------------------------
+
+PAGE_SCENE = "_page_scene"  # the scene of the last run of the whole page
+
+
+def remember_page_scene(scene: Scene) -> None:
+    st.session_state[PAGE_SCENE] = scene
+
+
+def _beside_step_and_camera(scene: Scene) -> Scene:
+    return scene.replace(step=None, view=dataclasses.replace(scene.view, camera=None))
+
+
+@st.fragment
+def trajectories_panel() -> None:
+    """The views, the metrics and the link. The views component's step and camera reports rerun this alone:
+    a run of the whole page sends the sidebar's widgets again, most of its cost. Anything else the report
+    changed (a click's new start, which the sidebar shows) reruns the whole page."""
+    scene = S.scene_from_state(st.session_state)
+    shown = st.session_state.get(PAGE_SCENE)
+    if shown is None or _beside_step_and_camera(scene) != _beside_step_and_camera(shown):
+        st.rerun(scope="app")
+    landscape = S.surface_of(scene)
+    trajectories = cache.visible_trajectories(scene)
+    scene_views(scene, landscape, trajectories)
+    metrics_table(scene, landscape, trajectories)
+    link_box(scene)
+    sync_url(scene)
 
 
 # --- the three synchronized views ----------------------------------------------------------------------
@@ -97,6 +130,9 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
     if not rows:
         st.info(t("metrics.none", lang))
         return
+    if scene.view.projector:  # a canvas grid keeps its small print; a table grows with the page's text
+        st.html(metrics_html(rows, t("metrics.color", lang)))
+        return
     color = t("metrics.color", lang)
     frame = pd.DataFrame(rows)
     frame[color] = [color_swatch(c) for c in frame[color]]
@@ -110,6 +146,21 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
                                 t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
                                 t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
     st.caption(t("metrics.caption", lang))
+
+
+def metrics_html(rows: list[dict[str, object]], color_column: str) -> str:
+    """The metrics as an HTML table (for projector mode): each run's colour as a dot, every value escaped."""
+    def cell(value) -> str:
+        return f"{value:.4g}" if isinstance(value, float) else ("—" if value is None else html.escape(str(value)))
+
+    names = [name for name in rows[0] if name != color_column]
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in names)
+    body = "".join(
+        f"<tr><td><span style='color:{html.escape(str(row[color_column]))}'>●</span> {cell(row[names[0]])}</td>"
+        + "".join(f"<td>{cell(row[name])}</td>" for name in names[1:]) + "</tr>"
+        for row in rows)
+    return (f"<table class='lab-metrics' style='font-size:1rem;border-collapse:collapse;width:100%'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def color_swatch(color: str) -> str:
@@ -161,6 +212,17 @@ def link_box(scene: Scene) -> None:
         st.code(scene_link(scene), language=None, wrap_lines=True)
 
 
-def projector_style(enabled: bool) -> None:
-    if enabled:
-        st.html("<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>")
+PROJECTOR_CSS = "<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>"
+
+
+def page_header(scene: Scene) -> None:
+    """The title; in projector mode the plots come first instead: no title, the sidebar folded away (its
+    button at the top left brings it back) and every text larger."""
+    lang = scene.language
+    if scene.view.projector:
+        st.set_page_config(initial_sidebar_state="collapsed")
+        st.html(PROJECTOR_CSS)
+        return
+    st.set_page_config(initial_sidebar_state="expanded")
+    st.title(t("app.title", lang))
+    st.caption(t("app.subtitle", lang))

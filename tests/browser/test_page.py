@@ -153,6 +153,9 @@ def test_the_camera_turned_with_the_mouse_stays_when_a_learning_rate_changes(vie
     page, _ = views_page
     # The camera on screen (the scene's own; Plotly's layout catches up with a drag only at the next redraw).
     eye = lambda: page.evaluate(f"() => {{ const e = {SURFACE}._fullLayout.scene._scene.getCamera().eye; return [e.x, e.y, e.z]; }}")  # noqa: E731
+    wait_until_idle(page)  # the previous test's last report may still be running
+    page.wait_for_function(f"() => {{ const gd = {SURFACE}; return gd && gd._fullLayout && gd._fullLayout.scene"
+                           " && gd._fullLayout.scene._scene; }", timeout=REDRAW_MS)
     before = eye()
     box = page.locator(f"{VIEWS} .lab-surface").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
