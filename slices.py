@@ -30,6 +30,7 @@ SLICE_KINDS = ("coordinates", "filter", "pca")
 SLICE_RESOLUTION = 61
 MARGIN = 0.25  # the grid reaches this fraction of the paths' extent beyond them
 MIN_HALF_WIDTH = 0.05  # in units of the directions; a grid is never narrower than this either side
+FILTER_HALF_WIDTH = 1.0  # filter-normalised directions: at least α, β ∈ [−1, 1], as Li et al. draw them
 
 
 class Slice(NamedTuple):
@@ -93,12 +94,14 @@ def in_plane(plane: Slice, alpha_beta) -> np.ndarray:
     return plane.centre + np.asarray(alpha_beta, dtype=np.float64) @ plane.directions
 
 
-def grid_bounds(projected: Sequence[np.ndarray]) -> tuple[tuple[float, float], tuple[float, float]]:
-    """A square-ish window around every projected point (and the centre, α = β = 0), with a margin."""
+def grid_bounds(projected: Sequence[np.ndarray], min_half_width: float = MIN_HALF_WIDTH
+                ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A square window around every projected point (and the centre, α = β = 0), with a margin: α and β
+    drawn to the same scale, as the contour draws x and y."""
     points = np.concatenate([np.zeros((1, 2)), *[np.asarray(p, dtype=np.float64) for p in projected]])
     points = points[np.all(np.isfinite(points), axis=1)]
     low, high = points.min(axis=0), points.max(axis=0)
-    half = np.maximum((high - low) * (0.5 + MARGIN), MIN_HALF_WIDTH)
+    half = np.full(2, max(float(np.max(high - low)) * (0.5 + MARGIN), min_half_width))
     middle = (low + high) / 2
     return tuple((float(middle[k] - half[k]), float(middle[k] + half[k])) for k in (0, 1))
 
@@ -119,3 +122,29 @@ def slice_losses(model: ModelLandscape, plane: Slice, xs, ys) -> np.ndarray:
                  dtype=np.float32)
     z[~np.isfinite(z)] = np.nan
     return z
+
+
+@functools.partial(jax.jit, static_argnames=("family",))
+def _losses_at(family, theta, centre, directions, alpha_beta):
+    return jax.vmap(lambda ab: family(centre + ab[0] * directions[0] + ab[1] * directions[1], theta))(alpha_beta)
+
+
+def losses_at(model: ModelLandscape, plane: Slice, alpha_beta) -> np.ndarray:
+    """(T,) float32: the training loss at the plane's point of each row (α, β) of ``alpha_beta`` (NaN where not finite)."""
+    dtype = jnp.result_type(float)
+    z = np.array(_losses_at(model.family, model.theta_arrays(), jnp.asarray(plane.centre, dtype),
+                            jnp.asarray(plane.directions, dtype), jnp.asarray(alpha_beta, dtype)), dtype=np.float32)
+    z[~np.isfinite(z)] = np.nan
+    return z
+
+
+def plane_for(kind: str, model: ModelLandscape, paths: Sequence[np.ndarray], start, seed: int) -> Slice:
+    """The plane a scene asks for. Through run 1's last point (the start when there is no run); the
+    coordinate plane through the model's optimum where it has a closed form (the cubic); PCA needs a
+    path that moved (else the coordinate plane)."""
+    through = np.asarray(paths[0][-1] if paths else start, dtype=np.float64)
+    if kind == "pca" and paths and np.ptp(np.concatenate(paths), axis=0).max() > 0:
+        return pca_slice(paths)
+    if kind == "filter":
+        return filter_normalized_slice(model, through, seed)
+    return coordinate_slice(model, model.optimum(model.theta) if model.optimum is not None else through)

@@ -195,17 +195,20 @@ def mlp_logits(w, inputs, theta=None):
 def moons(seed):
     """Two interleaving half circles, MOONS_SAMPLES points with Gaussian noise, centred: (points (N, 2), labels (N,)).
 
-    Drawn with jax.random from ``seed`` (its whole part), so a traced seed gives a new data set without a new program.
+    Drawn with jax.random from ``seed`` (its whole part), so a traced seed gives a new data set without a new
+    program; drawn in float32 whatever the default float (float64 draws are other numbers), so the full loss and
+    the finite sum's rows (``_mlp_data``) are the same data under ``jax.enable_x64`` too.
     """
     key = jax.random.PRNGKey(jnp.floor(seed).astype(jnp.uint32))
     angle_key, noise_key = jax.random.split(key)
     half = MOONS_SAMPLES // 2
-    labels = (jnp.arange(MOONS_SAMPLES) >= half).astype(jnp.result_type(float))
-    angle = jnp.pi * jax.random.uniform(angle_key, (MOONS_SAMPLES,), dtype=jnp.result_type(float))
+    labels = (jnp.arange(MOONS_SAMPLES) >= half).astype(jnp.float32)
+    angle = jnp.pi * jax.random.uniform(angle_key, (MOONS_SAMPLES,), dtype=jnp.float32)
     x = jnp.where(labels > 0, 1.0 - jnp.cos(angle), jnp.cos(angle)) - 0.5
     y = jnp.where(labels > 0, 0.5 - jnp.sin(angle), jnp.sin(angle)) - 0.25
-    noise = MOONS_NOISE * jax.random.normal(noise_key, (MOONS_SAMPLES, 2), dtype=jnp.result_type(float))
-    return jnp.stack([x, y], axis=1) + noise, labels
+    noise = MOONS_NOISE * jax.random.normal(noise_key, (MOONS_SAMPLES, 2), dtype=jnp.float32)
+    dtype = jnp.result_type(float)
+    return (jnp.stack([x, y], axis=1) + noise).astype(dtype), labels.astype(dtype)
 
 
 def _cross_entropy(logits, labels):
@@ -318,3 +321,11 @@ def decision_grid(model: ModelLandscape, params, resolution: int = 60, margin: f
     points = np.stack([gx.ravel(), gy.ravel()], axis=1)
     p = np.asarray(_probabilities(model.logits, np.asarray(params, np.float32), points), np.float32)
     return xs, ys, p.reshape(resolution, resolution)
+
+
+def steps_to_loss(loss, target: float) -> int | None:
+    """The first step from which ``loss`` stays at or below ``target``; None if it ends above it."""
+    above = np.flatnonzero(~(np.asarray(loss) <= target))  # NaN counts as above
+    if not len(loss) or (above.size and above[-1] == len(loss) - 1):
+        return None
+    return int(above[-1] + 1) if above.size else 0

@@ -69,3 +69,17 @@ def test_a_start_names_the_initial_parameters_moved_in_a_fixed_plane(model):
     np.testing.assert_array_equal(model.parameters((0.0, 0.0)), theta0)
     moved = model.parameters((0.1, -0.2))
     np.testing.assert_allclose(np.linalg.norm(moved - theta0), np.hypot(0.1, 0.2) * np.linalg.norm(theta0))
+
+
+@pytest.mark.parametrize("model", [CUBIC, MLP], ids=lambda m: m.id)
+def test_the_finite_sums_mean_is_the_models_loss(model):
+    """A mini-batch's loss is an unbiased sample of the training loss: the mean over every row equals it."""
+    data = as_finite_sum(model)
+    rng = np.random.default_rng(2)
+    with jax.enable_x64(True):
+        theta = model.theta_arrays()
+        for _ in range(3):
+            w = jnp.asarray(model.initial_parameters + 0.3 * rng.standard_normal(model.dimension))
+            samples = jax.vmap(lambda datum: data.sample_loss(w, datum, theta))(jnp.asarray(data.data, jnp.float64))
+            np.testing.assert_allclose(float(jnp.mean(samples)), float(model.family(w, theta)), rtol=1e-5)
+            assert float(jnp.std(samples)) > 1e-3
