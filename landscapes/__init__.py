@@ -1,6 +1,5 @@
 """Loss landscapes: ``LANDSCAPES`` maps id → Landscape, the page's list: the 2-D ``SURFACES`` (analytic, the
-line fit). The real ``MODELS`` (landscapes/models.py), whose points are their parameters, stay off the list
-until the page draws them."""
+line fit), then the real ``MODELS`` (landscapes/models.py), whose points are their parameters."""
 
 from landscapes.base import KINDS, CriticalPoint, Landscape, Param
 from landscapes.catalog import ANALYTIC, refined
@@ -10,7 +9,7 @@ from landscapes.formula import FormulaError, parse_formula
 from landscapes.models import MODELS, ModelLandscape, is_model
 
 SURFACES: dict[str, Landscape] = {ls.id: ls for ls in (*ANALYTIC, LINE_FIT)}
-LANDSCAPES: dict[str, Landscape] = dict(SURFACES)
+LANDSCAPES: dict[str, Landscape] = {**SURFACES, **{model.id: model for model in MODELS}}
 
 __all__ = [
     "KINDS", "LANDSCAPES", "MODELS", "SURFACES", "CriticalPoint", "FiniteSum", "FormulaError", "FoundPoint",

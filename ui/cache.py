@@ -16,8 +16,9 @@ import compute
 import optimizers
 from figures import browser
 from figures.info import RunPath, SceneInfo, surface_info, with_runs
+from figures.model_info import model_plane, model_surface_info, model_with_runs
 from figures.parts import Payload
-from landscapes import Landscape
+from landscapes import Landscape, is_model
 from scene import Run, Scene
 
 
@@ -91,6 +92,33 @@ def layout_payload(key: tuple, _parts) -> Payload:
     return browser.layout_payload(_parts)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def model_surface_record(key: tuple, _scene: Scene, _landscape: Landscape, _trajectories) -> tuple:
+    """A model's plane and its slice's record: they depend on the runs' paths (``key`` names them)."""
+    plane = model_plane(_scene, _landscape, _trajectories)
+    return plane, model_surface_info(_scene, _landscape, plane, _trajectories)
+
+
+def model_record_key(scene: Scene, trajectories) -> tuple:
+    """What a model's plane and slice depend on: the view, the slice's kind and seed, the start and the paths."""
+    return (surface_view_key(scene), scene.view.slice, scene.seed, scene.start,
+            tuple(trajectory_key(scene, run) for run, traj in zip(scene.runs, trajectories) if traj is not None))
+
+
+def model_record(scene: Scene, landscape: Landscape, trajectories) -> tuple:
+    """(plane, the slice's record without runs) of a model scene, shared by every session."""
+    return model_surface_record(model_record_key(scene, trajectories), scene, landscape, trajectories)
+
+
+def _record(scene: Scene, landscape: Landscape, trajectories) -> tuple[tuple, SceneInfo]:
+    """The key of the surface's part of the views and the scene's record at its shown step."""
+    if not is_model(landscape):
+        key = surface_view_key(scene)
+        return key, with_runs(surface_record(key, scene, landscape), scene, trajectories)
+    plane, surface = model_record(scene, landscape, trajectories)
+    return model_record_key(scene, trajectories), model_with_runs(surface, scene, landscape, plane, trajectories)
+
+
 class BrowserViews(NamedTuple):
     info: SceneInfo  # the scene's record at its shown step
     surface: Payload
@@ -102,8 +130,7 @@ class BrowserViews(NamedTuple):
 def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserViews:
     """The scene's views as the browser receives them; each part is built once per change of what it depends on
     and shared by every session (the parts are immutable)."""
-    key = surface_view_key(scene)
-    info = with_runs(surface_record(key, scene, landscape), scene, trajectories)
+    key, info = _record(scene, landscape, trajectories)
     runs = tuple(
         run_payload((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
                      info.log_loss, info.loss_offset), info, path)

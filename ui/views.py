@@ -18,11 +18,11 @@ import compute
 from figures import family_tree_figure
 from figures.browser import VIEWS
 from i18n import STRINGS, optimizer_name, t
-from landscapes import Landscape
+from landscapes import Landscape, is_model
 from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
-from ui import cache, view_component
+from ui import cache, models, view_component
 from ui import state as S
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -85,7 +85,11 @@ def trajectories_panel() -> None:
     landscape = S.surface_of(scene)
     trajectories = cache.visible_trajectories(scene)
     scene_views(scene, landscape, trajectories)
+    if is_model(landscape):
+        models.slice_notes(scene, landscape, trajectories)
     metrics_table(scene, landscape, trajectories)
+    if is_model(landscape):
+        models.boundary_panel(scene, landscape, trajectories)
     link_box(scene)
     sync_url(scene)
 
@@ -101,6 +105,8 @@ def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
 # --- metrics -------------------------------------------------------------------------------------------
 
 def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[str, object]]:
+    if is_model(landscape):
+        return models.metrics_rows(scene, landscape, trajectories)
     lang = scene.language
     rows = []
     for run, traj in zip(scene.runs, trajectories):
@@ -145,7 +151,8 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
                                     st.column_config.NumberColumn(format="%.4g"),
                                 t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
                                 t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
-    st.caption(t("metrics.caption", lang))
+    if not is_model(landscape):  # the tolerance is a surface's
+        st.caption(t("metrics.caption", lang))
 
 
 def metrics_html(rows: list[dict[str, object]], color_column: str) -> str:

@@ -1,0 +1,64 @@
+"""What the trajectories tab adds for a model scene: what the slice is, the metrics a model has (loss target,
+accuracy) and, for a classifier, each run's decision boundary at the shared step."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from figures.boundary import boundary_figure
+from figures.theme import theme_named
+from i18n import t
+from landscapes.models import ModelLandscape, accuracy_along, decision_grid, steps_to_loss
+from scene import Scene
+from ui import cache
+
+BOUNDARY_COLUMNS = 4
+
+
+def slice_notes(scene: Scene, model: ModelLandscape, trajectories) -> None:
+    _, surface = cache.model_record(scene, model, trajectories)
+    st.caption(surface.plane_note + " " + t("slice.not_the_loss", scene.language))
+
+
+def metrics_rows(scene: Scene, model: ModelLandscape, trajectories) -> list[dict[str, object]]:
+    """Per visible run: loss at the shared step, final loss, steps to the model's loss target, accuracy, divergence."""
+    lang, rows = scene.language, []
+    for run, traj in zip(scene.runs, trajectories):
+        if traj is None:
+            continue
+        at_step = min(scene.shown_step, len(traj.loss) - 1)
+        reached = steps_to_loss(traj.loss, model.loss_target)
+        row = {
+            t("metrics.run", lang): run.label(lang),
+            t("metrics.color", lang): run.color,
+            t("metrics.loss_at_step", lang, step=scene.shown_step): float(traj.loss[at_step]),
+            t("metrics.final_loss", lang): float(traj.loss[-1]),
+            t("model.metrics.steps_to_target", lang, target=f"{model.loss_target:g}"): "—" if reached is None else str(reached),
+        }
+        if model.logits is not None:
+            accuracy = float(accuracy_along(model, traj.params[at_step:at_step + 1])[0])
+            row[t("model.metrics.accuracy", lang, step=scene.shown_step)] = f"{100 * accuracy:.1f} %"
+        row[t("metrics.diverged", lang)] = "—" if traj.diverged_at is None else \
+            t("metrics.diverged_at", lang, step=traj.diverged_at)
+        rows.append(row)
+    return rows
+
+
+def boundary_panel(scene: Scene, model: ModelLandscape, trajectories) -> None:
+    """A classifier's decision boundary per visible run, at the shared step."""
+    if model.logits is None:
+        return
+    lang, shown = scene.language, [(run, traj) for run, traj in zip(scene.runs, trajectories) if traj is not None]
+    if not shown:
+        return
+    st.subheader(t("model.boundary.header", lang, step=scene.shown_step))
+    theme = theme_named("projector" if scene.view.projector else "screen")
+    data = model.dataset()
+    columns = st.columns(min(len(shown), BOUNDARY_COLUMNS))
+    for index, (run, traj) in enumerate(shown):
+        at_step = min(scene.shown_step, len(traj.params) - 1)
+        xs, ys, p = decision_grid(model, traj.params[at_step])
+        figure = boundary_figure(xs, ys, p, data, run.label(lang), run.color, theme)
+        columns[index % len(columns)].plotly_chart(figure, key=f"boundary_{index}", config={"displayModeBar": False},
+                                                   theme=None)
+    st.caption(t("model.boundary.caption", lang, step=scene.shown_step))
