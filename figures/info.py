@@ -41,6 +41,7 @@ class RunPath:
     stochastic: bool
     exit_2d: "BoxExit | None" = None  # where the path leaves the contour's x, y bounds
     exit_3d: "BoxExit | None" = None  # where it leaves the 3D box (x, y bounds and the surface's z range)
+    accuracy: np.ndarray | None = None  # (k+1,) float32, a classifier's training accuracy (the loss chart's 2nd axis)
 
 
 @dataclasses.dataclass(frozen=True)

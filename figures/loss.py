@@ -40,6 +40,14 @@ def loss_parts(info: SceneInfo) -> FigureParts:
             marker=dict(color=run.color, size=theme.current_marker_size * 0.8, line=dict(color="white", width=2)),
             hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
+        if run.accuracy is not None:
+            data.append(go.Scatter(
+                x=np.arange(len(run.accuracy), dtype=np.int32), y=100 * run.accuracy, mode="lines", yaxis="y2",
+                name=f"{run.label} · {info.labels['fig.accuracy']}", legendgroup=f"run{run.index}", showlegend=False,
+                line=dict(color=run.color, width=max(1.0, theme.line_width * 0.6), dash="dot"),
+                hovertemplate=f"{run.label}<br>{info.labels['fig.accuracy']} %{{y:.1f}} %<extra></extra>",
+                meta=dict(role="loss", run=run.index),
+            ))
     figure = go.Figure()
     figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"),
                      name=STEP_SHAPE)
@@ -49,6 +57,9 @@ def loss_parts(info: SceneInfo) -> FigureParts:
     figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
     if info.log_loss and info.loss_decades >= 2:  # labels at 1, 10, 100 …: no crowded 2 and 5 between them
         figure.update_yaxes(dtick=1, exponentformat="power")
+    if "fig.accuracy" in info.labels:  # a classifier's scenes: accuracy on a second axis, dotted
+        figure.update_layout(yaxis2=dict(title=f"{info.labels['fig.accuracy']} (%, ┈)", overlaying="y", side="right",
+                                         range=[0, 100], showgrid=False))
     figure.update_layout(
         title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {STEP_TEMPLATE}", x=0.0,
                    xanchor="left"),

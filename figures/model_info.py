@@ -15,7 +15,7 @@ import numpy as np
 import compute
 from figures.info import SceneInfo, surface_info, with_runs
 from i18n import t
-from landscapes.models import ModelLandscape
+from landscapes.models import ModelLandscape, accuracy_along
 from optimizers import Trajectory
 from scene import Scene
 from slices import (FILTER_HALF_WIDTH, MIN_HALF_WIDTH, SLICE_RESOLUTION, Slice, grid_bounds, losses_at, plane_for,
@@ -62,6 +62,8 @@ def model_surface_info(scene: Scene, model: ModelLandscape, plane: Slice, trajec
     labels = {**info.labels, **_axis_labels(plane, model), "fig.loss": t("fig.training_loss", scene.language)}
     if not info.log_display:
         labels["fig.z"] = t("fig.z_slice", scene.language)
+    if model.logits is not None:
+        labels["fig.accuracy"] = t("fig.accuracy", scene.language)
     return dataclasses.replace(info, labels=labels, plane_note=plane_note(plane, model, scene.language, scene.seed))
 
 
@@ -72,6 +74,11 @@ def model_with_runs(surface: SceneInfo, scene: Scene, model: ModelLandscape, pla
                  for traj in trajectories]
     heights = [None if traj is None else losses_at(model, plane, traj.params) for traj in projected]
     info = with_runs(surface, scene, projected, heights)
+    if model.logits is not None:
+        accuracy = {index: accuracy_along(model, traj.params) for index, traj in enumerate(trajectories)
+                    if traj is not None}
+        info = dataclasses.replace(info, runs=tuple(dataclasses.replace(path, accuracy=accuracy[path.index])
+                                                    for path in info.runs))
     start = project(plane, [model.parameters(scene.start)])[0]
     return dataclasses.replace(info, start=(float(start[0]), float(start[1])))
 

@@ -42,6 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "A model's start (x, y) moves its initial parameters θ_init by x·‖θ_init‖ and y·‖θ_init‖ along two fixed "
         "orthonormal directions; (0, 0) is θ_init. A click on the contour does not move it."),
     "fig.z_slice": _ko_en("단면의 손실", "loss on the slice"),
+    "fig.accuracy": _ko_en("학습 정확도", "training accuracy"),
     "fig.training_loss": _ko_en("학습 손실 (전체 데이터)", "training loss (whole data set)"),
     "model.metrics.steps_to_target": _ko_en("손실 ≤ {target} 도달 스텝", "steps to loss ≤ {target}"),
     "model.metrics.accuracy": _ko_en("학습 정확도 (스텝 {step})", "training accuracy (step {step})"),

@@ -32,12 +32,16 @@ def test_the_models_are_in_the_landscape_list_and_a_model_scene_draws_every_view
     trajectories = [compute.trajectory(scene, run) for run in scene.runs]
     info = model_scene_info(scene, MLP, trajectories)
     assert charts["contour"]["layout"]["xaxis"]["title"]["text"] == "α = W3[0,0]"
-    assert len(paths(charts["contour"])) == len(paths(charts["surface"])) == len(loss_lines(charts["loss"])) == 2
+    assert len(paths(charts["contour"])) == len(paths(charts["surface"])) == 2
     for trace, path, traj in zip(paths(charts["contour"]), info.runs, trajectories):
         np.testing.assert_allclose(decoded(trace["x"]), path.x, rtol=1e-6)  # the projection onto the slice
         np.testing.assert_allclose(path.x, traj.params[:, MLP.axes[0]], rtol=1e-6)  # exact for a coordinate slice
-    for trace, traj in zip(loss_lines(charts["loss"]), trajectories):
+    lines = loss_lines(charts["loss"])
+    losses, accuracies = [tr for tr in lines if "yaxis" not in tr], [tr for tr in lines if tr.get("yaxis") == "y2"]
+    assert len(losses) == len(accuracies) == 2 and charts["loss"]["layout"]["yaxis2"]["range"] == [0, 100]
+    for trace, accuracy, traj in zip(losses, accuracies, trajectories):
         np.testing.assert_allclose(decoded(trace["y"]), traj.loss, rtol=1e-6)  # the true training loss
+        np.testing.assert_allclose(decoded(accuracy["y"]), 100 * accuracy_along(MLP, traj.params), rtol=1e-5)
     assert len(boundary_charts(at)) == 2
     table = metrics(at)
     accuracy = accuracy_along(MLP, trajectories[0].params[-1:])[0]
@@ -72,7 +76,8 @@ def test_the_cubic_in_korean_with_the_maps_and_internals_tabs_saying_why_they_ar
     at = load({"ls": "cubic_fit", "steps": "100", "run": ["gd,lr=0.003,bs=full", "sgd,lr=0.002,bs=1"]})
     charts = figures(at)
     assert charts["contour"]["layout"]["xaxis"]["title"]["text"] == "α = c"
-    assert len(paths(charts["contour"])) == 2 and not boundary_charts(at)  # a regression: no boundary
+    assert len(paths(charts["contour"])) == 2 and not boundary_charts(at)  # a regression: no boundary ...
+    assert "yaxis2" not in charts["loss"]["layout"]  # ... and no accuracy
     assert "손실 ≤ 0.01 도달 스텝" in metrics(at).columns
     open_tab(at, "maps.tab")
     assert any("모델에서는 지도를 끈다" in info.value for info in at.info)
