@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from figures.info import SceneInfo
 from figures.parts import FigureParts
 from figures.stepping import CURRENT, STEP_SHAPE, STEP_TEMPLATE, at_step, step_meta
-from figures.theme import styled
+from figures.theme import SIDE_ROOM, styled
 
 LOG_FLOOR = 1e-12  # a log axis cannot show 0: values at or below the offset are drawn here
 
@@ -67,7 +67,10 @@ def loss_parts(info: SceneInfo) -> FigureParts:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
         hovermode="x unified",
     )
-    layout = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss").layout
+    figure = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss")
+    if "fig.accuracy" in info.labels:  # room for the second axis' numbers and title
+        figure.update_layout(margin=dict(r=round(SIDE_ROOM * theme.font_size)))
+    layout = figure.layout
     return FigureParts(layout, runs=tuple(data))
 
 
