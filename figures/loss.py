@@ -59,7 +59,7 @@ def loss_parts(info: SceneInfo) -> FigureParts:
         figure.update_yaxes(dtick=1, exponentformat="power")
     if "fig.accuracy" in info.labels:  # a classifier's scenes: accuracy on a second axis, dotted
         figure.update_layout(yaxis2=dict(title=f"{info.labels['fig.accuracy']} (%, ┈)", overlaying="y", side="right",
-                                         range=[0, 100], showgrid=False))
+                                         range=[0, 100], tickvals=[0, 25, 50, 75, 100], showgrid=False))
     figure.update_layout(
         title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {STEP_TEMPLATE}", x=0.0,
                    xanchor="left"),
