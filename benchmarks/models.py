@@ -104,7 +104,8 @@ def torch_training(torch, optimizer_id: str) -> np.ndarray:
 
 # --- the slice ------------------------------------------------------------------------------------------
 
-def numpy_loss(w: np.ndarray, points: np.ndarray, labels: np.ndarray) -> float:
+def forward(w, points, tanh):
+    """The network's scores with NumPy arrays or torch tensors (``tanh`` from either), landscapes.models' layout."""
     h, at = points, 0
     shapes = _layer_shapes(MLP_SIZES)
     for index, (fan_out, fan_in) in enumerate(shapes):
@@ -113,8 +114,12 @@ def numpy_loss(w: np.ndarray, points: np.ndarray, labels: np.ndarray) -> float:
         h = h @ weights.T + w[at:at + fan_out]
         at += fan_out
         if index < len(shapes) - 1:
-            h = np.tanh(h)
-    z = h[:, 0]
+            h = tanh(h)
+    return h[:, 0]
+
+
+def numpy_loss(w: np.ndarray, points: np.ndarray, labels: np.ndarray) -> float:
+    z = forward(w, points, np.tanh)
     return float(np.mean(np.logaddexp(0.0, z) - labels * z))
 
 
@@ -131,18 +136,10 @@ def numpy_slice(plane, xs, ys) -> np.ndarray:
 def torch_slice(torch, plane, xs, ys) -> np.ndarray:
     data = torch.tensor(MLP.dataset(), dtype=torch.float32)
     thetas = torch.tensor(grid_points(plane, xs, ys), dtype=torch.float32)
-    shapes = _layer_shapes(MLP_SIZES)
 
     def loss(w):
-        h, at = data[:, :2], 0
-        for index, (fan_out, fan_in) in enumerate(shapes):
-            weights = w[at:at + fan_out * fan_in].reshape(fan_out, fan_in)
-            at += fan_out * fan_in
-            h = h @ weights.T + w[at:at + fan_out]
-            at += fan_out
-            if index < len(shapes) - 1:
-                h = torch.tanh(h)
-        return float(torch.nn.functional.binary_cross_entropy_with_logits(h[:, 0], data[:, 2]))
+        return float(torch.nn.functional.binary_cross_entropy_with_logits(forward(w, data[:, :2], torch.tanh),
+                                                                            data[:, 2]))
 
     with torch.no_grad():
         return np.array([[loss(theta) for theta in row] for row in thetas], np.float32)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
-def _ko_en(ko: str, en: str) -> dict[str, str]:
-    return {"ko": ko, "en": en}
+from i18n.strings import _ko_en
 
 
 STRINGS: dict[str, dict[str, str]] = {
