@@ -34,7 +34,9 @@ def test_a_model_scene_draws_its_slice_paths_loss_and_boundaries_and_the_step_mo
         assert roles == 2
         assert page.evaluate(f"() => {SURFACE}._fullData.some(t => t.type === 'surface')")
         assert page.evaluate(f"() => {SURFACE}.querySelector('canvas') !== null")  # WebGL
-        assert page.evaluate(f"() => {LOSS}._fullData.filter(t => t.meta && t.meta.role === 'loss').length") == 2
+        lines = f"{LOSS}._fullData.filter(t => t.meta && t.meta.role === 'loss')"
+        assert page.evaluate(f"() => {lines}.filter(t => t.yaxis !== 'y2').length") == 2  # the training losses
+        assert page.evaluate(f"() => {lines}.filter(t => t.yaxis === 'y2').length") == 2  # their accuracies
         assert page.evaluate(f"() => {CONTOUR}.layout.xaxis.title.text") == "α = W3[0,0]"
         page.get_by_text("Decision boundary (step 150)").wait_for()
         assert page.locator(".stPlotlyChart").count() >= 2
