@@ -10,8 +10,8 @@ import streamlit as st
 
 from i18n import t
 from scene import from_query
-from ui import cache, controls, view_component, views
-from ui.lessons import internals_panel, lessons_panel
+from ui import cache, choice, controls, view_component, views
+from ui.lessons import internals_panel, lessons_panel, start_measuring
 from ui.maps import maps_panel
 from ui.export import export_panel
 from ui import state as S
@@ -57,6 +57,7 @@ PANELS = [
 
 
 def main() -> None:
+    start_measuring()  # every lesson's check and share, once per process, in a background thread
     load_from_url()
     scene = S.scene_from_state(st.session_state)  # widget changes and their callbacks are in session state already
     landscape = S.surface_of(scene)
@@ -68,7 +69,8 @@ def main() -> None:
     views.notices(scene, trajectories)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
     shown = None
-    for tab, (_, panel) in zip(st.tabs([t(key, lang) for key, _ in PANELS], key="tabs", on_change="rerun"), PANELS):
+    tabs = choice.tabs([key for key, _ in PANELS], t, lang, key="tabs", on_change="rerun")
+    for tab, (_, panel) in zip(tabs, PANELS):
         if tab.open:
             with tab:
                 panel(scene, landscape, trajectories)

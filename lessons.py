@@ -10,12 +10,18 @@ depends on by design (the 2/λ_max lesson is about the learning rate); everythin
 matter: ``robustness(lesson)`` runs the check on the nearby scenes of ``perturbations`` (other seeds
 where a run is stochastic, every learning rate scaled, the start moved a little in 8 directions) and
 counts where it still holds. The page shows that share beside the claim.
+
+Both take seconds to a minute per lesson on a loaded machine (benchmarks/lessons.py), so ``MEASUREMENTS``
+computes every lesson's check and share once per process, in one background thread the app starts with
+``measure_at_start``; a page waits for a lesson a bounded time and says what is still being measured.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import threading
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -742,3 +748,121 @@ class Robustness:
 def robustness(lesson: Lesson) -> Robustness:
     """The lesson's check on each of its nearby scenes."""
     return Robustness(lesson.id, tuple((p, lesson.check(p.apply(lesson.scene)).passed) for p in perturbations(lesson)))
+
+
+# --- measured once per process, in the background -------------------------------------------------------
+
+PARTS = ("check", "robustness")  # what the page shows of a lesson: its check's figures, then its share
+MEASURE_ENV = "LOSS_LAB_MEASURE_LESSONS"  # "off": measure a lesson only when a page asks for it
+BACKGROUND_NICENESS = 10  # the worker yields the processor to the sessions' threads (Linux: per thread)
+
+
+class Measurements:
+    """Every lesson's check and robustness share, computed once per process by one worker thread and kept.
+
+    ``measure_all`` queues them all (the app does at start, so a lecturer rarely waits); ``ask`` puts a lesson
+    first; ``get`` waits at most ``timeout`` seconds for a part and returns None if it is not measured yet. The
+    worker calls no Streamlit: it only runs ``Lesson.check`` and ``robustness``. A part that raised keeps its
+    exception, which ``get`` raises again.
+    """
+
+    def __init__(self, chosen: tuple[Lesson, ...] = LESSONS):
+        self.lessons = {lesson.id: lesson for lesson in chosen}
+        self.finished: list[tuple[str, str]] = []  # in the order the worker finished them
+        self.worker_id: int | None = None  # the worker's native thread id, once it runs
+        self._done: dict[tuple[str, str], Any] = {}
+        self._queue: list[tuple[str, str]] = []
+        self._busy: tuple[str, str] | None = None
+        self._condition = threading.Condition()
+        self._worker: threading.Thread | None = None
+
+    def measure_all(self) -> None:
+        """Queue every lesson, in the lecture's order (its check, then its share), behind what was asked for."""
+        with self._condition:
+            for lesson_id in self.lessons:
+                for part in PARTS:
+                    self._enqueue((lesson_id, part), first=False)
+            self._start()
+
+    def ask(self, lesson_id: str) -> None:
+        """Measure this lesson next: its check, then its share."""
+        with self._condition:
+            for part in reversed(PARTS):
+                self._enqueue((lesson_id, part), first=True)
+            self._start()
+
+    def get(self, lesson_id: str, part: str, timeout: float = 0.0):
+        """The measured part (a ClaimResult or a Robustness), waiting up to ``timeout`` seconds; None if not yet."""
+        key = (lesson_id, part)
+        with self._condition:
+            if key not in self._done:
+                self.ask(lesson_id)
+                self._condition.wait_for(lambda: key in self._done, timeout)
+            value = self._done.get(key)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    def wait(self, lesson_id: str, timeout: float) -> bool:
+        """Whether every part of the lesson is measured, waiting up to ``timeout`` seconds (asking for it first)."""
+        keys = [(lesson_id, part) for part in PARTS]
+        with self._condition:
+            if not all(key in self._done for key in keys):
+                self.ask(lesson_id)
+            return self._condition.wait_for(lambda: all(key in self._done for key in keys), timeout)
+
+    def progress(self) -> tuple[int, int]:
+        """(parts measured, parts in all)."""
+        with self._condition:
+            return len(self._done), len(self.lessons) * len(PARTS)
+
+    def _enqueue(self, key: tuple[str, str], first: bool) -> None:
+        if key in self._done or key == self._busy:
+            return
+        if first and key in self._queue:
+            self._queue.remove(key)
+        if first:
+            self._queue.insert(0, key)
+        elif key not in self._queue:
+            self._queue.append(key)
+        self._condition.notify_all()
+
+    def _start(self) -> None:
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="lesson-measurements", daemon=True)
+            self._worker.start()
+
+    def _measure(self, key: tuple[str, str]):
+        lesson = self.lessons[key[0]]
+        return lesson.result() if key[1] == "check" else robustness(lesson)
+
+    def _work(self) -> None:
+        self.worker_id = threading.get_native_id()
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.worker_id, BACKGROUND_NICENESS)
+        except (AttributeError, OSError):  # not Linux, or not allowed: the same priority as the sessions
+            pass
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._queue)
+                key = self._busy = self._queue.pop(0)
+            try:
+                value = self._measure(key)
+            except Exception as error:  # shown to the page's user as a message, not as a traceback
+                value = error
+            with self._condition:
+                self._done[key] = value
+                self._busy = None
+                self.finished.append(key)
+                self._condition.notify_all()
+
+
+MEASUREMENTS = Measurements()
+
+
+def measure_at_start(environ=os.environ, measurements: Measurements | None = None) -> bool:
+    """The app's start: every lesson measured in the background, unless ``LOSS_LAB_MEASURE_LESSONS=off``."""
+    if environ.get(MEASURE_ENV, "").strip().lower() == "off":
+        return False
+    (measurements or MEASUREMENTS).measure_all()
+    return True

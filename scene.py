@@ -10,6 +10,7 @@ import dataclasses
 import math
 from typing import Iterable, Mapping
 
+from i18n import HP_SYMBOLS
 from landscapes import LANDSCAPES, FormulaError, Landscape, parse_formula
 from landscapes.finite_sum import DEFAULT_SAMPLES, NOISE
 from landscapes.formula import DEFAULT_BOUNDS, MAX_BOUND
@@ -74,15 +75,20 @@ class Run:
         return dict(self.hparams)
 
     def label(self, language: str = "ko") -> str:
+        """The optimizer, η, and every other setting that differs from the optimizer's defaults, short: two runs
+        that differ only in β, γ, ε, the bias correction, the batch or the convention get different labels."""
         from i18n import optimizer_name, t  # local: i18n is a leaf module, this keeps Scene importable alone
 
+        defaults = hyperparameters(self.optimizer, self.convention)
         parts = [optimizer_name(self.optimizer, language)]
         if "lr" in self.settings:
             parts.append(f"η={self.settings['lr']:.3g}")
+        parts += [f"{HP_SYMBOLS[name]}={self.settings[name]:.6g}" for name, default in defaults.items()
+                  if name in HP_SYMBOLS and name != "lr" and self.settings[name] != default]
         if self.settings.get("bias_correction", 1.0) < 0.5:
             parts.append(t("run.no_bias_correction", language))
-        if self.batch_size is not None and self.optimizer not in ("sgd",):
-            parts.append(f"B={self.batch_size}")
+        if self.batch_size != DEFAULT_BATCH.get(self.optimizer):
+            parts.append(t("run.full_batch", language) if self.batch_size is None else f"B={self.batch_size}")
         if self.convention == "torch":
             parts.append("(torch)")
         return " ".join(parts)

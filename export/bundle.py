@@ -16,7 +16,7 @@ from export.html import html_page
 from export.toolbar import file_stem
 from export.views import VIEWS, export_figure, scene_record, visible_trajectories
 from figures import SceneInfo
-from i18n import t
+from i18n import settings_text, t
 from optimizers import Trajectory, latex_for
 from scene import Scene, query_string
 
@@ -86,10 +86,10 @@ def notes_markdown(scene: Scene, info: SceneInfo, files: list[str]) -> str:
             lines += [f"![{_caption(name, lang)}]({name})", ""]
     lines += [f"## {t('notes.runs', lang)}", ""]
     for run in scene.runs:
-        settings = ", ".join(f"{k}={v:.6g}" for k, v in run.hparams)
         hidden = f" ({t('notes.hidden', lang)})" if not run.visible else ""
-        batch = f", B={run.batch_size}" if run.batch_size is not None else ""
-        lines += [f"### {run.label(lang)}{hidden}", "", f"{run.convention}: {settings}{batch}", "",
+        batch = f", B = {run.batch_size}" if run.batch_size is not None else ""
+        settings = f"{t(f'ctl.convention.{run.convention}', lang)}: {settings_text(run.hparams, lang)}{batch}"
+        lines += [f"### {run.label(lang)}{hidden}", "", settings, "",
                   "$$", latex_for(run.optimizer, run.convention, run.settings), "$$", ""]
     if linked:
         lines += [f"## {t('notes.files', lang)}", ""]

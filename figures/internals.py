@@ -28,6 +28,15 @@ CLOUD_POINTS = 400  # next points drawn of the (up to 4096) mini-batches
 BAND_DISCS = 80
 BAND_DISC_POINTS = 25
 ARROW_COLORS = {"gradient": "#E69F00", "moment": "#CC79A7", "scaled": "#56B4E9", "actual": "#FFFFFF"}
+ARROW_OUTLINE = "#222222"
+# Legends below the plots: their room is reserved for the narrowest the page draws them (the internals' contour
+# column and the full width at 1280×800 with the sidebar open); wider, they take fewer rows.
+CONTOUR_WIDTH_PX, CHARTS_WIDTH_PX = 470, 800
+LEGEND_SYMBOL_PX, LEGEND_GAP_PX = 46, 12  # Plotly's symbol with its padding; between entries
+LEGEND_CHARACTER = 0.58  # width of a Latin character, in font sizes
+LEGEND_ROW = 2.3  # height of a legend row, in font sizes
+LEGEND_CLEARANCE = 2.0  # font sizes between the x axis's title and the legend
+DIRECTION_ROLES = ("gradient", "moment")  # drawn at a common length; the others are steps, to scale or magnified
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +62,12 @@ def _common_scale(vectors, target: float, magnify_only: bool) -> float:
     return max(scale, 1.0) if magnify_only else scale
 
 
+def magnification(scale: float) -> str:
+    """A display factor as the legend and the caption both write it: "×2.53", "×81,300" (3 significant digits)."""
+    rounded = float(f"{scale:.3g}")
+    return f"×{rounded:,.0f}" if rounded >= 100 else f"×{rounded:g}"
+
+
 def step_arrows(info: InternalsInfo, bounds, language: str = "ko") -> tuple[Arrow, ...]:
     """The arrows at the shown step: −g and −a/−m (directions, at a common display length), the scaled
     gradient step −η_eff·g and the actual step (displacements, to scale or magnified by one common factor)."""
@@ -68,10 +83,18 @@ def step_arrows(info: InternalsInfo, bounds, language: str = "ko") -> tuple[Arro
         scale = _common_scale([v for _, _, v in group], target * width, magnify_only)
         for role, label, vector in group:
             vector = np.asarray(vector, dtype=np.float64)
-            shown = label if scale == 1.0 or role in ("gradient", "moment") else f"{label} (×{scale:.3g})"
+            shown = label if scale == 1.0 or role in DIRECTION_ROLES else f"{label} ({magnification(scale)})"
             arrows.append(Arrow(role, shown, tail.astype(np.float32), (tail + scale * vector).astype(np.float32),
                                 vector.astype(np.float32), float(scale)))
     return tuple(arrows)
+
+
+def scale_note(arrows, language: str = "ko") -> str:
+    """What the caption says of the arrows' lengths, with the factor the legend shows when the steps are magnified."""
+    scale = next(arrow.scale for arrow in arrows if arrow.role not in DIRECTION_ROLES)
+    if scale == 1.0:
+        return t("internals.arrow_scale", language)
+    return t("internals.arrow_magnified", language, factor=magnification(scale))
 
 
 def arrow_traces(arrows, theme: Theme) -> list[go.Scatter]:
@@ -84,8 +107,10 @@ def arrow_traces(arrows, theme: Theme) -> list[go.Scatter]:
             x=np.float32([arrow.tail[0], arrow.head[0]]), y=np.float32([arrow.tail[1], arrow.head[1]]),
             mode="lines+markers", name=arrow.label,
             line=dict(color=color, width=theme.line_width * (1.4 if arrow.role == "actual" else 1.0),
-                      dash="dot" if arrow.role in ("gradient", "moment") else "solid"),
-            marker=dict(symbol="arrow", angleref="previous", size=[0, theme.current_marker_size * 1.2], color=color),
+                      dash="dot" if arrow.role in DIRECTION_ROLES else "solid"),
+            # The outline shows a light arrow on a light surface and in the legend (on the page's white).
+            marker=dict(symbol="arrow", angleref="previous", size=[0, theme.current_marker_size * 1.2], color=color,
+                        line=dict(color=ARROW_OUTLINE, width=1.5)),
             customdata=np.float32([arrow.vector, arrow.vector]),
             hovertemplate=f"{arrow.label}<br>(%{{customdata[0]:.4g}}, %{{customdata[1]:.4g}})<extra></extra>",
             meta=dict(role="arrow", kind=arrow.role, scale=arrow.scale),
@@ -93,11 +118,13 @@ def arrow_traces(arrows, theme: Theme) -> list[go.Scatter]:
     return traces
 
 
-def internals_contour_figure(scene_info: SceneInfo, info: InternalsInfo) -> go.Figure:
-    """The page's contour at the shared step with the chosen run's arrows on top."""
+def internals_contour_figure(scene_info: SceneInfo, arrows) -> go.Figure:
+    """The page's contour at the shared step with a run's arrows (``step_arrows``) on top."""
     figure = contour_figure(scene_info)
-    figure.add_traces(arrow_traces(step_arrows(info, scene_info.bounds, scene_info.language), scene_info.theme))
-    return figure
+    figure.add_traces(arrow_traces(arrows, scene_info.theme))
+    # Taller than wide in a narrow column, the square plot keeps its range and moves up (its legend is below).
+    figure.update_yaxes(constrain="domain", constraintoward="top")
+    return legend_below(figure, CONTOUR_WIDTH_PX)
 
 
 # --- charts over steps ---------------------------------------------------------------------------------
@@ -136,8 +163,38 @@ def internals_charts(info: InternalsInfo, theme: Theme, language: str = "ko") ->
             figure.update_yaxes(type="log", row=row, col=1)
         figure.add_vline(x=info.step, line=dict(color="#888888", width=1.5, dash="dash"), row=row, col=1)
     figure.update_xaxes(title=t("internals.step_axis", language), row=len(rows), col=1)
-    figure.update_layout(showlegend=True, hovermode="x unified", legend=dict(orientation="h", y=-0.08))
-    return styled(figure, theme, height=180 * len(rows) + 80, uirevision=f"internals-{info.run_index}")
+    figure.update_layout(showlegend=True, hovermode="x unified")
+    return legend_below(styled(figure, theme, height=180 * len(rows) + 80, uirevision=f"internals-{info.run_index}"),
+                        CHARTS_WIDTH_PX)
+
+
+def legend_entries(figure: go.Figure) -> list[str]:
+    return [trace.name for trace in figure.data
+            if trace.type == "scatter" and trace.showlegend is not False and trace.name]
+
+
+def legend_rows(names: list[str], font_size: float, width: float) -> int:
+    """How many rows a horizontal legend of ``names`` takes in ``width`` pixels (Hangul is about twice as wide)."""
+    rows, used = 1, 0.0
+    for name in names:
+        text = sum(font_size * (1.0 if "\uac00" <= ch <= "\ud7a3" else LEGEND_CHARACTER) for ch in name)
+        item = LEGEND_SYMBOL_PX + text + LEGEND_GAP_PX
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def legend_below(figure: go.Figure, width: float) -> go.Figure:
+    """The legend under the x axis's title, in a bottom margin grown by the rows it takes at ``width`` pixels (the
+    narrowest the figure is drawn at); the figure grows by as much, so the plot keeps its size."""
+    margin, font = figure.layout.margin, figure.layout.legend.font.size
+    below_title = margin.b + LEGEND_CLEARANCE * font  # the tick labels and the title reach a little past margin.b
+    room = LEGEND_CLEARANCE * font + legend_rows(legend_entries(figure), font, width) * LEGEND_ROW * font
+    plot = figure.layout.height - margin.t - margin.b
+    figure.update_layout(height=round(figure.layout.height + room), margin=dict(b=round(margin.b + room)),
+                         legend=dict(orientation="h", xanchor="left", x=0, yanchor="top", y=-below_title / plot))
+    return figure
 
 
 # --- stochastic views ----------------------------------------------------------------------------------
@@ -156,15 +213,18 @@ def band_outline(mean: np.ndarray, radius: np.ndarray, most: int = BAND_DISCS) -
 
 
 def seed_band_traces(band: SeedBand, color: str, label: str, theme: Theme, upto: int | None = None) -> list[go.Scatter]:
-    """The mean path of several seeds and a translucent band of ±1 spread around it, up to step ``upto``."""
+    """The mean path of several seeds and a translucent band of ±1 spread around it, up to step ``upto``.
+    One legend entry, the mean's dashed line, names and toggles both (the pale band shows poorly in a legend)."""
     end = len(band.mean) if upto is None else max(1, min(int(upto) + 1, len(band.mean)))
     x, y = band_outline(band.mean[:end], band.spread[:end])
     fill = translucent(color, 0.22)
+    group = f"seeds-{label}"
     return [
         go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, line=dict(width=0, color=fill),
-                   name=label, hoverinfo="skip", meta=dict(role="seed_band")),
-        go.Scatter(x=band.mean[:end, 0], y=band.mean[:end, 1], mode="lines", name=f"{label} · μ",
-                   line=dict(color=color, width=theme.line_width, dash="dash"), meta=dict(role="seed_mean")),
+                   name=label, hoverinfo="skip", legendgroup=group, showlegend=False, meta=dict(role="seed_band")),
+        go.Scatter(x=band.mean[:end, 0], y=band.mean[:end, 1], mode="lines", name=f"{label} (μ ± σ)",
+                   legendgroup=group, line=dict(color=color, width=theme.line_width, dash="dash"),
+                   meta=dict(role="seed_mean")),
     ]
 
 

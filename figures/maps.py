@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, TITLE_ROOM, Theme, styled
-from i18n import t
+from i18n import HP_SYMBOLS, t
 from maps import DIVERGED, LOG_AXES, NOT_CONVERGED, STEPS_AXIS, Attractor, BasinInfo, SweepInfo
 
 BASIN_COLORINGS = ("minimum", "steps", "loss")
@@ -30,7 +30,7 @@ MINIMUM_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E0
                   "#66A61E", "#E7298A")
 DIVERGED_COLOR = "#1A1A1A"
 NOT_CONVERGED_COLOR = "#C8C8C8"
-HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε", STEPS_AXIS: "steps"}
+AXIS_SYMBOLS = {**HP_SYMBOLS, STEPS_AXIS: "steps"}
 
 
 class Category(NamedTuple):
@@ -224,7 +224,7 @@ def sweep_plot_info(info: SweepInfo, metric: str = "loss", language: str = "ko")
     ny, nx = info.label.shape
     cells = _click_cells(ny, nx)
     ii, jj = cells[:, 0], cells[:, 1]
-    x_symbol, y_symbol = HP_SYMBOLS.get(info.x_param, info.x_param), HP_SYMBOLS.get(info.y_param, info.y_param)
+    x_symbol, y_symbol = AXIS_SYMBOLS.get(info.x_param, info.x_param), AXIS_SYMBOLS.get(info.y_param, info.y_param)
     text = tuple(
         f"{x_symbol}={info.x_values[j]:.4g}, {y_symbol}={info.y_values[i]:.4g}<br>→ "
         + _hover(outcome_name(int(info.label[i, j]), info.minima, language)

@@ -43,6 +43,24 @@ def hparam_help(name: str, optimizer_id: str, language: str = DEFAULT_LANGUAGE) 
     return None
 
 
+HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
+SWITCH_ON = 0.5  # a hyperparameter without a symbol is a switch: 1 on, 0 off (scene.HPARAM_RANGES)
+
+
+def setting_text(name: str, value: float, language: str = DEFAULT_LANGUAGE) -> str:
+    """One hyperparameter as a reader wants it: "η = 0.1", or a switch by its name, "Bias correction: off"."""
+    if name in HP_SYMBOLS:
+        return f"{HP_SYMBOLS[name]} = {value:.4g}"
+    return f"{t(f'hp.{name}', language)}: {t('switch.on' if value > SWITCH_ON else 'switch.off', language)}"
+
+
+def settings_text(hparams, language: str = DEFAULT_LANGUAGE) -> str:
+    """A run's hyperparameters (name, value pairs), η first, then the others, switches last."""
+    order = list(HP_SYMBOLS)
+    ranked = sorted(hparams, key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    return ", ".join(setting_text(name, value, language) for name, value in ranked)
+
+
 def optimizer_name(optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str:
     names = OPTIMIZER_NAMES.get(optimizer_id, {})
     return names.get(language) or names.get(DEFAULT_LANGUAGE, optimizer_id)

@@ -62,7 +62,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "ctl.visible": _ko_en("보이기", "Show"),
     "ctl.hidden": _ko_en("숨김", "hidden"),
     "ctl.duplicate": _ko_en("복제", "Duplicate"),
+    "ctl.duplicate.help": _ko_en("같은 설정의 실행을 하나 더 추가합니다 (색만 다름).",
+                                 "Adds another run with the same settings (in another colour)."),
     "ctl.remove": _ko_en("삭제", "Remove"),
+    "ctl.remove.help": _ko_en("이 실행을 장면에서 지웁니다.", "Removes this run from the scene."),
     "ctl.new_run": _ko_en("새 실행", "New run"),
     "ctl.add_run": _ko_en("추가", "Add"),
     "ctl.add_run.help": _ko_en("같은 최적화기를 여러 번 추가할 수 있습니다 (최대 {n}개).",
@@ -113,6 +116,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "moves about 1/√ε times farther at first (1000× for ε = 1e-6). Log scale.",
     ),
     "hp.bias_correction": _ko_en("편향 보정", "Bias correction"),
+    "switch.on": _ko_en("켬", "on"),
+    "switch.off": _ko_en("끔", "off"),
     "hp.bias_correction.help": _ko_en(
         "Adam의 편향 보정 √(1−β₂ᵗ)/(1−β₁ᵗ)을 켜고 끕니다. 0에서 시작하는 추정값 mₜ, vₜ는 처음 몇 걸음 동안 0 쪽으로 "
         "치우쳐 있고, 보정이 이를 되돌립니다. 끄면 첫 걸음이 보정한 걸음의 (1−β₁)/√(1−β₂)배가 됩니다. 기본값 "
@@ -170,14 +175,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "metrics.final_loss": _ko_en("최종 손실", "Final loss"),
     "metrics.nearest": _ko_en("가장 가까운 최저점", "Nearest minimum"),
     "metrics.distance": _ko_en("최저점까지 거리", "Distance to it"),
-    "metrics.steps_to_tol": _ko_en("허용오차 도달 단계", "Steps to tolerance"),
-    "metrics.diverged": _ko_en("발산", "Diverged"),
-    "metrics.diverged_at": _ko_en("{step}단계에서 발산", "at step {step}"),
+    "metrics.outcome": _ko_en("결과", "Outcome"),
+    "metrics.reached_at": _ko_en("{step}단계에 도달", "reached at step {step}"),
+    "metrics.diverged_at": _ko_en("{step}단계에서 발산", "diverged at step {step}"),
     "metrics.none": _ko_en("보이는 실행이 없습니다. 사이드바에서 실행을 추가하거나 보이게 하세요.",
                            "No visible run. Add a run or show one in the sidebar."),
     "metrics.caption": _ko_en(
-        "허용오차: 그림 폭의 1% 이내로 들어와 끝까지 머문 첫 단계. 최종 값은 마지막 단계 기준입니다.",
-        "Tolerance: the first step from which the run stays within 1% of the plot's width of that minimum. "
+        "도달: 최저점에서 그림 폭의 1% 이내로 들어와 끝까지 머문 첫 단계. 최종 값은 마지막 단계 기준입니다.",
+        "Reached: the first step from which the run stays within 1% of the plot's width of that minimum. "
         "Final values are at the last step.",
     ),
 

@@ -407,12 +407,11 @@ _LESSONS: dict[str, dict[str, dict[str, str]]] = {
 
 _UI: dict[str, dict[str, str]] = {
     "run.no_bias_correction": {"ko": "(편향 보정 없음)", "en": "(no bias correction)"},
+    "run.full_batch": {"ko": "전체 배치", "en": "full batch"},
     "tab.internals": {"ko": "실행 내부", "en": "Internals"},
     "tab.lessons": {"ko": "수업 모드", "en": "Lessons"},
     "lessons.header": {"ko": "수업 모드: 2.3.7을 순서대로", "en": "Lesson mode: section 2.3.7 in order"},
-    "lessons.pick": {"ko": "장면", "en": "Scene"},
-    "lessons.claim": {"ko": "주장 {claim}", "en": "Claim {claim}"},
-    "lessons.extra": {"ko": "보충", "en": "Extra"},
+    "lessons.pick": {"ko": "수업 (강의 순서대로)", "en": "Lesson (in the lecture's order)"},
     "lessons.section": {"ko": "강의 {section}", "en": "Lecture {section}"},
     "lessons.load": {"ko": "이 장면 불러오기", "en": "Load this scene"},
     "lessons.question": {"ko": "생각해 보기", "en": "Question for you"},
@@ -420,8 +419,20 @@ _UI: dict[str, dict[str, str]] = {
     "lessons.holds": {"ko": "주장이 성립함", "en": "The claim holds"},
     "lessons.fails": {"ko": "이 설정에서는 주장이 성립하지 않음", "en": "The claim does not hold with these settings"},
     "lessons.condition": {"ko": "성립 조건", "en": "Condition"},
-    "lessons.measuring": {"ko": "엔진으로 주장을 재는 중…", "en": "Measuring the claim with the engine…"},
-    "lessons.robust_computing": {"ko": "주변 장면에서 주장을 확인하는 중…", "en": "Checking the claim on nearby scenes…"},
+    "lessons.previous": {"ko": "← 이전", "en": "← Back"},
+    "lessons.next": {"ko": "다음 →", "en": "Next →"},
+    "lessons.answer": {"ko": "답 보기: 엔진으로 잰 값", "en": "Show the answer: measured by the engine"},
+    "lessons.waiting": {
+        "ko": "엔진이 이 수업의 주장을 재는 중이다 (서버가 시작할 때 모든 수업을 재기 시작했고, 지금까지 {total}개 중 "
+              "{done}개를 마쳤다). 다 되면 저절로 나타난다.",
+        "en": "The engine is measuring this lesson's claim (the server began measuring every lesson when it "
+              "started; {done} of {total} parts are done). It appears here by itself when ready.",
+    },
+    "lessons.load_help": {
+        "ko": "사이드바를 이 수업의 장면으로 바꾼다. 그러면 학습률, 출발점 등을 직접 바꿔 볼 수 있다.",
+        "en": "Replaces the sidebar's scene with this lesson's, to change its learning rates, start and more.",
+    },
+    "lessons.failed": {"ko": "이 수업을 재지 못했다: {error}", "en": "This lesson could not be measured: {error}"},
     "lessons.robust_caption": {
         "ko": "주변 장면: 확률적 실행이 있으면 시드 {first_seed}–{last_seed}, 모든 학습률 × {factors}, 출발점을 그림 폭의 "
               "{shift:.0f}%만큼 {directions}방향으로 옮긴 장면 (성립 조건에 적힌 것은 흔들지 않는다).",
@@ -432,8 +443,9 @@ _UI: dict[str, dict[str, str]] = {
     "lessons.robust_failed": {"ko": "성립하지 않은 곳: {where}", "en": "Does not hold at: {where}"},
     "lessons.see_also": {"ko": "→ {title}", "en": "→ {title}"},
     "lessons.changed": {
-        "ko": "지금 화면의 장면은 수업 장면과 다르다. 잰 값은 수업 장면의 것이다.",
-        "en": "The page's scene differs from the lesson's; the figures are the lesson scene's.",
+        "ko": "그림은 수업의 장면이다. 사이드바의 장면은 이와 다르다 (바꿔 보려면 '이 장면 불러오기').",
+        "en": "The figures show the lesson's scene; the sidebar holds another one ('Load this scene' to explore "
+              "the lesson's).",
     },
     "robust.share": {"ko": "주변 장면 {total}개 중 {held}개에서 성립", "en": "holds in {held} of {total} nearby scenes"},
     "robust.seed": {"ko": "시드 {value:.0f}", "en": "seed {value:.0f}"},
@@ -496,6 +508,13 @@ _UI: dict[str, dict[str, str]] = {
         "ko": "걸음 화살표는 실제 크기, 방향 화살표(−g, −a, −m)는 길이를 맞춰 그렸다.",
         "en": "Step arrows are to scale; direction arrows (−g, −a, −m) are drawn at a fixed length.",
     },
+    "internals.arrow_magnified": {
+        "ko": "걸음 화살표(−η_eff·g, 실제 걸음)는 너무 짧아 {factor}로 늘여 그렸다 (범례에도 적혀 있다). 방향 화살표(−g, −a, "
+              "−m)는 길이를 맞춰 그렸다.",
+        "en": "Step arrows (−η_eff·g, the actual step) are too short to see and drawn magnified {factor} (as the "
+              "legend says); direction arrows (−g, −a, −m) are drawn at a fixed length.",
+    },
+    "internals.value": {"ko": "값", "en": "value"},
     "internals.diverged": {"ko": "이 실행은 {step}번째 걸음에서 발산했다.", "en": "This run diverged at step {step}."},
     "noise.ellipse": {"ko": "다음 걸음이 떨어질 곳 (2σ)", "en": "where the next step lands (2σ)"},
     "noise.caption": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ import lessons
 from i18n import t
 from scene import from_query
 from tests.test_app import load, open_tab
+from ui.lessons import answer_key
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +43,30 @@ def decoded(array) -> np.ndarray:
     return np.asarray(array, dtype=np.float64)
 
 
-def values_table(app: AppTest) -> dict[str, tuple[float, float]]:
-    frame = next(df.value for df in app.dataframe if "x" in df.value.columns)
-    return {row[""]: (row["x"], row["y"]) for _, row in frame.iterrows()}
+def values_table(app: AppTest) -> dict[str, tuple[float, ...]]:
+    """The internals' two tables at the shown step: vectors as (x, y), scalars as (value,)."""
+    vectors = next(df.value for df in app.dataframe if "x" in df.value.columns)
+    value = t("internals.value", app.session_state["lang"])
+    scalars = next(df.value for df in app.dataframe if value in df.value.columns)
+    return {**{row[""]: (row["x"], row["y"]) for _, row in vectors.iterrows()},
+            **{row[""]: (row[value],) for _, row in scalars.iterrows()}}
+
+
+def choose_lesson(app: AppTest, lesson_id: str, answer: bool = False) -> None:
+    """Open the Lessons tab and choose the lesson; once the engine has measured it (in the background, where the
+    page waits only a little), look again, with its answer revealed if ``answer``."""
+    open_tab(app, "tab.lessons")
+    app.selectbox(key="lesson").set_value(lesson_id).run()
+    assert lessons.MEASUREMENTS.wait(lesson_id, timeout=None)
+    if answer:
+        app.session_state[answer_key(lesson_id)] = True
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
 
 
 def load_lesson(app: AppTest, lesson_id: str) -> None:
-    """Open the Lessons tab, choose the lesson and press its button that loads the scene."""
-    open_tab(app, "tab.lessons")
-    app.radio(key="lesson").set_value(lesson_id).run()
+    """Open the Lessons tab, choose the lesson, reveal its answer and press its button that loads the scene."""
+    choose_lesson(app, lesson_id, answer=True)
     app.button(key=f"load_{lesson_id}").click().run()
 
 
@@ -64,7 +81,7 @@ def test_loading_a_lesson_sets_the_scene_and_shows_its_measured_figure(at):
     assert f"{result.figures['momentum_steps']:.0f}" in shown and f"{result.figures['gd_steps']:.0f}" in shown
     differs = t("lessons.changed", expected.language)
     assert differs not in [c.value for c in at.caption]  # right after loading, the page shows the lesson's scene
-    at.radio(key="lesson").set_value("nag").run()
+    at.selectbox(key="lesson").set_value("nag").run()
     assert differs in [c.value for c in at.caption]  # another lesson's figures: the note says so
 
 
@@ -105,9 +122,7 @@ def test_stochastic_run_draws_seed_band_and_noise_ellipse(at):
 
 
 def test_lesson_page_shows_its_condition_and_the_share_of_nearby_scenes_where_it_holds(at):
-    open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value("curvature").run()
-    assert not at.exception, [e.message for e in at.exception]
+    choose_lesson(at, "curvature", answer=True)
     lesson = lessons.LESSONS_BY_ID["curvature"]
     robust = lessons.robustness(lesson)
     lang = url_scene(at).language
@@ -117,9 +132,7 @@ def test_lesson_page_shows_its_condition_and_the_share_of_nearby_scenes_where_it
 
 
 def test_ravine_lesson_shows_the_tuned_table_over_kappa(at):
-    open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value("ravine").run()
-    assert not at.exception, [e.message for e in at.exception]
+    choose_lesson(at, "ravine")
     table = next(df.value for df in at.dataframe if len(df.value) == 3)
     rows = lessons.LESSONS_BY_ID["ravine"].result().records["table"]
     lang = url_scene(at).language
@@ -135,16 +148,101 @@ def test_ravine_lesson_shows_the_tuned_table_over_kappa(at):
     ("adadelta", {"steps_0", "steps_1", "steps_2"}),
 ])
 def test_lessons_draw_the_figure_their_claim_is_about(at, lesson_id, roles):
-    open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value(lesson_id).run()
-    assert not at.exception, [e.message for e in at.exception]
+    choose_lesson(at, lesson_id)
     drawn = {(trace.get("meta") or {}).get("role") for trace in chart(at, "lesson_figure_0")["data"]}
     assert roles <= drawn
 
 
 def test_see_also_opens_the_lesson_the_text_refers_to(at):
     open_tab(at, "tab.lessons")
-    at.radio(key="lesson").set_value("gd").run()
+    at.selectbox(key="lesson").set_value("gd").run()
     at.button(key="see_curvature").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.radio(key="lesson").value == "curvature"
+    assert at.selectbox(key="lesson").value == "curvature"
+
+
+# --- the lesson page: numbering, the figure beside the text, the answer on demand, a bounded wait -------------
+
+def page_texts(app: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "success", "error", "warning")
+    return " ".join(element.value for kind in kinds for element in app.get(kind))
+
+
+def test_lessons_are_numbered_in_their_order_and_stepped_with_back_and_next(at):
+    choose_lesson(at, "minima")
+    lang = url_scene(at).language
+    options = at.selectbox(key="lesson").options
+    assert options == [f"{k}. {lesson.title[lang]}" for k, lesson in enumerate(lessons.LESSONS, start=1)]
+    assert not any(word in option for option in options for word in ("Claim", "claim", "주장"))
+    assert at.button(key="lesson_previous").disabled
+    at.button(key="lesson_next").click().run()
+    assert at.selectbox(key="lesson").value == lessons.LESSONS[1].id
+    at.button(key="lesson_previous").click().run()
+    assert at.selectbox(key="lesson").value == lessons.LESSONS[0].id
+
+
+def test_the_measured_answer_is_revealed_on_demand_and_closed_for_the_next_lesson(at):
+    choose_lesson(at, "nag")
+    lang = url_scene(at).language
+    statement = lessons.MEASUREMENTS.get("nag", "check").statement(lang)
+    share = lessons.MEASUREMENTS.get("nag", "robustness").statement(lang)
+    assert lessons.LESSONS_BY_ID["nag"].question[lang] in page_texts(at)
+    assert statement not in page_texts(at) and share not in page_texts(at)
+    assert [e.label for e in at.expander].count(t("lessons.answer", lang)) == 1
+    at.session_state[answer_key("nag")] = True
+    at.run()
+    assert statement in page_texts(at) and share in page_texts(at)
+    choose_lesson(at, "adagrad")
+    assert lessons.MEASUREMENTS.get("adagrad", "check").statement(lang) not in page_texts(at)
+
+
+def test_the_lessons_scene_is_drawn_beside_its_text_and_leaves_the_sidebars_scene_alone(at):
+    from tests.page_views import manifest, whole_figures
+
+    open_tab(at, "tab.trajectories")
+    before = url_scene(at)
+    choose_lesson(at, "adadelta")
+    lesson = lessons.LESSONS_BY_ID["adadelta"]
+    key = "lesson_views_adadelta"
+    spec = manifest(at, key)
+    assert spec["views"] == ["contour", "loss"] and spec["steps"] == lesson.scene.steps
+    paths = [tr for tr in whole_figures(at, key)["contour"]["data"] if (tr.get("meta") or {}).get("role") == "path"]
+    assert len(paths) == len(lesson.scene.runs)
+    for path, run in zip(paths, lesson.scene.runs):
+        np.testing.assert_allclose(path["x"], compute.trajectory(lesson.scene, run).params[:, 0], rtol=1e-5)
+    assert url_scene(at) == before  # the figure needed no "Load this scene"
+    assert t("lessons.changed", before.language) in page_texts(at)
+
+
+class HeldMeasurements(lessons.Measurements):
+    """The real measurements, each started only once the test lets it (a slow machine, made certain)."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+
+    def _measure(self, key):
+        self.release.wait()
+        return super()._measure(key)
+
+
+def test_a_lesson_not_measured_yet_shows_what_runs_and_appears_once_measured(monkeypatch):
+    fresh = HeldMeasurements()
+    monkeypatch.setattr(lessons, "MEASUREMENTS", fresh)
+    app = load(tab="tab.lessons")
+    app.selectbox(key="lesson").set_value("saddle").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert not [e for e in app.get("plotly_chart") if "lesson_figure" in e.proto.id]  # its figure waits too
+    app.session_state[answer_key("saddle")] = True
+    app.run()  # the answer, opened at once, waits a bounded time and then says what is still running
+    assert not app.exception, [e.message for e in app.exception]
+    lang = url_scene(app).language
+    waiting = t("lessons.waiting", lang, done=0, total=22).split("(")[0]
+    assert any(c.value.startswith(waiting) for c in app.caption)
+    fresh.release.set()
+    assert fresh.wait("saddle", timeout=None)
+    app.run()
+    assert not any(c.value.startswith(waiting) for c in app.caption)
+    assert fresh.get("saddle", "robustness").statement(lang) in page_texts(app)
+    assert fresh.get("saddle", "check").statement(lang) in page_texts(app)
+    assert chart(app, "lesson_figure_0")["data"]

@@ -14,7 +14,7 @@ from figures.maps import basin_plot_info
 from i18n import t
 from landscapes import parse_formula
 from tests.page_views import view_figures
-from tests.test_app import decoded, load, open_tab, url_scene
+from tests.test_app import decoded, load, open_tab, shown, url_scene
 from ui import maps as maps_ui
 
 SADDLE_QUERY = {"ls": "saddle_two_minima", "x": "-1.8", "y": "0.5", "steps": "60",
@@ -111,7 +111,7 @@ def test_custom_formula_entry_parses_reports_and_masks():
 
     app.text_input(key=maps_ui.FORMULA_TEXT).input("x + __import__('os')")
     rerun(app)
-    (error,) = [e.value for e in app.error if "__import__" in e.value]
+    (error,) = [shown(e.value) for e in app.error if "__import__" in shown(e.value)]
     assert "5번째" in error
     assert any(code.value.endswith("\n    ^") for code in app.code)
     assert url_scene(app).formula == "(x**2 - 1)**2 + y**2"  # the last good formula stays
@@ -148,5 +148,5 @@ def test_a_formula_undefined_almost_everywhere_is_refused_and_a_sliver_draws_in_
         open_tab(app, tab)
     app.text_input(key=maps_ui.FORMULA_TEXT).input("0/0")
     rerun(app)
-    assert any("defined on only 0% of the plot" in error.value for error in app.error)
+    assert any("defined on only 0% of the plot" in shown(error.value) for error in app.error)
     assert url_scene(app).formula == band  # the last good formula stays

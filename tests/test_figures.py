@@ -224,10 +224,49 @@ def test_family_tree_has_the_lectures_edges_and_marks_the_scenes_optimizers():
     (nodes,) = traces(figure, "nodes")
     ids = list(nodes.customdata)
     assert sorted(ids) == sorted(OPTIMIZER_IDS)  # every optimizer the page can run has its node, mini-batch too
-    line_colors = dict(zip(ids, nodes.marker.line.color))
+    line_colors = {shape.name: shape.line.color for shape in figure.layout.shapes}
     assert line_colors["adam"] == PALETTE[2] and line_colors["minibatch"] == PALETTE[1]
     assert line_colors["gd"] not in PALETTE
     assert "Adam" in list(nodes.text) and "Momentum" in list(nodes.text)
+
+
+def _overlaps(a, b, gap: float = 0.0) -> bool:
+    return a[0] - gap < b[2] and b[0] - gap < a[2] and a[1] - gap < b[3] and b[1] - gap < a[3]
+
+
+def _segment_hits_box(tail, head, rect, samples: int = 400) -> bool:
+    points = np.linspace(tail, head, samples)
+    return bool(np.any((points[:, 0] > rect[0]) & (points[:, 0] < rect[2])
+                       & (points[:, 1] > rect[1]) & (points[:, 1] < rect[3])))
+
+
+def test_family_tree_boxes_keep_apart_and_arrows_run_between_them():
+    from figures.family_tree import BOX_HEIGHT, NODES, box, edge_segment
+
+    ids = list(NODES)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            assert not _overlaps(box(a), box(b), gap=0.2), (a, b)  # a fifth of a grid step between any two boxes
+    for parent, child in EDGES:
+        tail, head = edge_segment(parent, child)
+        for other in ids:  # an arrow crosses no box, its own two included: it runs from border to border
+            assert not _segment_hits_box(tail, head, box(other)), (parent, child, other)
+        assert np.linalg.norm(head - tail) > 0.25 * BOX_HEIGHT, (parent, child)  # long enough to see its head
+
+
+@pytest.mark.parametrize("theme", ["screen", "projector"])
+def test_family_tree_names_are_larger_than_the_page_text_and_two_lines_fit_a_box(theme):
+    from figures.family_tree import BOX_HEIGHT, LINE_HEIGHT, axis_ranges
+
+    figure = family_tree_figure("ko", {}, theme)
+    (nodes,) = traces(figure, "nodes")
+    size = nodes.textfont.size
+    assert size >= 1.2 * THEMES[theme].font_size
+    (_, _), (y0, y1) = axis_ranges()
+    margin = figure.layout.margin
+    box_px = BOX_HEIGHT * (figure.layout.height - margin.t - margin.b) / (y1 - y0)
+    assert box_px >= 2 * LINE_HEIGHT * size + 10
+    assert max(name.count("<br>") for name in nodes.text) == 1  # no name takes more than two lines
 
 
 def test_every_text_exists_in_korean_and_english():

@@ -13,11 +13,12 @@ from presets import PRESETS
 from scene import FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_RUNS, MAX_STEPS, Scene
 from slices import SLICE_KINDS
 from ui import state as S
+from ui.choice import choice
 from ui.maps import formula_controls, formula_selected
 
 LOG_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 DECAY_STEPS = (0.9, 0.92, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)
-BATCH_CHOICES = (None, 1, 2, 4, 8, 16, 32, 64)
+BATCH_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 DECAYING_HPARAMS = ("beta", "gamma", "beta1", "beta2")
 
 
@@ -83,15 +84,15 @@ def _apply_preset() -> None:
 
 
 def language_control() -> None:
-    st.segmented_control("Language / 언어", options=LANGUAGES, key="lang", required=True,
-                         format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
-                         label_visibility="collapsed", persist_state="session")
+    choice(st.segmented_control, "Language / 언어", LANGUAGES, key="lang", required=True,
+           format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
+           label_visibility="collapsed", persist_state="session")
 
 
 def preset_control(lang: str) -> None:
-    st.selectbox(t("ctl.preset", lang), options=list(PRESETS), index=None, key="preset",
-                 placeholder=t("ctl.preset_placeholder", lang), format_func=lambda pid: PRESETS[pid].name[lang],
-                 on_change=_apply_preset, help=t("ctl.preset.help", lang))
+    choice(st.selectbox, t("ctl.preset", lang), list(PRESETS), index=None, key="preset",
+           placeholder=t("ctl.preset_placeholder", lang), format_func=lambda pid: PRESETS[pid].name[lang],
+           on_change=_apply_preset, help=t("ctl.preset.help", lang))
 
 
 def _landscape_changed() -> None:
@@ -104,10 +105,9 @@ def _landscape_changed() -> None:
 def landscape_controls(lang: str) -> None:
     st.subheader(t("ctl.landscape_header", lang))
     options = list(LANDSCAPES) + ["custom"]
-    st.selectbox(t("ctl.landscape", lang), options=options, key="landscape",
-                 format_func=lambda lid: LANDSCAPES[lid].name[lang] if lid in LANDSCAPES else t("ctl.custom", lang),
-                 on_change=_landscape_changed,
-                 persist_state="session")
+    choice(st.selectbox, t("ctl.landscape", lang), options, key="landscape",
+           format_func=lambda lid: LANDSCAPES[lid].name[lang] if lid in LANDSCAPES else t("ctl.custom", lang),
+           on_change=_landscape_changed, persist_state="session")
     landscape = LANDSCAPES.get(st.session_state["landscape"])
     if landscape is None:
         formula_controls(lang)
@@ -160,27 +160,33 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
     if not settings.open:  # a closed run sends no widgets; their values persist in the session
         return
     with settings:
-        top = st.columns([3, 1], vertical_alignment="bottom")
-        top[0].selectbox(t("ctl.optimizer", lang), options=OPTIMIZER_IDS, key=key("optimizer"),
-                         format_func=lambda oid: optimizer_name(oid, lang),
-                         on_change=S.reset_optimizer, args=(st.session_state, run_id), persist_state="session")
-        top[1].color_picker(t("ctl.color", lang), key=key("color"), persist_state="session")
-        st.segmented_control(t("ctl.convention", lang), options=CONVENTIONS, key=key("convention"), required=True,
-                             format_func=lambda c: t(f"ctl.convention.{c}", lang), help=t("ctl.convention.help", lang),
-                             on_change=S.change_optimizer, args=(st.session_state, run_id), persist_state="session")
+        choice(st.selectbox, t("ctl.optimizer", lang), OPTIMIZER_IDS, key=key("optimizer"),
+               format_func=lambda oid: optimizer_name(oid, lang),
+               on_change=S.reset_optimizer, args=(st.session_state, run_id), persist_state="session")
+        choice(st.segmented_control, t("ctl.convention", lang), CONVENTIONS, key=key("convention"), required=True,
+               format_func=lambda c: t(f"ctl.convention.{c}", lang), help=t("ctl.convention.help", lang),
+               on_change=S.change_optimizer, args=(st.session_state, run_id), persist_state="session")
         optimizer = st.session_state[key("optimizer")]
         convention = st.session_state.get(key("convention")) or "lecture"
         for name in hyperparameters(optimizer, convention):
             hparam_control(run_id, name, lang, optimizer)
-        batch = st.session_state.get(key("batch"))
-        st.selectbox(t("ctl.batch", lang), options=sorted(set(BATCH_CHOICES) | {batch}, key=lambda b: b or 0),
-                     key=key("batch"), help=t("ctl.batch.help", lang), persist_state="session",
-                     format_func=lambda b: t("ctl.batch_full", lang) if b is None else str(b))
-        bottom = st.columns(3)
-        bottom[0].toggle(t("ctl.visible", lang), key=key("visible"), persist_state="session")
-        bottom[1].button(t("ctl.duplicate", lang), key=key("duplicate"), disabled=len(st.session_state[S.RUN_IDS]) >= MAX_RUNS,
-                         on_click=lambda: S.add_run(st.session_state, S.read_run(st.session_state, run_id, S.new_run("gd"))))
-        bottom[2].button(t("ctl.remove", lang), key=key("remove"), on_click=S.remove_run, args=(st.session_state, run_id))
+        batch = st.session_state.get(key("batch"), S.FULL_BATCH)
+        sizes = sorted(set(BATCH_CHOICES) | ({batch} - {S.FULL_BATCH}))
+        choice(st.selectbox, t("ctl.batch", lang), [S.FULL_BATCH, *sizes], key=key("batch"),
+               help=t("ctl.batch.help", lang), persist_state="session",
+               format_func=lambda b: t("ctl.batch_full", lang) if b == S.FULL_BATCH else str(b))
+        # Two rows (show and colour, then the buttons): one row of three cut every label ("S…", "Du…", "Re…"), and the
+        # colour beside the optimizer cut its name.
+        shown = st.columns([3, 1], vertical_alignment="center")
+        shown[0].toggle(t("ctl.visible", lang), key=key("visible"), persist_state="session")
+        shown[1].color_picker(t("ctl.color", lang), key=key("color"), label_visibility="collapsed",
+                              help=t("ctl.color", lang), persist_state="session")
+        buttons = st.columns(2)
+        buttons[0].button(t("ctl.duplicate", lang), key=key("duplicate"), width="stretch",
+                          disabled=len(st.session_state[S.RUN_IDS]) >= MAX_RUNS, help=t("ctl.duplicate.help", lang),
+                          on_click=lambda: S.add_run(st.session_state, S.read_run(st.session_state, run_id, S.new_run("gd"))))
+        buttons[1].button(t("ctl.remove", lang), key=key("remove"), width="stretch", help=t("ctl.remove.help", lang),
+                          on_click=S.remove_run, args=(st.session_state, run_id))
 
 
 def runs_controls(lang: str, labels: list[str]) -> None:
@@ -188,18 +194,18 @@ def runs_controls(lang: str, labels: list[str]) -> None:
     for number, (run_id, label) in enumerate(zip(list(st.session_state[S.RUN_IDS]), labels), start=1):
         run_controls(lang, run_id, number, label)
     full = len(st.session_state[S.RUN_IDS]) >= MAX_RUNS
-    row = st.columns([3, 2], vertical_alignment="bottom")
-    row[0].selectbox(t("ctl.new_run", lang), options=OPTIMIZER_IDS, key="new_run_optimizer",
-                     format_func=lambda oid: optimizer_name(oid, lang))
-    row[1].button(t("ctl.add_run", lang), key="add_run", on_click=_add_run, disabled=full, type="primary",
-                  help=t("ctl.add_run.help", lang, n=MAX_RUNS))
+    # The select on its own row: beside the button it cut the optimizer's name at the sidebar's width.
+    choice(st.selectbox, t("ctl.new_run", lang), OPTIMIZER_IDS, key="new_run_optimizer",
+           format_func=lambda oid: optimizer_name(oid, lang))
+    st.button(t("ctl.add_run", lang), key="add_run", on_click=_add_run, disabled=full, type="primary",
+              icon=":material/add:", width="stretch", help=t("ctl.add_run.help", lang, n=MAX_RUNS))
 
 
 def view_controls(lang: str) -> None:
     st.subheader(t("ctl.view_header", lang))
     st.toggle(t("ctl.log_loss", lang), key="log_loss", persist_state="session")
-    st.selectbox(t("ctl.field", lang), options=FIELD_MODES, key="field", format_func=lambda m: t(f"ctl.field.{m}", lang),
-                 help=t("ctl.field.help", lang), persist_state="session")
+    choice(st.selectbox, t("ctl.field", lang), FIELD_MODES, key="field", format_func=lambda m: t(f"ctl.field.{m}", lang),
+           help=t("ctl.field.help", lang), persist_state="session")
     st.toggle(t("ctl.show_critical", lang), key="show_critical", persist_state="session")
     st.toggle(t("ctl.projector", lang), key="projector", help=t("ctl.projector.help", lang), persist_state="session")
 

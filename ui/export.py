@@ -15,6 +15,8 @@ from export.views import EXPORT_THEMES, VIEWS, export_figure, scene_record
 from i18n import t
 from landscapes import Landscape
 from scene import Scene, query_string
+from ui.choice import choice
+from ui.text import verbatim
 
 PREPARED = "export.prepared"  # kind → (options key, {file name: bytes})
 MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif", "html": "text/html", "zip": "application/zip",
@@ -32,7 +34,7 @@ def _prepare(kind: str, key: tuple, make, lang: str) -> None:
         try:
             files = make()
         except images.ExportError as error:
-            st.error(t("export.failed", lang, reason=str(error)))
+            st.error(verbatim(t("export.failed", lang, reason=str(error))))
             return
     st.session_state.setdefault(PREPARED, {})[kind] = (key, files)
 
@@ -51,10 +53,10 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     if not can_render:
         st.warning(t("export.no_browser", lang))
     left, middle, right, last = st.columns(4)
-    view = left.selectbox(t("export.view", lang), VIEWS, format_func=lambda v: t(f"export.view.{v}", lang),
-                          key="export.view")
-    theme = middle.radio(t("export.theme", lang), EXPORT_THEMES, format_func=lambda v: t(f"export.theme.{v}", lang),
-                         key="export.theme")
+    view = choice(left.selectbox, t("export.view", lang), VIEWS, format_func=lambda v: t(f"export.view.{v}", lang),
+                  key="export.view")
+    theme = choice(middle.radio, t("export.theme", lang), EXPORT_THEMES,
+                   format_func=lambda v: t(f"export.theme.{v}", lang), key="export.theme")
     scale = right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale")
     frames = last.number_input(t("export.gif_frames", lang), min_value=2, max_value=500, value=animation.MAX_FRAMES,
                                step=10, key="export.frames")

@@ -1,10 +1,13 @@
 """The Lessons and Internals panels of the page. Each panel is one function of
 ``(scene, landscape, trajectories)``, the signature of ``app.PANELS``.
 
-Lessons: section 2.3.7 in order; each lesson's explanation, the condition its claim holds under, a
-question, a button that loads its scene, the figures its check measured through the engine (the same
-ones tests/test_lessons.py asserts), the share of nearby scenes where the claim still holds, and the
-lesson's own figure. Each piece is one function below.
+Lessons: section 2.3.7 in order, picked by number (or the previous and next buttons); beside each
+lesson's explanation, the condition its claim holds under and its question, the lesson's scene drawn by the
+views component (stepped in the browser; loading it into the sidebar is a button of its own); the answer, what
+its check measured through the engine (the same figures tests/test_lessons.py asserts) and the share of nearby
+scenes where the claim still holds, revealed on demand; below, the figure the claim is about. Checks and
+shares come from ``lessons.MEASUREMENTS``, measured in the background from the app's start: the page waits
+for them a bounded time and then says what is still running. Each piece is one function below.
 Internals: one run at the shared step: arrows on the contour, the table of values at that step,
 charts over steps, and for stochastic runs the noise ellipse and the spread over seeds.
 """
@@ -12,6 +15,7 @@ charts over steps, and for stochastic runs the noise ellipse and the spread over
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import streamlit as st
 
@@ -25,8 +29,9 @@ from i18n import t
 from landscapes import Landscape, is_model
 from lessons import LESSONS, LESSONS_BY_ID, ClaimResult, Lesson, Robustness
 from scene import MAX_SEEDS, Scene
-from ui import cache
+from ui import cache, view_component
 from ui import state as S
+from ui.choice import choice
 
 PLOT_CONFIG = {"displaylogo": False}
 LESSON_KEY = "lesson"
@@ -36,16 +41,37 @@ STEP_KEY = "internals_step"  # mirrors the shared "step" both ways
 
 # --- lessons -------------------------------------------------------------------------------------------
 
-@st.cache_data(max_entries=len(LESSONS), show_spinner=False)
-def claim_result(lesson_id: str) -> ClaimResult:
-    lesson = LESSONS_BY_ID[lesson_id]
-    return lesson.check(lesson.scene)
+LESSON_VIEWS = ("contour", "loss")
+WAIT_SECONDS = 1.5  # the most a rerun waits for a lesson's measurement before it says what is still running
+POLL_SECONDS = 2.0  # then the page looks again this often, and shows the measurement once it is there
 
 
-@st.cache_data(max_entries=len(LESSONS), show_spinner=False)
-def lesson_robustness(lesson_id: str) -> Robustness:
-    """The claim on the lesson's nearby scenes: computed once per lesson per process, when it is first opened."""
-    return lessons.robustness(LESSONS_BY_ID[lesson_id])
+def start_measuring() -> None:
+    """Called with every run of the app: the first one starts measuring every lesson in the background (the
+    others find everything queued or measured already)."""
+    lessons.measure_at_start()
+
+
+FAILED = object()  # a measurement that raised: its message is on the page, nothing to wait for
+
+
+def measured_part(lesson_id: str, part: str, lang: str):
+    """A lesson's check (``ClaimResult``) or share (``Robustness``); None while the background measures it;
+    FAILED, with a message on the page, if measuring it raised."""
+    try:
+        return lessons.MEASUREMENTS.get(lesson_id, part)
+    except Exception as error:
+        st.error(t("lessons.failed", lang, error=html.escape(str(error)[:300])))
+        return FAILED
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def rerun_when_measured(lesson_id: str, lang: str) -> None:
+    """While a lesson's measurement runs: what is done so far, and the whole page again once it is there."""
+    done, total = lessons.MEASUREMENTS.progress()
+    if lessons.MEASUREMENTS.wait(lesson_id, 0.0):
+        st.rerun(scope="app")
+    st.caption(t("lessons.waiting", lang, done=done, total=total))
 
 
 def _load_lesson(lesson_id: str) -> None:
@@ -59,31 +85,42 @@ def _open_lesson(lesson_id: str) -> None:
 
 def _lesson_label(lesson_id: str, lang: str) -> str:
     lesson = LESSONS_BY_ID[lesson_id]
-    tag = t("lessons.claim", lang, claim=lesson.claim) if lesson.claim else t("lessons.extra", lang)
-    return f"{lesson.order}. {lesson.title[lang]} ({tag})"
+    return f"{lesson.order}. {lesson.title[lang]}"
+
+
+def _step_lesson(offset: int) -> None:
+    order = [lesson.id for lesson in LESSONS].index(st.session_state.get(LESSON_KEY) or LESSONS[0].id)
+    st.session_state[LESSON_KEY] = LESSONS[min(max(order + offset, 0), len(LESSONS) - 1)].id
 
 
 def lesson_picker(lang: str) -> Lesson:
-    lesson_id = st.radio(t("lessons.pick", lang), options=[lesson.id for lesson in LESSONS], key=LESSON_KEY,
-                         format_func=lambda lid: _lesson_label(lid, lang))
-    return LESSONS_BY_ID[lesson_id]
+    """One row above the lesson: every lesson by its number and title, and the previous and next ones a click away."""
+    pick, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
+    lesson_id = choice(pick.selectbox, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY,
+                       format_func=lambda lid: _lesson_label(lid, lang))
+    lesson = LESSONS_BY_ID[lesson_id]
+    back.button(t("lessons.previous", lang), key="lesson_previous", on_click=_step_lesson, args=(-1,),
+                disabled=lesson.order == 1, width="stretch")
+    forward.button(t("lessons.next", lang), key="lesson_next", on_click=_step_lesson, args=(1,),
+                   disabled=lesson.order == len(LESSONS), width="stretch")
+    return lesson
 
 
 def lesson_heading(lesson: Lesson, lang: str) -> None:
-    st.markdown(f"#### {lesson.title[lang]}")
+    """Under the picker, which shows the lesson's number and title: where in the lecture, the text, the condition."""
     st.caption(t("lessons.section", lang, section=lesson.section))
     st.write(lesson.explanation[lang])
     st.markdown(f"**{t('lessons.condition', lang)}:** {lesson.condition[lang]}")
 
 
 def lesson_buttons(lesson: Lesson, lang: str) -> None:
-    """Load the lesson's scene; open the lessons its text refers to."""
-    columns = st.columns(1 + len(lesson.see_also))
-    columns[0].button(t("lessons.load", lang), key=f"load_{lesson.id}", on_click=_load_lesson, args=(lesson.id,),
-                      type="primary")
-    for column, other in zip(columns[1:], lesson.see_also):
-        column.button(t("lessons.see_also", lang, title=LESSONS_BY_ID[other].title[lang]), key=f"see_{other}",
-                      on_click=_open_lesson, args=(other,))
+    """Load the lesson's scene into the sidebar (an explicit step: the figure beside needs none); open the
+    lessons its text refers to."""
+    st.button(t("lessons.load", lang), key=f"load_{lesson.id}", on_click=_load_lesson, args=(lesson.id,),
+              type="primary", help=t("lessons.load_help", lang))
+    for other in lesson.see_also:
+        st.button(t("lessons.see_also", lang, title=LESSONS_BY_ID[other].title[lang]), key=f"see_{other}",
+                  on_click=_open_lesson, args=(other,))
 
 
 def measured(result: ClaimResult, lang: str) -> None:
@@ -92,10 +129,8 @@ def measured(result: ClaimResult, lang: str) -> None:
         f"**{t('lessons.measured', lang)}** ({verdict}): {result.statement(lang)}")
 
 
-def robustness_note(lesson: Lesson, lang: str) -> None:
-    """"Holds in 11 of 12 nearby scenes", computed (with a spinner) the first time the lesson is opened."""
-    with st.spinner(t("lessons.robust_computing", lang)):
-        robust = lesson_robustness(lesson.id)
+def robustness_note(robust: Robustness, lang: str) -> None:
+    """"Holds in 11 of 12 nearby scenes", and where it does not."""
     text = f"**{robust.statement(lang)}**"
     if robust.failed:
         text += " · " + t("lessons.robust_failed", lang, where=", ".join(p.label(lang) for p in robust.failed))
@@ -103,6 +138,27 @@ def robustness_note(lesson: Lesson, lang: str) -> None:
     st.caption(t("lessons.robust_caption", lang, first_seed=lessons.PERTURBED_SEEDS[0],
                  last_seed=lessons.PERTURBED_SEEDS[-1], factors=", ".join(f"{f:g}" for f in lessons.LR_FACTORS),
                  shift=100 * lessons.START_SHIFT, directions=lessons.START_DIRECTIONS))
+
+
+def answer_key(lesson_id: str) -> str:
+    return f"answer_{lesson_id}"
+
+
+def lesson_answer(lesson: Lesson, lang: str) -> None:
+    """The measured answer, revealed on demand: an expander per lesson (closed when a lesson is opened) whose
+    content runs only when it is open. (Its label and icon stay the same: Streamlit closes an expander whose
+    icon changes.)"""
+    expander = st.expander(t("lessons.answer", lang), key=answer_key(lesson.id), on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
+        result, robust = measured_part(lesson.id, "check", lang), measured_part(lesson.id, "robustness", lang)
+        if result not in (None, FAILED):
+            measured(result, lang)
+        if robust not in (None, FAILED):
+            robustness_note(robust, lang)
+        if result is None or robust is None:
+            rerun_when_measured(lesson.id, lang)
 
 
 def tuned_rows(table, lang: str) -> list[dict[str, object]]:
@@ -140,20 +196,42 @@ def lesson_figure(lesson: Lesson, result: ClaimResult, theme, lang: str) -> None
         st.caption(t("ravine.caption", lang, lrs=len(lessons.TUNING_LRS), betas=len(lessons.TUNING_BETAS)))
 
 
+def shown_scene(lesson: Lesson, page: Scene) -> Scene:
+    """The lesson's scene as the page shows it: in the page's language and projector setting."""
+    return lesson.scene.replace(language=page.language,
+                                view=dataclasses.replace(lesson.scene.view, projector=page.view.projector))
+
+
+def lesson_views(scene: Scene, lesson_id: str) -> None:
+    """The lesson's scene drawn by the views component, stepped and played in the browser (one component per
+    lesson: each starts at its scene's last step). It reports nothing back: stepping or clicking it leaves the
+    page's own scene, the sidebar's, as it is."""
+    key = f"lesson_views_{lesson_id}"
+    parts = cache.browser_views(scene, S.surface_of(scene), cache.visible_trajectories(scene))
+    view_component.payload_carriers(parts, key)
+    view_component._VIEWS(key=key, data=view_component.manifest(scene, parts, key, LESSON_VIEWS, {}))
+
+
 def lessons_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     lang = scene.language
     st.subheader(t("lessons.header", lang))
     lesson = lesson_picker(lang)
-    lesson_heading(lesson, lang)
-    lesson_buttons(lesson, lang)
-    st.info(f"**{t('lessons.question', lang)}** — {lesson.question[lang]}")
-    with st.spinner(t("lessons.measuring", lang)):
-        result = claim_result(lesson.id)
-    measured(result, lang)
-    robustness_note(lesson, lang)
-    lesson_figure(lesson, result, theme_named("projector" if scene.view.projector else "screen"), lang)
-    if scene.replace(language=lesson.scene.language, step=None) != lesson.scene.replace(step=None):
-        st.caption(t("lessons.changed", lang))
+    lessons.MEASUREMENTS.wait(lesson.id, WAIT_SECONDS)  # bounded: what is not measured by then shows as pending
+    text, figure = st.columns([2, 3], gap="medium")
+    with text:
+        lesson_heading(lesson, lang)
+        lesson_buttons(lesson, lang)
+        st.info(f"**{t('lessons.question', lang)}** — {lesson.question[lang]}")
+        lesson_answer(lesson, lang)
+    with figure:
+        lesson_views(shown_scene(lesson, scene), lesson.id)
+        if scene.replace(language=lesson.scene.language, step=None) != lesson.scene.replace(step=None):
+            st.caption(t("lessons.changed", lang))
+    result = measured_part(lesson.id, "check", lang)
+    if result is None:
+        rerun_when_measured(lesson.id, lang)
+    elif result is not FAILED:
+        lesson_figure(lesson, result, theme_named("projector" if scene.view.projector else "screen"), lang)
 
 
 # --- internals -----------------------------------------------------------------------------------------
@@ -176,8 +254,8 @@ def _ellipse_changed() -> None:
     _set_view(noise_ellipse=bool(st.session_state["internals_ellipse"]))
 
 
-def value_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, object]]:
-    """The table at the shown step: one row per quantity, its x and y components."""
+def vector_rows(info: internals.InternalsInfo) -> list[dict[str, object]]:
+    """The table at the shown step: one row per vector quantity, its x and y components."""
     rows = [("w_t", info.point), ("g_t", info.at("gradient"))]
     if info.moment is not None:
         rows.append((info.moment_symbol, info.at("moment")))
@@ -185,10 +263,14 @@ def value_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, objec
              if symbol != info.moment_symbol]
     rows += [("η_eff", info.at("lr_eff")), ("−η_eff·g", info.at("scaled_gradient_step")),
              ("Δw", info.at("actual_step"))]
-    table = [{"": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
-    table.append({"": "‖g‖", "x": float(info.at("grad_norm")), "y": None})
-    table += [{"": name, "x": info.at_factor(name), "y": None} for name in info.bias_correction]
-    return table
+    return [{"": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
+
+
+def scalar_rows(info: internals.InternalsInfo, lang: str) -> list[dict[str, object]]:
+    """The numbers at the shown step that have no x and y: ‖g‖ and Adam's bias-correction factors."""
+    value = t("internals.value", lang)
+    rows = [("‖g‖", float(info.at("grad_norm")))] + [(name, info.at_factor(name)) for name in info.bias_correction]
+    return [{"": name, value: number} for name, number in rows]
 
 
 def _curvature_note(landscape: Landscape, lang: str) -> None:
@@ -216,8 +298,8 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     if st.session_state.get(RUN_KEY) not in shown:
         st.session_state[RUN_KEY] = shown[0]
     columns = st.columns([2, 5])
-    index = columns[0].selectbox(t("internals.run", lang), options=shown, key=RUN_KEY,
-                                 format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
+    index = choice(columns[0].selectbox, t("internals.run", lang), shown, key=RUN_KEY,
+                   format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
     st.session_state[STEP_KEY] = scene.shown_step
     columns[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key=STEP_KEY, on_change=_step_moved)
     run, traj = scene.runs[index], trajectories[index]
@@ -226,18 +308,20 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         st.warning(t("internals.diverged", lang, step=traj.diverged_at))
     if info.steps == 0:
         return
-    st.caption(t("internals.at_step", lang, step=info.step, next=info.step + 1) + " · "
-               + t("internals.arrow_scale", lang))
-    _curvature_note(landscape, lang)
     base_info = scene_info(scene, landscape, trajectories, cache.surface_grid(cache.surface_key(scene)))
-    figure = internal_figures.internals_contour_figure(base_info, info)
+    arrows = internal_figures.step_arrows(info, base_info.bounds, lang)
+    st.caption(t("internals.at_step", lang, step=info.step, next=info.step + 1) + " · "
+               + internal_figures.scale_note(arrows, lang))
+    _curvature_note(landscape, lang)
+    figure = internal_figures.internals_contour_figure(base_info, arrows)
     theme = base_info.theme
     if run.batch_size is not None:
         stochastic_overlays(figure, scene, index, traj, info, lang)
     left, right = st.columns([3, 2])
     left.plotly_chart(figure, key="internals_contour", config=PLOT_CONFIG, theme=None)
     right.markdown(f"**{t('internals.table', lang)}**")
-    right.dataframe(value_rows(info, lang), hide_index=True, key="internals_values")
+    right.dataframe(vector_rows(info), hide_index=True, key="internals_values")
+    right.dataframe(scalar_rows(info, lang), hide_index=True, key="internals_scalars")
     st.plotly_chart(internal_figures.internals_charts(info, theme, lang), key="internals_charts",
                     config=PLOT_CONFIG, theme=None)
 

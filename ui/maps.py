@@ -23,6 +23,8 @@ from landscapes.formula import DEFAULT_BOUNDS, FUNCTIONS, MAX_BOUND
 from scene import DEFAULT_SCENE, HPARAM_RANGES, MAX_STEPS, Scene
 from ui import cache, view_component
 from ui import state as S
+from ui.choice import choice
+from ui.text import verbatim
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 RESOLUTIONS = (32, 64, 128, 256)
@@ -61,7 +63,7 @@ def _shown_map(lang: str, clicked: bool, compute):
         if info is None and clicked:
             info = compute(progress=_progress_bar(lang))
     except ValueError as error:
-        st.error(str(error))
+        st.error(verbatim(str(error)))
         return None
     if info is None:
         st.warning(t("maps.stale", lang))
@@ -105,9 +107,8 @@ def maps_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         st.info(t("maps.no_runs", lang))
         return
     st.caption(t("maps.intro", lang))
-    run_index = st.selectbox(t("maps.run", lang), options=list(range(len(scene.runs))), key="maps.run",
-                             format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
-    run_index = min(run_index or 0, len(scene.runs) - 1)
+    run_index = choice(st.selectbox, t("maps.run", lang), list(range(len(scene.runs))), key="maps.run",
+                       format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
     st.subheader(t("maps.basin_header", lang))
     basin_section(scene, landscape, trajectories, run_index)
     st.subheader(t("maps.sweep_header", lang))
@@ -118,8 +119,8 @@ def basin_section(scene: Scene, landscape: Landscape, trajectories, run_index: i
     lang = scene.language
     row = st.columns([2, 3, 2, 2], vertical_alignment="bottom")
     resolution = row[0].select_slider(t("maps.resolution", lang), options=RESOLUTIONS, value=64, key="maps.resolution")
-    coloring = row[1].radio(t("maps.coloring", lang), options=BASIN_COLORINGS, key="maps.coloring", horizontal=True,
-                            format_func=lambda c: t(f"maps.coloring.{c}", lang))
+    coloring = choice(row[1].radio, t("maps.coloring", lang), BASIN_COLORINGS, key="maps.coloring", horizontal=True,
+                      format_func=lambda c: t(f"maps.coloring.{c}", lang))
     steps = row[2].number_input(t("maps.steps", lang), min_value=1, max_value=MAX_STEPS, value=scene.steps,
                                 key="maps.steps", help=t("maps.steps.help", lang))
     clicked = row[3].button(t("maps.compute", lang), key="maps.compute", type="primary")
@@ -158,11 +159,11 @@ def sweep_section(scene: Scene, run_index: int) -> None:
         st.info(t("maps.no_axes", lang))
         return
     row = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
-    pair = row[0].selectbox(t("maps.axes", lang), options=pairs, key=f"maps.axes.{run.optimizer}",
-                            format_func=lambda p: f"{t(f'maps.axis.{p[0]}', lang)} × {t(f'maps.axis.{p[1]}', lang)}")
+    pair = choice(row[0].selectbox, t("maps.axes", lang), pairs, key=f"maps.axes.{run.optimizer}",
+                  format_func=lambda p: f"{t(f'maps.axis.{p[0]}', lang)} × {t(f'maps.axis.{p[1]}', lang)}")
     size = row[1].select_slider(t("maps.sweep_size", lang), options=SWEEP_SIZES, value=24, key="maps.sweep_size")
-    metric = row[2].radio(t("maps.metric", lang), options=SWEEP_METRICS, key="maps.metric", horizontal=True,
-                          format_func=lambda m: t(f"maps.metric.{m}", lang))
+    metric = choice(row[2].radio, t("maps.metric", lang), SWEEP_METRICS, key="maps.metric", horizontal=True,
+                    format_func=lambda m: t(f"maps.metric.{m}", lang))
     clicked = row[3].button(t("maps.sweep_run", lang), key="maps.sweep_compute", type="primary")
     if clicked:  # the values are fixed here: loading a cell's steps must not move the steps axis
         values = tuple(tuple(maps.default_values(p, int(size), scene).tolist()) for p in pair)
@@ -250,7 +251,7 @@ def formula_controls(lang: str) -> None:
     failed = state.get(FORMULA_ERROR)
     if failed:
         text, error = failed
-        st.error(error.message(lang))
+        st.error(verbatim(error.message(lang)))
         if error.position is not None:
             st.code(text + "\n" + " " * (error.position - 1) + "^", language=None)
         return

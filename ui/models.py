@@ -20,28 +20,22 @@ def slice_notes(scene: Scene, model: ModelLandscape, trajectories) -> None:
     st.caption(surface.plane_note + " " + t("slice.not_the_loss", scene.language))
 
 
-def metrics_rows(scene: Scene, model: ModelLandscape, trajectories) -> list[dict[str, object]]:
-    """Per visible run: loss at the shared step, final loss, steps to the model's loss target, accuracy, divergence."""
-    lang, rows = scene.language, []
-    for run, traj in zip(scene.runs, trajectories):
-        if traj is None:
-            continue
-        at_step = min(scene.shown_step, len(traj.loss) - 1)
-        reached = steps_to_loss(traj.loss, model.loss_target)
-        row = {
-            t("metrics.run", lang): run.label(lang),
-            t("metrics.color", lang): run.color,
-            t("metrics.loss_at_step", lang, step=scene.shown_step): float(traj.loss[at_step]),
-            t("metrics.final_loss", lang): float(traj.loss[-1]),
-            t("model.metrics.steps_to_target", lang, target=f"{model.loss_target:g}"): "—" if reached is None else str(reached),
-        }
-        if model.logits is not None:
-            accuracy = float(accuracy_along(model, traj.params[at_step:at_step + 1])[0])
-            row[t("model.metrics.accuracy", lang, step=scene.shown_step)] = f"{100 * accuracy:.1f} %"
-        row[t("metrics.diverged", lang)] = "—" if traj.diverged_at is None else \
-            t("metrics.diverged_at", lang, step=traj.diverged_at)
-        rows.append(row)
-    return rows
+def metric_cells(scene: Scene, model: ModelLandscape, traj) -> dict[str, str]:
+    """A run's cells of the metrics table beside its colour and name: final loss, steps to the model's loss
+    target, a classifier's accuracy at the shared step, divergence."""
+    lang = scene.language
+    reached = steps_to_loss(traj.loss, model.loss_target)
+    cells = {
+        t("metrics.final_loss", lang): f"{float(traj.loss[-1]):.4g}",
+        t("model.metrics.steps_to_target", lang, target=f"{model.loss_target:g}"): "—" if reached is None else str(reached),
+    }
+    if model.logits is not None:
+        at_step = min(scene.shown_step, len(traj.params) - 1)
+        accuracy = float(accuracy_along(model, traj.params[at_step:at_step + 1])[0])
+        cells[t("model.metrics.accuracy", lang, step=scene.shown_step)] = f"{100 * accuracy:.1f} %"
+    cells[t("metrics.outcome", lang)] = "—" if traj.diverged_at is None else \
+        t("metrics.diverged_at", lang, step=traj.diverged_at)
+    return cells
 
 
 def boundary_panel(scene: Scene, model: ModelLandscape, trajectories) -> None:

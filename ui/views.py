@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import html
 
 # Imported with the page, not lazily in a session: Plotly looks pandas up in sys.modules without
 # waiting, so a session drawing a figure while another was importing pandas failed ("partially
@@ -17,16 +16,16 @@ import streamlit as st
 import compute
 from figures import family_tree_figure
 from figures.browser import VIEWS
-from i18n import STRINGS, optimizer_name, t
+from i18n import STRINGS, optimizer_name, settings_text, t
 from landscapes import Landscape, is_model
 from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
 from ui import cache, models, view_component
 from ui import state as S
+from ui.text import verbatim
 
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 
 
 def chart_config(scene: Scene, view: str) -> dict:
@@ -52,7 +51,7 @@ def notices(scene: Scene, trajectories) -> None:
     lang = scene.language
     found = st.session_state.get("notices") or []
     if found:
-        st.warning(t("notice.url", lang) + "\n\n" + "\n".join(f"- {n}" for n in found))
+        st.warning(t("notice.url", lang) + "\n\n" + "\n".join(f"- {verbatim(n)}" for n in found))
         st.button(t("notice.dismiss", lang), key="dismiss_notices",
                   on_click=lambda: st.session_state.update(notices=[]))
     for run, traj in zip(scene.runs, trajectories):
@@ -104,70 +103,59 @@ def scene_views(scene: Scene, landscape: Landscape, trajectories) -> None:
 
 # --- metrics -------------------------------------------------------------------------------------------
 
-def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[str, object]]:
-    if is_model(landscape):
-        return models.metrics_rows(scene, landscape, trajectories)
+def number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def outcome(metrics: compute.RunMetrics, lang: str) -> str:
+    """Diverged, reached its minimum (at which step), or neither: one cell instead of two columns."""
+    if metrics.diverged_at is not None:
+        return t("metrics.diverged_at", lang, step=metrics.diverged_at)
+    if metrics.steps_to_tolerance is not None:
+        return t("metrics.reached_at", lang, step=metrics.steps_to_tolerance)
+    return "—"
+
+
+def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[str, str]]:
+    """One row per shown run, as the table's Markdown cells. The loss at the shown step has its own column only
+    when that step is not the last (then it is the final loss)."""
     lang = scene.language
     rows = []
     for run, traj in zip(scene.runs, trajectories):
         if traj is None:
             continue
+        row = {"": f"![]({color_swatch(run.color)})", t("metrics.run", lang): verbatim(run.label(lang))}
+        if scene.shown_step < scene.steps:
+            row[t("metrics.loss_at_step", lang, step=scene.shown_step)] = \
+                number(float(traj.loss[min(scene.shown_step, len(traj.loss) - 1)]))
+        if is_model(landscape):  # no declared minima: the loss target, and a classifier's accuracy
+            row.update(models.metric_cells(scene, landscape, traj))
+            rows.append(row)
+            continue
         m = compute.metrics(landscape, traj)
         nearest = "—" if m.nearest_minimum is None else \
             f"{t(f'kind.{m.nearest_kind}', lang)} ({m.nearest_minimum[0]:.3g}, {m.nearest_minimum[1]:.3g})"
-        at_step = min(scene.shown_step, len(traj.loss) - 1)
-        rows.append({
-            t("metrics.run", lang): run.label(lang),
-            t("metrics.color", lang): run.color,
-            t("metrics.loss_at_step", lang, step=scene.shown_step): float(traj.loss[at_step]),
-            t("metrics.final_loss", lang): float(m.final_loss),
+        row.update({
+            t("metrics.final_loss", lang): number(float(m.final_loss)),
             t("metrics.nearest", lang): nearest,
-            t("metrics.distance", lang): None if m.distance is None else float(m.distance),
-            t("metrics.steps_to_tol", lang): "—" if m.steps_to_tolerance is None else str(m.steps_to_tolerance),
-            t("metrics.diverged", lang): "—" if m.diverged_at is None else t("metrics.diverged_at", lang, step=m.diverged_at),
+            t("metrics.distance", lang): "—" if m.distance is None else f"{float(m.distance):.3g}",
+            t("metrics.outcome", lang): outcome(m, lang),
         })
+        rows.append(row)
     return rows
 
 
 def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
+    """An HTML table (st.table): its cells wrap, so nothing is cut at 1280 px, and it grows with the page's font."""
     lang = scene.language
     st.subheader(t("metrics.header", lang))
     rows = metrics_rows(scene, landscape, trajectories)
     if not rows:
         st.info(t("metrics.none", lang))
         return
-    if scene.view.projector:  # a canvas grid keeps its small print; a table grows with the page's text
-        st.html(metrics_html(rows, t("metrics.color", lang)))
-        return
-    color = t("metrics.color", lang)
-    frame = pd.DataFrame(rows)
-    frame[color] = [color_swatch(c) for c in frame[color]]
-    frame = frame[[color, *(column for column in frame.columns if column != color)]]
-    # A swatch column instead of a pandas Styler: styling costs ~7 ms of every rerun (a fifth of the
-    # server's time under a class's load), a column of small images almost nothing.
-    st.dataframe(frame, hide_index=True, key="metrics_table",
-                 column_config={color: st.column_config.ImageColumn("", width="small"),
-                                t("metrics.loss_at_step", lang, step=scene.shown_step):
-                                    st.column_config.NumberColumn(format="%.4g"),
-                                t("metrics.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
-                                t("metrics.distance", lang): st.column_config.NumberColumn(format="%.3g")})
+    st.table(pd.DataFrame(rows), hide_index=True)
     if not is_model(landscape):  # the tolerance is a surface's
         st.caption(t("metrics.caption", lang))
-
-
-def metrics_html(rows: list[dict[str, object]], color_column: str) -> str:
-    """The metrics as an HTML table (for projector mode): each run's colour as a dot, every value escaped."""
-    def cell(value) -> str:
-        return f"{value:.4g}" if isinstance(value, float) else ("—" if value is None else html.escape(str(value)))
-
-    names = [name for name in rows[0] if name != color_column]
-    head = "".join(f"<th>{html.escape(name)}</th>" for name in names)
-    body = "".join(
-        f"<tr><td><span style='color:{html.escape(str(row[color_column]))}'>●</span> {cell(row[names[0]])}</td>"
-        + "".join(f"<td>{cell(row[name])}</td>" for name in names[1:]) + "</tr>"
-        for row in rows)
-    return (f"<table class='lab-metrics' style='font-size:1rem;border-collapse:collapse;width:100%'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def color_swatch(color: str) -> str:
@@ -201,8 +189,7 @@ def formula_panel(scene: Scene, landscape: Landscape) -> None:
             if convention == "torch" and f"explain_torch.{optimizer}" in STRINGS:
                 st.markdown(t(f"explain_torch.{optimizer}", lang))
             for run in runs:
-                settings = ", ".join(f"{HP_SYMBOLS.get(k, k)} = {v:.4g}" for k, v in run.hparams)
-                st.markdown(f"<span style='color:{run.color}'>●</span> {run.label(lang)} — {settings}",
+                st.markdown(f"<span style='color:{run.color}'>●</span> {run.label(lang)} — {settings_text(run.hparams, lang)}",
                             unsafe_allow_html=True)
     used = {}
     for run in scene.runs:
