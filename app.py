@@ -19,7 +19,7 @@ from ui.guards import refuse_clear_cache_from_clients
 
 refuse_clear_cache_from_clients()  # one student's "clear cache" must not empty the whole class's caches
 st.set_page_config(page_title="Loss Landscape Lab — 손실 지형 실험실", page_icon="⛰️", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state=views.SIDEBAR_PX)
 
 
 def load_from_url() -> None:

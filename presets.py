@@ -31,7 +31,7 @@ PRESET_LIST: tuple[Preset, ...] = (
               runs=(Run.of("gd", lr=0.0354813, color=C[0]), Run.of("momentum", lr=0.0562341, beta=0.625, color=C[1]))),
     ),
     _preset(
-        "saddle_escape", "말안장점: GD는 멈추고 모멘텀은 빠져나온다", "Saddle: GD stalls, momentum escapes",
+        "saddle_escape", "말안장점: GD는 멈추고 모멘텀은 탈출", "Saddle: GD stalls, momentum escapes",
         Scene(landscape="saddle_two_minima", start=(-1.8, 1e-3), steps=120,
               runs=(Run.of("gd", lr=0.05, color=C[0]), Run.of("momentum", lr=0.05, beta=0.9, color=C[1]))),
     ),
@@ -42,7 +42,7 @@ PRESET_LIST: tuple[Preset, ...] = (
                     Run.of("adam", lr=0.05, color=C[2]))),
     ),
     _preset(
-        "rosenbrock_adaptive", "로젠브록: Adam 대 RMSProp 대 Adagrad", "Rosenbrock: Adam vs RMSProp vs Adagrad",
+        "rosenbrock_adaptive", "로젠브록: Adam 대 RMSProp 대 Adagrad", "Rosenbrock: Adam, RMSProp, Adagrad",
         Scene(landscape="rosenbrock", start=(-1.5, 2.5), steps=500, view=View(log_loss=True),
               runs=(Run.of("adam", lr=0.05, color=C[2]), Run.of("rmsprop", lr=0.01, gamma=0.9, color=C[3]),
                     Run.of("adagrad", lr=0.5, eps=1e-8, color=C[4]))),

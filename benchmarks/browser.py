@@ -64,6 +64,7 @@ PAGE_SLIDER = ".lab-views input[type=range]"
 PAGE_PLAY = ".lab-views .lab-play"
 LEARNING_RATE = ".st-key-run0-hp-lr input[type=range]"  # the first run's η, in its settings in the sidebar
 RUN_SETTINGS = "[data-testid=stSidebar] [data-testid=stExpander] summary"
+SIDEBAR_OPENER = "[data-testid=stExpandSidebarButton]"
 FLOOR_SLIDER = ".st-key-step input[type=range]"
 
 # In every page: the time of each key press.
@@ -218,6 +219,8 @@ class PageTab:
         rerun, the run's new trajectory sent, the views redrawn)."""
         slider = self.tab.locator(LEARNING_RATE)
         if not slider.count() or not slider.first.is_visible():
+            if self.tab.locator(SIDEBAR_OPENER).count():  # projector mode folds the sidebar away
+                self.tab.locator(SIDEBAR_OPENER).first.click()
             self.tab.locator(RUN_SETTINGS).first.click()
             slider.first.wait_for(state="visible", timeout=TIMEOUT_MS)
             settle(self.tab)

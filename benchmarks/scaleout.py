@@ -37,7 +37,8 @@ from typing import Any
 from lablab.serve.__main__ import STATE_FILE, STATS_SOCKET
 from lablab.serve.balancer import AFFINITY_COOKIE, server_status
 
-from benchmarks.loadtest import (LOCALHOST, REPO, Server, Session, Tally, arguments as load_arguments, free_port, load,
+from benchmarks.loadtest import (LOCALHOST, REPO, Server, Session, Tally, arguments as load_arguments, cpu_seconds,
+                                 free_port, load,
                                  machine, percentile, rss_bytes, user)
 
 DEFAULT_OUTPUT = REPO / "out" / "scaleout.json"
@@ -99,15 +100,23 @@ class ServedClass:
         """Each child's pid by name (app1, app2, …, haproxy), as the supervisor last wrote them."""
         return {child["name"]: child["pid"] for child in self.state()["children"]}
 
-    def rss(self) -> int:
-        """The resident set sizes of every process it started, added up (a process being restarted counts 0)."""
+    def _summed(self, measure):
+        """``measure(pid)`` added up over every process it started (a process being restarted counts 0)."""
         total = 0
         for pid in self.pids().values():
             try:
-                total += rss_bytes(pid)
+                total += measure(pid)
             except (OSError, RuntimeError):
                 pass
         return total
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of every process it started (the load client's server measure)."""
+        return float(self._summed(cpu_seconds))
+
+    def rss(self) -> int:
+        """The resident set sizes of every process it started, added up."""
+        return self._summed(rss_bytes)
 
     def balancer_status(self) -> dict[str, str]:
         """Each app process's status as HAProxy sees it (``UP``, ``DOWN``, …)."""

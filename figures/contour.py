@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.info import RunPath, SceneInfo
+from figures.info import SceneInfo
 from figures.parts import FigureParts
 from compute import Field
 from figures.stepping import CURRENT, MARK, PATH, STEP_TEMPLATE, at_step, step_meta

@@ -20,6 +20,7 @@ from optimizers import Trajectory
 from scene import Run, Scene
 
 SURFACE_3D_STRIDE = 2  # every 2nd grid node in 3D: a quarter of the WebGL work, same look
+LOG_FLOOR_PERCENTILE = 3.0  # see _display_scale
 LOG_DISPLAY_RATIO = 10.0  # show log10(f - f_min) when the range dwarfs the typical value this much
 BOX_HEADROOM = 0.08  # the 3D box reaches this fraction of the surface's height above its highest point
 STREAM_SEEDS = 9  # per side
@@ -118,7 +119,9 @@ def _display_scale(z: np.ndarray) -> tuple[bool, float]:
     spread = high - low
     if spread <= 0 or (typical - low) * LOG_DISPLAY_RATIO >= spread:
         return False, low
-    return True, low - 1e-3 * (typical - low)
+    # The floor sits below the lowest value by the plot's lowest few per cent: a valley narrower than the grid
+    # (Rosenbrock's) then shows as a floor, not as a saw of cells that happen to fall nearer the minimum.
+    return True, low - max(1e-3 * (typical - low), float(np.percentile(finite - low, LOG_FLOOR_PERCENTILE)))
 
 
 def _field_segments(field: compute.Field, bounds, mode: str) -> Arrows:

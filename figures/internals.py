@@ -13,7 +13,6 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from compute import Field
 from figures.contour import contour_figure, gradient_norm_heatmap  # noqa: F401  (part of this module's API)
 from figures.info import SceneInfo
 from figures.theme import Theme, styled

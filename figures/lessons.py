@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from figures.internals import translucent
 from figures.maps import MapPlotInfo, map_figure
-from figures.theme import Theme, styled
+from figures.theme import Theme, legend_below, styled
 from i18n import optimizer_name, t
 from scene import PALETTE
 
@@ -66,8 +66,8 @@ def _finished(figure: go.Figure, theme: Theme, title: str, x_title: str, y_title
     figure.update_yaxes(title=y_title, type="log", dtick=1, gridcolor=theme.grid_color, **(y_axis or {}))
     figure.update_layout(title=dict(text=title, x=0.0, xanchor="left"))
     styled(figure, theme, height=int(theme.height * 0.85), uirevision=title)
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=110, l=75))
-    return figure
+    figure.update_layout(margin_l=75)
+    return legend_below(figure, theme, sum(trace.showlegend is not False for trace in figure.data))
 
 
 def escape_figure(escape, theme: Theme, language: str = "ko", colors: dict[str, str] | None = None) -> go.Figure:

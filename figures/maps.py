@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, TITLE_ROOM, Theme, styled
+from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, TITLE_ROOM, Theme, legend_below, styled
 from i18n import HP_SYMBOLS, t
 from maps import DIVERGED, LOG_AXES, NOT_CONVERGED, STEPS_AXIS, Attractor, BasinInfo, SweepInfo
 
@@ -290,11 +290,11 @@ def map_figure(plot: MapPlotInfo, theme: Theme = THEMES["screen"]) -> go.Figure:
     _axes(figure, plot)
     figure.update_layout(
         title=dict(text=plot.title, subtitle=dict(text=plot.subtitle)),
-        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),
         clickmode="event+select", dragmode="zoom", hovermode="closest",
     )
     figure = styled(figure, theme, uirevision=f"map-{plot.kind}")
     figure.update_layout(margin_t=round((TITLE_ROOM + 1.6) * theme.font_size))  # the title and its subtitle
+    legend_below(figure, theme, len(plot.categories))
     return figure
 
 

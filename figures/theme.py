@@ -83,3 +83,13 @@ def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevi
                     title=dict(font=dict(size=round(0.8 * theme.font_size))))
         figure.update_scenes(xaxis=axis, yaxis=axis, zaxis=axis)
     return figure
+
+
+LEGEND_ROW = 1.7  # font sizes per row of a legend below the plot
+
+
+def legend_below(figure: go.Figure, theme: Theme, entries: int) -> go.Figure:
+    """The legend at the figure's foot, in a margin of its own below the x axis's title, a row per entry at most (a
+    legend placed in the plot's units lands on that title when the plot is small)."""
+    return figure.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
+                                margin_b=round((SIDE_ROOM + LEGEND_ROW * entries) * theme.font_size))

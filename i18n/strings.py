@@ -162,8 +162,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "notice.url": _ko_en("주소(URL)의 일부 값을 쓸 수 없어 기본값을 사용했습니다:",
                          "Some values in the address (URL) could not be used; defaults were taken instead:"),
     "notice.dismiss": _ko_en("알림 닫기", "Dismiss"),
-    "notice.diverged": _ko_en("{run}: {step}단계에서 발산했습니다. 학습률을 낮춰 보세요.",
-                              "{run}: diverged at step {step}. Try a smaller learning rate."),
+    "notice.diverged": _ko_en("발산: {runs}. 학습률을 낮춰 보세요.", "Diverged: {runs}. Try a smaller learning rate."),
+    "notice.diverged_run": _ko_en("{run} ({step}단계)", "{run} at step {step}"),
+    "notice.diverged_lesson": _ko_en("발산: {runs}. 수업 '{lesson}'의 장면입니다. 이 발산이 그 수업이 보여 주는 것입니다.",
+                                     "Diverged: {runs}. This is the scene of the lesson '{lesson}': the divergence "
+                                     "is what it shows."),
     "notice.bad_surface": _ko_en("지형을 만들 수 없어 볼록 그릇을 사용합니다: {error}",
                                  "The landscape could not be built; using the convex bowl instead: {error}"),
 

@@ -44,9 +44,11 @@ function clamp(value, low, high) {
 // A small picture of a legend entry: the run's line (and its markers), or the point's symbol.
 const SYMBOL_PATHS = {
   diamond: "M7 1.5 L12.5 7 L7 12.5 L1.5 7 Z",
+  square: "M2.5 2.5 H11.5 V11.5 H2.5 Z",
   x: "M2.5 2.5 L11.5 11.5 M11.5 2.5 L2.5 11.5",
   cross: "M7 1.5 V12.5 M1.5 7 H12.5",
 };
+const FILLED_SYMBOLS = new Set(["diamond", "square"]);
 
 function legendSymbol(trace) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -70,11 +72,11 @@ function legendSymbol(trace) {
   const symbol = String(marker.symbol ?? "circle");
   const color = marker.color ?? "#888";
   const outline = marker.line?.color ?? "#000";
-  if (SYMBOL_PATHS[symbol] && symbol !== "diamond") {
+  if (FILLED_SYMBOLS.has(symbol)) {
+    add("path", { d: SYMBOL_PATHS[symbol], fill: color, stroke: outline, "stroke-width": 1.5 });
+  } else if (SYMBOL_PATHS[symbol]) {
     add("path", { d: SYMBOL_PATHS[symbol], stroke: "#000", "stroke-width": 4.5, "stroke-linecap": "round" });
     add("path", { d: SYMBOL_PATHS[symbol], stroke: color, "stroke-width": 2.5, "stroke-linecap": "round" });
-  } else if (symbol === "diamond") {
-    add("path", { d: SYMBOL_PATHS.diamond, fill: color, stroke: outline, "stroke-width": 1.5 });
   } else if (symbol.endsWith("-open")) {
     add("circle", { cx: 7, cy: 7, r: 5, fill: "none", stroke: color === "#FFFFFF" ? "#000" : color, "stroke-width": 2 });
   } else {

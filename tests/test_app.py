@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import compute
 from i18n import t
+from lessons import LESSONS
 from presets import PRESETS
 from scene import DEFAULT_SCENE, Run, Scene, from_query, to_query
 from tests.page_views import VIEWS_COMPONENT, components, manifest, send, view_figures
@@ -286,3 +287,16 @@ def test_metrics_table_marks_each_run_with_its_colour():
     assert [base64.b64decode(s.split(",", 1)[1].rstrip(")")).decode().count(run.color) for s, run in
             zip(swatches, DEFAULT_SCENE.runs)] == [1, 1, 1]
     assert list(table.iloc[:, 1]) == [verbatim(run.label("ko")) for run in DEFAULT_SCENE.runs]
+
+
+def test_runs_that_diverge_share_one_notice_and_a_lessons_own_divergence_is_said_to_be_its_point():
+    lesson = next(lesson for lesson in LESSONS if lesson.id == "curvature")
+    scene = DEFAULT_SCENE.replace(language="en", runs=(Run.of("gd", lr=5.0), Run.of("momentum", lr=5.0, beta=0.9),
+                                                       Run.of("gd", lr=0.01)))
+    at = load(to_query(scene))
+    (notice,) = [shown(error.value) for error in at.error]
+    assert notice.startswith("Diverged:") and notice.count("at step") == 2 and "smaller learning rate" in notice
+
+    at = load(to_query(lesson.scene.replace(language="en")))
+    (notice,) = [shown(error.value) for error in at.error]
+    assert lesson.title["en"] in notice and "smaller learning rate" not in notice

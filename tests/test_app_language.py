@@ -140,12 +140,28 @@ def test_after_a_switch_every_sidebar_choice_and_action_keeps_the_scene_both_way
         browser.assert_labels_of_this_run()
 
 
-@pytest.mark.parametrize("tab, choice", [
+TAB_CHOICES = [
     ("tab.lessons", ("selectbox", "lesson", "nag")),
     ("tab.internals", ("selectbox", "internals_run", 2)),
     ("maps.tab", ("selectbox", "maps.run", 1)),
+    ("maps.tab", ("select_slider", "maps.resolution", 128)),
     ("export.tab", ("selectbox", "export.view", "loss")),
-])
+    ("export.tab", ("select_slider", "export.scale", 3)),
+]
+
+
+@pytest.mark.parametrize("tab, choice", TAB_CHOICES)
+def test_a_tabs_choices_stay_while_another_tab_is_open(tab, choice):
+    """A tab's widgets are not drawn while another tab is open; what the student chose there is kept."""
+    at = open_tab(load(), tab)
+    kind, key, value = choice
+    Browser(at).choose(kind, key, value)
+    open_tab(at, "tab.formulas")
+    open_tab(at, tab)
+    assert getattr(at, kind)(key=key).value == value
+
+
+@pytest.mark.parametrize("tab, choice", TAB_CHOICES)
 def test_a_tab_and_its_choices_stay_what_they_were_through_switches(tab, choice):
     at = open_tab(load(), tab)
     browser = Browser(at)

@@ -133,7 +133,7 @@ def test_lesson_page_shows_its_condition_and_the_share_of_nearby_scenes_where_it
 
 def test_ravine_lesson_shows_the_tuned_table_over_kappa(at):
     choose_lesson(at, "ravine")
-    table = next(df.value for df in at.dataframe if len(df.value) == 3)
+    table = next(df.value for df in at.table if len(df.value) == 3)
     rows = lessons.LESSONS_BY_ID["ravine"].result().records["table"]
     lang = url_scene(at).language
     assert list(table[t("ravine.gd_steps", lang)]) == [row.gd_steps for row in rows]

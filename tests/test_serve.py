@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.loadtest import Server, Session, SessionError, arguments as load_arguments, moved_slider
+from benchmarks.loadtest import Server, Session, SessionError, arguments as load_arguments, cpu_seconds, moved_slider
 from benchmarks.scaleout import ServedClass, load_with_a_kill
 from lablab.serve import balancer
 from lablab.serve.__main__ import COOKIE_SECRET_ENV
@@ -356,3 +356,11 @@ def test_a_child_that_dies_at_once_waits_before_it_is_started_again(tmp_path):
     supervisor.check()
     assert child.restarts == 2
     supervisor.stop_all(timeout=5)
+
+
+def test_the_served_class_counts_the_cpu_of_every_process_it_started(served):
+    """benchmarks.loadtest's server measure works on the balanced class too (scale-out runs called it and failed)."""
+    busy = served.cpu_seconds()
+    assert busy > 0
+    app_pids = [pid for name, pid in served.pids().items() if name.startswith("app")]
+    assert busy >= max(cpu_seconds(pid) for pid in app_pids)

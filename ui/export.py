@@ -54,12 +54,13 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         st.warning(t("export.no_browser", lang))
     left, middle, right, last = st.columns(4)
     view = choice(left.selectbox, t("export.view", lang), VIEWS, format_func=lambda v: t(f"export.view.{v}", lang),
-                  key="export.view")
+                  key="export.view", persist_state="session")
     theme = choice(middle.radio, t("export.theme", lang), EXPORT_THEMES,
-                   format_func=lambda v: t(f"export.theme.{v}", lang), key="export.theme")
-    scale = right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale")
+                   format_func=lambda v: t(f"export.theme.{v}", lang), key="export.theme", persist_state="session")
+    scale = right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale",
+                                persist_state="session")
     frames = last.number_input(t("export.gif_frames", lang), min_value=2, max_value=500, value=animation.MAX_FRAMES,
-                               step=10, key="export.frames")
+                               step=10, key="export.frames", persist_state="session")
     query = query_string(scene)
     stem = file_stem(scene)
 
@@ -102,4 +103,4 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     json_column.download_button(t("export.json", lang), data.to_json(scene, every_run),
                                 file_name=f"{stem}-trajectories.json", mime=MIME["json"], key="export.download.json")
     st.markdown(f"**{t('export.url', lang)}**")
-    st.code(f"?{query}", language="text")
+    st.code(f"?{query}", language="text", wrap_lines=True)

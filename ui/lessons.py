@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import html
 
+import pandas as pd
 import streamlit as st
 
 import internals
@@ -97,7 +98,7 @@ def lesson_picker(lang: str) -> Lesson:
     """One row above the lesson: every lesson by its number and title, and the previous and next ones a click away."""
     pick, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
     lesson_id = choice(pick.selectbox, t("lessons.pick", lang), [lesson.id for lesson in LESSONS], key=LESSON_KEY,
-                       format_func=lambda lid: _lesson_label(lid, lang))
+                       persist_state="session", format_func=lambda lid: _lesson_label(lid, lang))
     lesson = LESSONS_BY_ID[lesson_id]
     back.button(t("lessons.previous", lang), key="lesson_previous", on_click=_step_lesson, args=(-1,),
                 disabled=lesson.order == 1, width="stretch")
@@ -192,7 +193,7 @@ def lesson_figure(lesson: Lesson, result: ClaimResult, theme, lang: str) -> None
     for index, figure in enumerate(figures):
         st.plotly_chart(figure, key=f"lesson_figure_{index}", config=PLOT_CONFIG, theme=None)
     if "table" in records:
-        st.dataframe(tuned_rows(records["table"], lang), hide_index=True, key="lesson_table")
+        st.table(pd.DataFrame(tuned_rows(records["table"], lang)), hide_index=True)  # cells wrap, nothing scrolls
         st.caption(t("ravine.caption", lang, lrs=len(lessons.TUNING_LRS), betas=len(lessons.TUNING_BETAS)))
 
 
@@ -297,8 +298,8 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         return
     if st.session_state.get(RUN_KEY) not in shown:
         st.session_state[RUN_KEY] = shown[0]
-    columns = st.columns([2, 5])
-    index = choice(columns[0].selectbox, t("internals.run", lang), shown, key=RUN_KEY,
+    columns = st.columns([3, 5])  # room for a run's label with its η (cut at 1280 px with 2:5)
+    index = choice(columns[0].selectbox, t("internals.run", lang), shown, key=RUN_KEY, persist_state="session",
                    format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
     st.session_state[STEP_KEY] = scene.shown_step
     columns[1].slider(t("view.step", lang), min_value=0, max_value=scene.steps, key=STEP_KEY, on_change=_step_moved)

@@ -108,7 +108,7 @@ def maps_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
         return
     st.caption(t("maps.intro", lang))
     run_index = choice(st.selectbox, t("maps.run", lang), list(range(len(scene.runs))), key="maps.run",
-                       format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
+                       persist_state="session", format_func=lambda i: f"{i + 1}. {scene.runs[i].label(lang)}")
     st.subheader(t("maps.basin_header", lang))
     basin_section(scene, landscape, trajectories, run_index)
     st.subheader(t("maps.sweep_header", lang))
@@ -118,9 +118,10 @@ def maps_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
 def basin_section(scene: Scene, landscape: Landscape, trajectories, run_index: int) -> None:
     lang = scene.language
     row = st.columns([2, 3, 2, 2], vertical_alignment="bottom")
-    resolution = row[0].select_slider(t("maps.resolution", lang), options=RESOLUTIONS, value=64, key="maps.resolution")
-    coloring = choice(row[1].radio, t("maps.coloring", lang), BASIN_COLORINGS, key="maps.coloring", horizontal=True,
-                      format_func=lambda c: t(f"maps.coloring.{c}", lang))
+    resolution = row[0].select_slider(t("maps.resolution", lang), options=RESOLUTIONS, value=64, key="maps.resolution",
+                                      persist_state="session")
+    coloring = choice(row[1].radio, t("maps.coloring", lang), BASIN_COLORINGS, key="maps.coloring",
+                      persist_state="session", horizontal=True, format_func=lambda c: t(f"maps.coloring.{c}", lang))
     steps = row[2].number_input(t("maps.steps", lang), min_value=1, max_value=MAX_STEPS, value=scene.steps,
                                 key="maps.steps", help=t("maps.steps.help", lang))
     clicked = row[3].button(t("maps.compute", lang), key="maps.compute", type="primary")
@@ -160,10 +161,12 @@ def sweep_section(scene: Scene, run_index: int) -> None:
         return
     row = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
     pair = choice(row[0].selectbox, t("maps.axes", lang), pairs, key=f"maps.axes.{run.optimizer}",
+                  persist_state="session",
                   format_func=lambda p: f"{t(f'maps.axis.{p[0]}', lang)} × {t(f'maps.axis.{p[1]}', lang)}")
-    size = row[1].select_slider(t("maps.sweep_size", lang), options=SWEEP_SIZES, value=24, key="maps.sweep_size")
-    metric = choice(row[2].radio, t("maps.metric", lang), SWEEP_METRICS, key="maps.metric", horizontal=True,
-                    format_func=lambda m: t(f"maps.metric.{m}", lang))
+    size = row[1].select_slider(t("maps.sweep_size", lang), options=SWEEP_SIZES, value=24, key="maps.sweep_size",
+                                persist_state="session")
+    metric = choice(row[2].radio, t("maps.metric", lang), SWEEP_METRICS, key="maps.metric",
+                    persist_state="session", horizontal=True, format_func=lambda m: t(f"maps.metric.{m}", lang))
     clicked = row[3].button(t("maps.sweep_run", lang), key="maps.sweep_compute", type="primary")
     if clicked:  # the values are fixed here: loading a cell's steps must not move the steps axis
         values = tuple(tuple(maps.default_values(p, int(size), scene).tolist()) for p in pair)

@@ -18,6 +18,7 @@ from figures import family_tree_figure
 from figures.browser import VIEWS
 from i18n import STRINGS, optimizer_name, settings_text, t
 from landscapes import Landscape, is_model
+from lessons import LESSONS
 from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
@@ -54,9 +55,24 @@ def notices(scene: Scene, trajectories) -> None:
         st.warning(t("notice.url", lang) + "\n\n" + "\n".join(f"- {verbatim(n)}" for n in found))
         st.button(t("notice.dismiss", lang), key="dismiss_notices",
                   on_click=lambda: st.session_state.update(notices=[]))
-    for run, traj in zip(scene.runs, trajectories):
-        if traj is not None and traj.diverged_at is not None:
-            st.error(t("notice.diverged", lang, run=run.label(lang), step=traj.diverged_at))
+    text = diverged_notice(scene, trajectories)
+    if text:
+        st.error(text)
+
+
+def diverged_notice(scene: Scene, trajectories) -> str | None:
+    """One line for every run that diverged; on a lesson's own scene it says the divergence is the lesson's."""
+    lang = scene.language
+    runs = ", ".join(t("notice.diverged_run", lang, run=verbatim(run.label(lang)), step=traj.diverged_at)
+                     for run, traj in zip(scene.runs, trajectories) if traj is not None and traj.diverged_at is not None)
+    if not runs:
+        return None
+    lesson = next((lesson for lesson in LESSONS
+                   if _beside_step_and_camera(lesson.scene.replace(language=lang)) == _beside_step_and_camera(scene)),
+                  None)
+    if lesson is None:
+        return t("notice.diverged", lang, runs=runs)
+    return t("notice.diverged_lesson", lang, runs=runs, lesson=verbatim(lesson.title[lang]))
 
 
 # --- the trajectories tab: a fragment of its own ------------------------------------------------------------
@@ -206,6 +222,7 @@ def link_box(scene: Scene) -> None:
         st.code(scene_link(scene), language=None, wrap_lines=True)
 
 
+SIDEBAR_PX = 380  # wide enough for the longest preset and landscape names in their select boxes at 1280 px
 PROJECTOR_CSS = "<style>html { font-size: 22px; } .stSlider, .stMarkdown p { font-size: 1.1rem; }</style>"
 
 
@@ -217,6 +234,6 @@ def page_header(scene: Scene) -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PROJECTOR_CSS)
         return
-    st.set_page_config(initial_sidebar_state="expanded")
+    st.set_page_config(initial_sidebar_state=SIDEBAR_PX)  # a width: open on a laptop, folded on a phone
     st.title(t("app.title", lang))
     st.caption(t("app.subtitle", lang))

@@ -204,3 +204,25 @@ def test_a_click_on_the_contour_moves_the_start_point(views_page):
     page.wait_for_function(
         f"() => {{ const p = {CONTOUR}._fullData.find(t => t.meta && t.meta.role === 'path');"
         f" return Math.abs(p.x[0] - {x}) < 1e-3 && Math.abs(p.y[0] - {y}) < 1e-3; }}", timeout=REDRAW_MS)
+
+
+def test_each_kind_of_point_has_the_same_symbol_in_the_legend_as_in_the_plots(browser, server):
+    """The shared legend draws a point's own symbol: a saddle is a square there as in the contour and in 3D."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(REDRAW_MS)
+    page.goto(f"{server}/?ls=saddle_two_minima&lang=en&run=gd,lr=0.05")
+    wait_until_idle(page)
+    page.wait_for_selector(f"{VIEWS} .lab-legend-item")
+    symbols = page.evaluate(f"""() => {{
+        const traces = {CONTOUR}._fullData.filter(t => t.meta && t.meta.role === 'critical');
+        return traces.map(t => {{
+            const item = [...document.querySelectorAll('{VIEWS} .lab-legend-item')].find(i => i.textContent.trim() === t.name);
+            return [t.name, t.marker.symbol, item ? [...item.querySelectorAll('svg > *')].map(n => n.tagName) : null];
+        }});
+    }}""")
+    shapes = {"diamond": ["path"], "square": ["path"], "circle": ["circle"]}
+    assert {name for name, _, _ in symbols} >= {"saddle point", "global minimum"}
+    for name, symbol, drawn in symbols:
+        assert drawn == shapes[symbol], (name, symbol, drawn)
+    context.close()
