@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from figures.theme import Theme
 
-BOUNDARY_HEIGHT = 300  # pixels: a small figure per run, beside the others
+BOUNDARY_HEIGHT = 240  # pixels: a small figure per run, beside the others
 
 
 def boundary_figure(xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, data: np.ndarray, title: str,
@@ -25,10 +25,11 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, dat
                                  line=dict(color="white", width=0.5)), name=f"y = {label:g}", hoverinfo="skip")
           for label, fill in ((0.0, "#2166ac"), (1.0, "#b2182b"))],
     ])
-    figure.update_xaxes(range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False, constrain="domain",
-                        linecolor=color, linewidth=3, mirror=True)
-    figure.update_yaxes(range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False, scaleanchor="x",
-                        linecolor=color, linewidth=3, mirror=True)
+    # the data's plane at its own aspect, framed in the run's colour; its coordinates mean nothing to the lesson
+    frame = dict(showgrid=False, zeroline=False, showticklabels=False, ticks="", constrain="domain", linecolor=color,
+                 linewidth=3, mirror=True)
+    figure.update_xaxes(range=[float(xs[0]), float(xs[-1])], **frame)
+    figure.update_yaxes(range=[float(ys[0]), float(ys[-1])], scaleanchor="x", **frame)
     figure.update_layout(title=dict(text=title, font=dict(size=theme.font_size)), height=BOUNDARY_HEIGHT,
                          margin=dict(l=10, r=10, t=40, b=10), showlegend=False, font=dict(size=theme.font_size),
                          paper_bgcolor=theme.background, plot_bgcolor=theme.background)

@@ -41,7 +41,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "orthonormal directions; (0, 0) is θ_init. A click on the contour does not move it."),
     "fig.z_slice": _ko_en("단면의 손실", "loss on the slice"),
     "fig.accuracy": _ko_en("학습 정확도", "training accuracy"),
-    "fig.training_loss": _ko_en("학습 손실 (전체 데이터)", "training loss (whole data set)"),
+    "fig.training_loss": _ko_en("학습 손실", "training loss"),  # short: the loss chart's y title is its plot's height
     "model.metrics.steps_to_target": _ko_en("손실 ≤ {target} 도달 스텝", "steps to loss ≤ {target}"),
     "model.metrics.accuracy": _ko_en("학습 정확도 (스텝 {step})", "training accuracy (step {step})"),
     "model.boundary.header": _ko_en("결정 경계 (스텝 {step})", "Decision boundary (step {step})"),
