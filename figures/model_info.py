@@ -8,7 +8,7 @@ loss chart) is the true training loss. Critical points and the gradient field ar
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -67,17 +67,28 @@ def model_surface_info(scene: Scene, model: ModelLandscape, plane: Slice, trajec
     return dataclasses.replace(info, labels=labels, plane_note=plane_note(plane, model, scene.language, scene.seed))
 
 
-def model_with_runs(surface: SceneInfo, scene: Scene, model: ModelLandscape, plane: Slice,
-                    trajectories: Sequence[Trajectory | None]) -> SceneInfo:
-    """``surface`` completed with the runs projected onto the plane, at the slice's loss in 3D."""
+class ProjectedRuns(NamedTuple):
+    """What a model scene's runs are on its plane; it changes only with the plane and the paths."""
+    trajectories: list  # per run (None for a hidden one): the trajectory with (α, β) as its params
+    heights: list  # per run: the slice's loss at each projected point (the 3D points' height)
+    accuracy: dict  # run index → a classifier's training accuracy at each step (empty for a regression)
+
+
+def projected_runs(model: ModelLandscape, plane: Slice, trajectories: Sequence[Trajectory | None]) -> ProjectedRuns:
     projected = [None if traj is None else traj._replace(params=project(plane, traj.params).astype(np.float32))
                  for traj in trajectories]
     heights = [None if traj is None else losses_at(model, plane, traj.params) for traj in projected]
-    info = with_runs(surface, scene, projected, heights)
-    if model.logits is not None:
-        accuracy = {index: accuracy_along(model, traj.params) for index, traj in enumerate(trajectories)
-                    if traj is not None}
-        info = dataclasses.replace(info, runs=tuple(dataclasses.replace(path, accuracy=accuracy[path.index])
+    accuracy = {} if model.logits is None else {index: accuracy_along(model, traj.params)
+                                                  for index, traj in enumerate(trajectories) if traj is not None}
+    return ProjectedRuns(projected, heights, accuracy)
+
+
+def model_with_runs(surface: SceneInfo, scene: Scene, model: ModelLandscape, plane: Slice, runs: ProjectedRuns
+                    ) -> SceneInfo:
+    """``surface`` completed with the runs projected onto the plane (``projected_runs``), at the slice's loss in 3D."""
+    info = with_runs(surface, scene, runs.trajectories, runs.heights)
+    if runs.accuracy:
+        info = dataclasses.replace(info, runs=tuple(dataclasses.replace(path, accuracy=runs.accuracy[path.index])
                                                     for path in info.runs))
     start = project(plane, [model.parameters(scene.start)])[0]
     return dataclasses.replace(info, start=(float(start[0]), float(start[1])))
@@ -87,4 +98,4 @@ def model_scene_info(scene: Scene, model: ModelLandscape, trajectories: Sequence
                      theme: str | None = None) -> SceneInfo:
     plane = model_plane(scene, model, trajectories)
     surface = model_surface_info(scene, model, plane, trajectories, theme)
-    return model_with_runs(surface, scene, model, plane, trajectories)
+    return model_with_runs(surface, scene, model, plane, projected_runs(model, plane, trajectories))

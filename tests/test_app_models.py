@@ -9,6 +9,7 @@ import compute
 from figures.model_info import model_scene_info
 from landscapes import LANDSCAPES
 from landscapes.models import MLP, accuracy_along
+from tests.page_views import send
 from tests.test_app import decoded, figures, load, metrics, open_tab, paths, url_scene
 
 MLP_QUERY = {"ls": "mlp", "lang": "en", "steps": "200", "run": ["adam,lr=0.01", "momentum,lr=0.05,beta=0.9"]}
@@ -60,6 +61,17 @@ def test_a_learning_rate_move_redraws_the_slice_the_paths_and_the_boundary():
     assert not np.allclose(decoded(paths(after["contour"])[0]["x"]), decoded(paths(before["contour"])[0]["x"]))
     assert not np.allclose(decoded(loss_lines(after["loss"])[0]["y"]), decoded(loss_lines(before["loss"])[0]["y"]))
     assert boundary_charts(at)[0].proto.spec != boundary_before
+
+
+def test_a_step_move_redraws_every_boundary_at_that_step_and_a_move_back_draws_them_as_before():
+    at = load(MLP_QUERY)
+    at_end = [chart.proto.spec for chart in boundary_charts(at)]
+    send(at, "step", 20)
+    at_20 = [chart.proto.spec for chart in boundary_charts(at)]
+    assert all(a != b for a, b in zip(at_20, at_end)) and len(at_20) == 2
+    assert any(header.value == "Decision boundary (step 20)" for header in at.subheader)
+    send(at, "step", 200)
+    assert [chart.proto.spec for chart in boundary_charts(at)] == at_end
 
 
 def test_the_slice_choice_is_in_the_link_and_says_what_it_keeps():

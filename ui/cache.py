@@ -10,15 +10,18 @@ from __future__ import annotations
 import dataclasses
 from typing import NamedTuple
 
+import plotly.graph_objects as go
 import streamlit as st
 
 import compute
 import optimizers
 from figures import browser
+from figures.boundary import boundary_figure
 from figures.info import RunPath, SceneInfo, surface_info, with_runs
-from figures.model_info import model_plane, model_surface_info, model_with_runs
+from figures.model_info import model_plane, model_surface_info, model_with_runs, projected_runs
 from figures.parts import Payload
 from landscapes import Landscape, is_model
+from landscapes.models import decision_grid
 from scene import Run, Scene
 
 
@@ -94,9 +97,11 @@ def layout_payload(key: tuple, _parts) -> Payload:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def model_surface_record(key: tuple, _scene: Scene, _landscape: Landscape, _trajectories) -> tuple:
-    """A model's plane and its slice's record: they depend on the runs' paths (``key`` names them)."""
+    """A model's plane, its slice's record and the runs on the plane: they depend on the runs' paths (``key``
+    names them), not on the shown step."""
     plane = model_plane(_scene, _landscape, _trajectories)
-    return plane, model_surface_info(_scene, _landscape, plane, _trajectories)
+    return (plane, model_surface_info(_scene, _landscape, plane, _trajectories),
+            projected_runs(_landscape, plane, _trajectories))
 
 
 def model_record_key(scene: Scene, trajectories) -> tuple:
@@ -106,7 +111,7 @@ def model_record_key(scene: Scene, trajectories) -> tuple:
 
 
 def model_record(scene: Scene, landscape: Landscape, trajectories) -> tuple:
-    """(plane, the slice's record without runs) of a model scene, shared by every session."""
+    """(plane, the slice's record without runs, the runs on the plane) of a model scene, shared by every session."""
     return model_surface_record(model_record_key(scene, trajectories), scene, landscape, trajectories)
 
 
@@ -115,8 +120,23 @@ def _record(scene: Scene, landscape: Landscape, trajectories) -> tuple[tuple, Sc
     if not is_model(landscape):
         key = surface_view_key(scene)
         return key, with_runs(surface_record(key, scene, landscape), scene, trajectories)
-    plane, surface = model_record(scene, landscape, trajectories)
-    return model_record_key(scene, trajectories), model_with_runs(surface, scene, landscape, plane, trajectories)
+    plane, surface, runs = model_record(scene, landscape, trajectories)
+    return model_record_key(scene, trajectories), model_with_runs(surface, scene, landscape, plane, runs)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _boundary_figure(key: tuple, _model: Landscape, _params, _title: str, _color: str, _theme) -> go.Figure:
+    xs, ys, probability = decision_grid(_model, _params)
+    return boundary_figure(xs, ys, probability, _model.dataset(), _title, _color, _theme)
+
+
+def run_boundary_figure(scene: Scene, model: Landscape, run: Run, traj: optimizers.Trajectory, step: int,
+                        theme) -> go.Figure:
+    """A classifier's decision boundary after ``step`` steps of ``run``, built once per trajectory, step and look
+    (moving one run's η leaves the other runs' figures as they were). Streamlit only reads it."""
+    title = run.label(scene.language)
+    return _boundary_figure((trajectory_key(scene, run), step, title, run.color, theme.name), model,
+                            traj.params[step], title, run.color, theme)
 
 
 class BrowserViews(NamedTuple):
@@ -135,7 +155,6 @@ def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserVi
         run_payload((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
                      info.log_loss, info.loss_offset), info, path)
         for path in info.runs)
-    parts = browser.scene_parts(info)
-    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2),
-                            browser.scene_parts(dataclasses.replace(info, camera=None)))
+    parts = browser.scene_parts(dataclasses.replace(info, camera=None))  # the small traces know no camera
+    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2), parts)
     return BrowserViews(info, surface_payload(key, info), layout, runs, browser.inline_traces(parts))

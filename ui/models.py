@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from figures.boundary import boundary_figure
 from figures.theme import theme_named
 from i18n import t
-from landscapes.models import ModelLandscape, accuracy_along, decision_grid, steps_to_loss
+from landscapes.models import ModelLandscape, accuracy_along, steps_to_loss
 from scene import Scene
 from ui import cache
 
@@ -16,7 +15,7 @@ BOUNDARY_COLUMNS = 4
 
 
 def slice_notes(scene: Scene, model: ModelLandscape, trajectories) -> None:
-    _, surface = cache.model_record(scene, model, trajectories)
+    _, surface, _ = cache.model_record(scene, model, trajectories)
     st.caption(surface.plane_note + " " + t("slice.not_the_loss", scene.language))
 
 
@@ -47,12 +46,9 @@ def boundary_panel(scene: Scene, model: ModelLandscape, trajectories) -> None:
         return
     st.subheader(t("model.boundary.header", lang, step=scene.shown_step))
     theme = theme_named("projector" if scene.view.projector else "screen")
-    data = model.dataset()
     columns = st.columns(min(len(shown), BOUNDARY_COLUMNS))
     for index, (run, traj) in enumerate(shown):
-        at_step = min(scene.shown_step, len(traj.params) - 1)
-        xs, ys, p = decision_grid(model, traj.params[at_step])
-        figure = boundary_figure(xs, ys, p, data, run.label(lang), run.color, theme)
+        figure = cache.run_boundary_figure(scene, model, run, traj, min(scene.shown_step, len(traj.params) - 1), theme)
         columns[index % len(columns)].plotly_chart(figure, key=f"boundary_{index}", config={"displayModeBar": False},
                                                    theme=None)
     st.caption(t("model.boundary.caption", lang, step=scene.shown_step))
