@@ -65,8 +65,7 @@ PRESET_LIST: tuple[Preset, ...] = (
 # The real models (landscapes/models.py): trained in their whole parameter space, seen through a slice.
 MODEL_PRESETS: tuple[Preset, ...] = (
     _preset(
-        "cubic_tutorial", "3차식 맞추기: 배치 대 SGD 대 미니배치 (PyTorch 예제)",
-        "Cubic fit: batch vs SGD vs mini-batch (PyTorch tutorial)",
+        "cubic_tutorial", "3차식 맞추기: 배치 대 SGD 대 미니배치", "Cubic fit: batch vs SGD vs mini-batch",
         Scene(landscape="cubic_fit", start=(0.0, 0.0), steps=400,
               runs=(Run.of("gd", lr=0.003, color=C[0]), Run.of("sgd", lr=0.002, color=C[1]),
                     Run.of("minibatch", lr=0.003, batch_size=64, color=C[2]))),

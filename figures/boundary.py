@@ -25,11 +25,12 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, dat
                                  line=dict(color="white", width=0.5)), name=f"y = {label:g}", hoverinfo="skip")
           for label, fill in ((0.0, "#2166ac"), (1.0, "#b2182b"))],
     ])
-    # the data's plane at its own aspect, framed in the run's colour; its coordinates mean nothing to the lesson
+    # the data's plane at its own aspect under its title, framed in the run's colour; its coordinates mean nothing
+    # to the lesson
     frame = dict(showgrid=False, zeroline=False, showticklabels=False, ticks="", constrain="domain", linecolor=color,
                  linewidth=3, mirror=True)
     figure.update_xaxes(range=[float(xs[0]), float(xs[-1])], **frame)
-    figure.update_yaxes(range=[float(ys[0]), float(ys[-1])], scaleanchor="x", **frame)
+    figure.update_yaxes(range=[float(ys[0]), float(ys[-1])], scaleanchor="x", constraintoward="top", **frame)
     figure.update_layout(title=dict(text=title, font=dict(size=theme.font_size)), height=BOUNDARY_HEIGHT,
                          margin=dict(l=10, r=10, t=40, b=10), showlegend=False, font=dict(size=theme.font_size),
                          paper_bgcolor=theme.background, plot_bgcolor=theme.background)
