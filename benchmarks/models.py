@@ -14,10 +14,13 @@
 
 The sides run in turns, ``--rounds`` times; each figure is the median with the range. Every side must agree
 with the engine before a time is printed. torch is not a requirement of the app: without it, its columns are
-left out. The machine is shared: the load averages before and after are printed.
+left out. runtime is imported first, as the server does (NumPy's BLAS on one thread; the NumPy loop's small
+products do not split over threads either way). The machine is shared: the load averages are printed.
 """
 
 from __future__ import annotations
+
+import runtime  # noqa: F401  first, as in app.py: NumPy's BLAS on one thread, as the server runs it
 
 import argparse
 import os
