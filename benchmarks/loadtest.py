@@ -64,6 +64,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALHOST = "127.0.0.1"
+IDLE_CPU_SHARE = 0.1  # of one core: a server at rest
 DEFAULT_OUTPUT = REPO / "out" / "loadtest.json"
 FINISHED = ForwardMsg.ScriptFinishedStatus
 RSS_SAMPLE_SECONDS = 0.5
@@ -289,6 +290,7 @@ class Session:
         self.widgets: dict[str, tuple[str, Any]] = {}  # widget id → (type, proto), as the last run sent them whole
         self.by_reference: dict[str, tuple[str, Any]] = {}  # … and as it showed them by reference to a held message
         self.widget_states: dict[str, WidgetState] = {}  # what this tab has set, sent with every rerun
+        self.fragment_of: dict[str, str] = {}  # widget id → the fragment that drew it ("" for the page)
         self.events_sent = 0  # the views component's events (their ids)
         self.held: dict[str, bytes] = {}  # the cacheable messages this tab holds, by hash
         self.largest_message = 0  # bytes
@@ -359,9 +361,10 @@ class Session:
             await self._socket.close()
             self._socket = None
 
-    def _rerun_request(self) -> bytes:
+    def _rerun_request(self, fragment_id: str = "") -> bytes:
         message = BackMsg()
         state = message.rerun_script
+        state.fragment_id = fragment_id
         state.query_string = self.query_string
         state.page_script_hash = self.page_script_hash
         state.widget_states.widgets.extend(self.widget_states.values())
@@ -376,22 +379,35 @@ class Session:
         for change in changes:
             self.widget_states[change.id] = change
         started = time.perf_counter()
-        request = self._rerun_request()
+        fragment_id = self.fragment_of_changes(changes)
+        request = self._rerun_request(fragment_id)
         for change in changes:  # a trigger fires once
             if change.WhichOneof("value") in TRIGGER_VALUES:
                 del self.widget_states[change.id]
         try:
             await self._socket.send(request)
-            received, messages, referenced = await asyncio.wait_for(self._receive_run(), self.timeout)
+            received, messages, referenced = await asyncio.wait_for(self._receive_run(fragment_id), self.timeout)
         except asyncio.TimeoutError:
             raise SessionError("timeout", f"no script_finished within {self.timeout:.0f} s") from None
         except websockets.ConnectionClosed as closed:
             raise SessionError("connection closed", str(closed)) from None
         return RunResult(started, time.perf_counter() - started, received, messages, referenced)
 
-    async def _receive_run(self) -> tuple[int, int, int]:
+    def fragment_of_changes(self, changes) -> str:
+        """The fragment a browser names in its rerun: the one that drew every changed widget (a trigger's id
+        holds its widget's), or "" (the whole page)."""
+        def owner(widget_id: str) -> str:
+            return max((known for known in self.fragment_of if known in widget_id), key=len, default="")
+
+        found = {self.fragment_of.get(owner(change.id), "") for change in changes}
+        return found.pop() if len(found) == 1 else ""
+
+    async def _receive_run(self, fragment_id: str = "") -> tuple[int, int, int]:
         received = messages = referenced = 0
-        self.widgets, self.by_reference = {}, {}  # a run sends every widget it shows again
+        # A run sends every widget it shows again; a fragment's run, the fragment's widgets.
+        self.widgets, self.by_reference = (
+            ({k: v for k, v in shown.items() if fragment_id and self.fragment_of.get(k) != fragment_id}
+             for shown in (self.widgets, self.by_reference)))
         while True:
             payload = await self._socket.recv()
             received += len(payload)
@@ -416,6 +432,7 @@ class Session:
                 raise SessionError("exception", error)
             for widget_id, element_type, proto in widgets_of(message):
                 self.widgets[widget_id] = (element_type, proto)
+                self.fragment_of[widget_id] = message.delta.fragment_id
                 set_by_server = state_set_by_server(widget_id, element_type, proto)
                 if set_by_server is not None:
                     self.widget_states[widget_id] = set_by_server
@@ -434,6 +451,7 @@ class Session:
         message.ParseFromString(held)
         for widget_id, element_type, proto in widgets_of(message):
             self.by_reference[widget_id] = (element_type, proto)
+            self.fragment_of[widget_id] = message.delta.fragment_id
 
     def shown(self) -> dict[str, tuple[str, Any]]:
         """Every widget the last run showed: sent whole or by reference."""
@@ -828,8 +846,24 @@ async def warm_up(server_url: str, args, rounds: int = 3) -> list[float]:
         await session.close()
 
 
+async def until_idle(server, limit: float = 180.0) -> float:
+    """Seconds until the server's processes use under IDLE_CPU_SHARE of a core for a second. A server works in
+    the background after its start (every lesson measured once per process: ~23 s of CPU here); the class
+    arrives after the teacher's page, not during the server's start."""
+    started = time.perf_counter()
+    before = server.cpu_seconds()
+    while time.perf_counter() - started < limit:
+        await asyncio.sleep(1.0)
+        now = server.cpu_seconds()
+        if now - before < IDLE_CPU_SHARE:
+            break
+        before = now
+    return time.perf_counter() - started
+
+
 async def load(server: Server, args) -> dict[str, Any]:
     warmup = await warm_up(server.url, args)
+    settled = await until_idle(server)
     tally = Tally()
     gate, stop_sampling = asyncio.Event(), asyncio.Event()
     origin = time.perf_counter()
@@ -863,6 +897,7 @@ async def load(server: Server, args) -> dict[str, Any]:
         "weights": {kind: weight for kind, _, weight in mix_of(args)},
         "server_options": server.options,
         "warmup_seconds": warmup,
+        "settled_seconds": settled,
         "connect": summary([r.seconds for r in tally.first_runs]),
         "connect_wall_seconds": connected - origin,
         "rerun": summary(latencies),
@@ -908,6 +943,7 @@ def describe(result: dict[str, Any]) -> str:
         f" ± {100 * result['jitter']:.0f}%" + (f", server options {result['server_options']}" if result["server_options"] else ""),
         f"  warm-up (first session): first run {ms(result['warmup_seconds'][0])}, then "
         + ", ".join(ms(s) for s in result["warmup_seconds"][1:]),
+        f"  the server idle {result['settled_seconds']:.0f} s after the warm-up (its start-up work done), then the class:\n"
         f"  connect storm: first run p50 {ms(connect['p50'])}, p95 {ms(connect['p95'])}, max {ms(connect['max'])}",
         f"  reruns: {rerun['count']} ({result['reruns_per_second']:.1f}/s of {result['offered_reruns_per_second']:.1f}/s offered);"
         f" latency p50 {ms(rerun['p50'])}, p95 {ms(rerun['p95'])}, max {ms(rerun['max'])}",

@@ -162,6 +162,7 @@ def redraw(lr: float) -> None:
     for path in info.runs:
         browser.run_payload(info, path)
     browser.layout_payload(browser.scene_parts(info))
+    browser.inline_traces(info)
 
 
 def main() -> None:

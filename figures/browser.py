@@ -27,24 +27,26 @@ VIEW_BUILDERS = {"contour": contour_parts, "surface": surface_parts, "loss": los
 VIEWS = tuple(VIEW_BUILDERS)
 
 
-def view_parts(info: SceneInfo, views: Sequence[str] = VIEWS) -> dict[str, FigureParts]:
-    return {view: VIEW_BUILDERS[view](info) for view in views}
+def view_parts(info: SceneInfo, views: Sequence[str] = VIEWS, *, layout: bool = True) -> dict[str, FigureParts]:
+    """``layout=False``: the traces only (styling a layout costs more than drawing a run's traces)."""
+    return {view: VIEW_BUILDERS[view](info, layout=layout) for view in views}
 
 
 def surface_payload(info: SceneInfo, views: Sequence[str] = VIEWS) -> Payload:
     """The surface's traces; ``info``'s runs are not drawn."""
-    return _surface_payload(view_parts(dataclasses.replace(info, runs=()), views))
+    return _surface_payload(view_parts(dataclasses.replace(info, runs=()), views, layout=False))
 
 
 def run_payload(info: SceneInfo, run: RunPath, views: Sequence[str] = VIEWS) -> Payload:
     """One run's traces, drawn whole in ``info``'s theme and display scale."""
     return _run_payload(view_parts(dataclasses.replace(info, runs=(run,), critical=(), field=None, grad_norm=None),
-                                   views))
+                                   views, layout=False))
 
 
-def scene_parts(info: SceneInfo, views: Sequence[str] = VIEWS) -> dict[str, FigureParts]:
+def scene_parts(info: SceneInfo, views: Sequence[str] = VIEWS, *, layout: bool = True) -> dict[str, FigureParts]:
     """The views without the surface's and the runs' traces: layouts and the scene's small traces."""
-    return view_parts(dataclasses.replace(info, runs=(), critical=(), field=None, grad_norm=None), views)
+    return view_parts(dataclasses.replace(info, runs=(), critical=(), field=None, grad_norm=None), views,
+                      layout=layout)
 
 
 def layout_payload(parts: Mapping[str, FigureParts]) -> Payload:
@@ -55,8 +57,8 @@ def layout_payload(parts: Mapping[str, FigureParts]) -> Payload:
     return payload("layout", {view: layout_json(p.layout) for view, p in parts.items()})
 
 
-def inline_traces(parts: Mapping[str, FigureParts]) -> dict[str, list[dict]]:
-    return {view: traces_json(p.inline) for view, p in parts.items()}
+def inline_traces(info: SceneInfo, views: Sequence[str] = VIEWS) -> dict[str, list[dict]]:
+    return {view: traces_json(p.inline) for view, p in scene_parts(info, views, layout=False).items()}
 
 
 def assembled(view: str, layouts: dict, inline: dict, surface: dict, runs: Sequence[dict],

@@ -105,8 +105,9 @@ def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖")
     )
 
 
-def contour_parts(info: SceneInfo) -> FigureParts:
-    """Contour of the surface with every visible run's whole path; critical points and the start on top."""
+def contour_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+    """Contour of the surface with every visible run's whole path; critical points and the start on top
+    (``layout=False``: the traces only)."""
     theme = info.theme
     under: list = [go.Contour(
         x=info.xs, y=info.ys, z=info.z_display, colorscale=theme.colorscale, ncontours=30,
@@ -123,6 +124,12 @@ def contour_parts(info: SceneInfo) -> FigureParts:
                       width=max(1.0, theme.line_width * 0.4)),
             meta=dict(role="field", mode=info.field.mode),
         ))
+    return FigureParts(contour_layout(info) if layout else None, tuple(under), tuple(run_traces_2d(info)),
+                       tuple(critical_traces_2d(info)), (start_trace_2d(info),))
+
+
+def contour_layout(info: SceneInfo) -> go.Layout:
+    theme = info.theme
     figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
     figure.update_xaxes(range=[x0, x1], title=info.labels.get("fig.x", "x"), constrain="domain", showgrid=False, zeroline=False)
@@ -136,8 +143,7 @@ def contour_parts(info: SceneInfo) -> FigureParts:
     layout = styled(figure, theme, uirevision=f"contour-{info.landscape_id}").layout
     bars = 1 + (info.grad_norm is not None)
     layout.margin.r = bars * COLORBAR_ROOM * theme.font_size  # the colour bars and their numbers, right of the plot
-    return FigureParts(layout, tuple(under), tuple(run_traces_2d(info)), tuple(critical_traces_2d(info)),
-                       (start_trace_2d(info),))
+    return layout
 
 
 def contour_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

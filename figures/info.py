@@ -16,6 +16,7 @@ import compute
 from figures.theme import Theme, dash_for, theme_named
 from i18n import t
 from landscapes import KINDS, Landscape, is_model
+from landscapes.base import DEFAULT_VIEW_ANGLE
 from optimizers import Trajectory
 from scene import Run, Scene
 
@@ -93,7 +94,8 @@ class SceneInfo:
     log_loss: bool
     loss_offset: float  # the loss chart draws loss - loss_offset (non-zero only for a log axis under f ≤ 0)
     labels: dict[str, str]
-    camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up; None: the default view
+    camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up; None: the landscape's view
+    view_angle: tuple[float, float] = DEFAULT_VIEW_ANGLE  # the landscape's first 3D view (azimuth, elevation)
     loss_decades: float = 0.0  # powers of ten the loss chart's values span on a log axis (0 on a linear one)
     plane_note: str = ""  # a model's: what the drawn plane of its parameter space is (figures/model_info.py)
 
@@ -220,7 +222,7 @@ def surface_info(scene: Scene, landscape: Landscape, grid: compute.Grid, field: 
         log_display=log_display, z_floor=z_floor, start=tuple(float(v) for v in scene.start),
         step=0, steps=0, runs=(), critical=(), field=None, grad_norm=None,
         log_loss=scene.view.log_loss, loss_offset=0.0, labels=_labels(language, log_display),
-        camera=scene.view.camera,
+        camera=scene.view.camera, view_angle=landscape.view_angle,
     )
     critical = []
     if scene.view.show_critical:

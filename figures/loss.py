@@ -21,8 +21,9 @@ def loss_values(info: SceneInfo, loss: np.ndarray) -> np.ndarray:
     return values.astype(np.float32)
 
 
-def loss_parts(info: SceneInfo) -> FigureParts:
-    """Every visible run's loss against the step, with a marker and a vertical line at the shared step."""
+def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+    """Every visible run's loss against the step, with a marker and a vertical line at the shared step
+    (``layout=False``: the traces only)."""
     theme = info.theme
     data = []
     for run in info.runs:
@@ -48,6 +49,11 @@ def loss_parts(info: SceneInfo) -> FigureParts:
                 hovertemplate=f"{run.label}<br>{info.labels['fig.accuracy']} %{{y:.1f}} %<extra></extra>",
                 meta=dict(role="loss", run=run.index),
             ))
+    return FigureParts(loss_layout(info) if layout else None, runs=tuple(data))
+
+
+def loss_layout(info: SceneInfo) -> go.Layout:
+    theme = info.theme
     figure = go.Figure()
     figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"),
                      name=STEP_SHAPE)
@@ -70,8 +76,7 @@ def loss_parts(info: SceneInfo) -> FigureParts:
     figure = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss")
     if "fig.accuracy" in info.labels:  # room for the second axis' numbers and title
         figure.update_layout(margin=dict(r=round(SIDE_ROOM * theme.font_size)))
-    layout = figure.layout
-    return FigureParts(layout, runs=tuple(data))
+    return figure.layout
 
 
 def loss_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

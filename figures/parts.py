@@ -15,10 +15,11 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.basedatatypes import convert_to_base64
 
 @dataclasses.dataclass(frozen=True)
 class FigureParts:
-    layout: go.Layout
+    layout: go.Layout | None = None  # None: built without it, for its traces only
     under: tuple = ()
     runs: tuple = ()
     over: tuple = ()
@@ -28,13 +29,19 @@ class FigureParts:
         return go.Figure(data=[*self.under, *self.runs, *self.over, *self.inline], layout=self.layout)
 
 
+def _plotly_json(value: dict) -> dict:
+    """Plotly JSON with NumPy arrays as typed-array specs (base64), as ``go.Figure.to_dict`` makes it; a figure
+    made to call that validates every trace again, ~8× the time (one run's traces: 15 ms against 1.9 ms)."""
+    convert_to_base64(value)
+    return value
+
+
 def traces_json(traces: Sequence) -> list[dict]:
-    """Traces as Plotly JSON with NumPy arrays as typed-array specs (base64), as a figure would send them."""
-    return go.Figure(data=list(traces)).to_dict()["data"]
+    return _plotly_json({"data": [trace.to_plotly_json() for trace in traces]})["data"]
 
 
 def layout_json(layout: go.Layout) -> dict:
-    return go.Figure(layout=layout).to_dict()["layout"]
+    return _plotly_json({"layout": layout.to_plotly_json()})["layout"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,6 +10,7 @@ from figures.info import BOX_HEADROOM, SceneInfo, surface_arrays
 from figures.parts import FigureParts
 from figures.stepping import CURRENT, MARK, PATH, at_step, step_meta
 from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, styled
+from landscapes.base import DEFAULT_VIEW_ANGLE
 
 PATH_LIFT = 0.02  # paths and markers float this fraction of the surface's height above it, so it hides none
 BOX_FLOOR = 0.02  # the box reaches this fraction of the height below the surface's lowest point
@@ -27,7 +28,6 @@ def z_box(info: SceneInfo) -> list[float]:
     return [low - BOX_FLOOR * (high - low), high + BOX_HEADROOM * (high - low)]
 
 
-DEFAULT_VIEW_ANGLE = (-135.0, 25.0)  # azimuth and elevation of the camera, in degrees
 CAMERA_DISTANCE = 2.2
 
 
@@ -38,20 +38,22 @@ def camera_eye(azimuth: float, elevation: float) -> dict[str, float]:
                 z=float(CAMERA_DISTANCE * np.sin(el)))
 
 
-def default_camera() -> dict[str, dict[str, float]]:
-    return dict(eye=camera_eye(*DEFAULT_VIEW_ANGLE), center=dict(x=0.0, y=0.0, z=0.0), up=dict(x=0.0, y=0.0, z=1.0))
+def default_camera(angle: tuple[float, float] = DEFAULT_VIEW_ANGLE) -> dict[str, dict[str, float]]:
+    return dict(eye=camera_eye(*angle), center=dict(x=0.0, y=0.0, z=0.0), up=dict(x=0.0, y=0.0, z=1.0))
 
 
-def camera_of(values: tuple[float, ...] | None) -> dict[str, dict[str, float]]:
-    """Plotly's scene camera from the scene's 9 numbers (eye, centre, up), or the default camera."""
+def camera_of(values: tuple[float, ...] | None, angle: tuple[float, float] = DEFAULT_VIEW_ANGLE
+              ) -> dict[str, dict[str, float]]:
+    """Plotly's scene camera from the scene's 9 numbers (eye, centre, up), or the default camera at ``angle``."""
     if values is None:
-        return default_camera()
+        return default_camera(angle)
     names = ("eye", "center", "up")
     return {name: dict(zip("xyz", (float(v) for v in values[3 * i:3 * i + 3]))) for i, name in enumerate(names)}
 
 
-def surface_parts(info: SceneInfo) -> FigureParts:
-    """The surface, each visible run's whole path on it, and the critical points above them."""
+def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+    """The surface, each visible run's whole path on it, and the critical points above them (``layout=False``:
+    the traces only)."""
     theme = info.theme
     xs, ys, z = surface_arrays(info)
     surface = go.Surface(
@@ -93,6 +95,10 @@ def surface_parts(info: SceneInfo) -> FigureParts:
                               f"{run.exit_3d.step}<extra></extra>",
                 meta=dict(role=MARK, run=run.index, **{"from": run.exit_3d.step}),
             ))
+    return FigureParts(surface_layout(info) if layout else None, (surface,), tuple(runs), tuple(critical))
+
+
+def surface_layout(info: SceneInfo) -> go.Layout:
     figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
     figure.update_layout(
@@ -102,13 +108,12 @@ def surface_parts(info: SceneInfo) -> FigureParts:
             yaxis=dict(title=info.labels.get("fig.y", "y"), range=[y0, y1]),
             zaxis=dict(title=info.labels["fig.z"], range=z_box(info)), aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.6),
-            camera=camera_of(info.camera),
+            camera=camera_of(info.camera, info.view_angle),
         ),
         legend=dict(orientation="h", yanchor="top", y=0.0, x=0),
         meta=step_meta(info.step),
     )
-    layout = styled(figure, theme, uirevision=f"surface-{info.landscape_id}").layout
-    return FigureParts(layout, (surface,), tuple(runs), tuple(critical))
+    return styled(figure, info.theme, uirevision=f"surface-{info.landscape_id}").layout
 
 
 def surface_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

@@ -46,6 +46,9 @@ def _no_points(theta: Mapping[str, float]) -> tuple[CriticalPoint, ...]:
     return ()
 
 
+DEFAULT_VIEW_ANGLE = (-135.0, 25.0)  # a 3D camera's azimuth (from +x, counter-clockwise) and elevation, degrees
+
+
 @dataclasses.dataclass(frozen=True)
 class Landscape:
     """One surface: an id, names, ``family(w, theta)``, bounds, critical points, start points.
@@ -65,6 +68,7 @@ class Landscape:
     values: tuple[tuple[str, float], ...] = ()  # current values, as a hashable tuple
     latex: str = ""
     dimension: int = 2  # coordinates of a point: 2 for a surface, a model's number of parameters (models.py)
+    view_angle: tuple[float, float] = DEFAULT_VIEW_ANGLE  # the 3D view's first azimuth and elevation, degrees
 
     @property
     def theta(self) -> dict[str, float]:

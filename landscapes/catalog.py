@@ -332,6 +332,7 @@ ROSENBROCK = Landscape(
         Param("b", 100.0, 1.0, 200.0, _label("b", "b"), log=True),
     ),
     latex=r"f=(a-x)^2+b\,(y-x^2)^2",
+    view_angle=(-120.0, 55.0),  # from above the valley: from the usual angle its wall hides the paths on its floor
 )
 
 

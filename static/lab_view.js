@@ -17,6 +17,7 @@ const PATH = "path";
 const CURRENT = "current";
 const MARK = "mark";
 const STEP_SHAPE = "step";
+const STEP_TEMPLATE = "%{meta.step}"; // figures/stepping.py: where a title writes the step
 const STEPPED_FIELDS = ["x", "y", "z", "customdata"];
 const BASE_ROLES = new Set(["surface", "grad_norm", "field"]); // contour layers that a step never changes
 const VIEWS = ["contour", "surface", "loss"];
@@ -28,6 +29,8 @@ const EVENT_TRIES = 6; // and when a run ends without hearing it; this many time
 const PAGE_RUN_EVENT = "loss-lab:run-the-page";
 const DOUBLE_CLICK_MS = 320;
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
+const SURFACE_PLAY_SHARE = 5;
+const FRAME_MS = 1000 / 60;
 const COLORBAR_GAP_PX = 10;
 const COLORBAR_STRIDE_FONTS = 6.5; // figures/contour.py COLORBAR_ROOM: one colour bar's width, in font sizes
 const MIN_PLOT_WIDTH = 440; // contour and 3D side by side from twice this width on, one above the other below it
@@ -487,6 +490,11 @@ class LabView {
   pause() {
     if (this.playing && this.stats.played) this.stats.played.push(Math.round(performance.now()), this.step);
     this.playing = false;
+    for (const drawing of Object.values(this.drawing)) { // a view moved in place is drawn by Plotly again
+      if (drawing.inPlace) drawing.drawnStep = null;
+      drawing.inPlace = false;
+    }
+    this.requestFrame();
     this.showPlaying();
     this.reportStep();
   }
@@ -598,6 +606,11 @@ class LabView {
   frame(now) {
     this.frameRequested = false;
     if (!this.manifest) return;
+    const surface = this.drawing.surface;
+    if (surface?.costPending) { // the frame that drew the 3D view: its JavaScript and the WebGL compositing
+      surface.frameCost = now - surface.lastStart;
+      surface.costPending = false;
+    }
     if (this.playing) {
       const step = Math.min(this.clockedStep(now), this.steps);
       if (step !== this.step) {
@@ -613,11 +626,19 @@ class LabView {
       if (!figure || drawing.drawnStep === this.step && drawing.drawnVersion === figure.version) continue;
       pending = true;
       if (drawing.busy) continue;
-      // A slow renderer (software WebGL) redraws less often instead of holding the clock back.
-      if (view === "surface" && this.playing && now - drawing.lastStart < 2 * drawing.lastMs) continue;
+      if (view === "surface" && this.playing && this.surfaceWaits(drawing, now)) continue;
       this.draw(view, figure, drawing, this.step);
+      if (view === "surface") drawing.costPending = this.playing;
     }
     if (this.playing || pending) this.requestFrame();
+  }
+
+  // While playing, the 3D view takes at most 1 / SURFACE_PLAY_SHARE of the time: a slow renderer (software
+  // WebGL holds every frame of the page ~170 ms) redraws it less often instead of holding the clock or the
+  // other views back; a GPU that draws it within a frame redraws it every frame.
+  surfaceWaits(drawing, now) {
+    const cost = Math.max(drawing.lastMs, (drawing.frameCost ?? 0) - FRAME_MS);
+    return now - drawing.lastStart < SURFACE_PLAY_SHARE * cost;
   }
 
   async draw(view, figure, drawing, step) {
@@ -628,7 +649,8 @@ class LabView {
       const div = this.divs[view];
       const whole = drawing.drawnVersion !== figure.version || !div._fullLayout;
       if (whole) await this.redraw(view, figure, step);
-      else await this.stepTo(view, figure, step);
+      else if (!(this.playing && this.movedInPlace(view, figure, step))) await this.stepTo(view, figure, step);
+      else drawing.inPlace = true;
       const counts = (this.stats.frames[view] ??= { count: 0, steps: [] });
       counts.count += 1;
       const now = performance.now();
@@ -701,7 +723,78 @@ class LabView {
     (figure.layout.shapes ?? []).forEach((shape, index) => {
       if (shape.name === STEP_SHAPE) Object.assign(moved, { [`shapes[${index}].x0`]: step, [`shapes[${index}].x1`]: step });
     });
+    const title = this.titleAtStep(div, figure, step);
+    if (title) title();
+    else moved["meta.step"] = step; // a relayout draws the title again
     if (Object.keys(moved).length) await this.Plotly.relayout(div, moved);
+  }
+
+  // While playing, a frame moves what Plotly drew of the stepped traces, the step line and the title itself:
+  // Plotly's own update (stepTo) supplies every trace's defaults and calculates it again, 20–60 ms a view in
+  // software rendering here, against about 1 ms for this. Once playback stops, stepTo draws the step properly
+  // (hover labels, Plotly's own data). False, having moved nothing, where the drawing is not one this can move
+  // (a trace drawn without a point to copy, a value that is not finite, a title with markup): then stepTo.
+  movedInPlace(view, figure, step) {
+    const div = this.divs[view];
+    const entries = this.shownEntries(view, figure);
+    if (view === "surface" || !div.calcdata || div.calcdata.length !== entries.length) return false;
+    const { xaxis, yaxis } = div._fullLayout;
+    const moves = [];
+    for (const [index, entry] of entries.entries()) {
+      if (!isStepped(entry) || this.hidden.has(entry.template.legendgroup ?? entry.template.name)) continue;
+      const move = this.tracePlacement(div.calcdata[index][0]?.node3?.node(), entry, step, xaxis, yaxis);
+      if (!move) return false;
+      moves.push(move);
+    }
+    const title = this.titleAtStep(div, figure, step);
+    if (!title) return false;
+    moves.push(title);
+    for (const [index, shape] of (figure.layout.shapes ?? []).entries()) {
+      if (shape.name !== STEP_SHAPE) continue;
+      const nodes = [...div.querySelectorAll(`.shapelayer path[data-index="${index}"]`)];
+      const ends = nodes.map((node) => /^M([-\d.e]+),([-\d.e]+)L([-\d.e]+),([-\d.e]+)$/.exec(node.getAttribute("d") ?? ""));
+      if (!nodes.length || ends.some((found) => !found)) return false;
+      const x = xaxis._offset + xaxis.c2p(step);
+      moves.push(() => nodes.forEach((node, i) => node.setAttribute("d", `M${x},${ends[i][2]}L${x},${ends[i][4]}`)));
+    }
+    moves.forEach((move) => move());
+    return true;
+  }
+
+  // What shows the step in the title: Plotly fills %{meta.step} in when it draws a plot whole, Plotly.animate
+  // leaves the title as it was. Null for a title this cannot write (markup in it, or not drawn).
+  titleAtStep(div, figure, step) {
+    const title = figure.layout.title?.text ?? "";
+    if (!title.includes(STEP_TEMPLATE)) return () => {};
+    const node = div.querySelector(".g-gtitle text.gtitle");
+    if (!node || /[<&]/.test(title)) return null;
+    return () => { node.textContent = title.replaceAll(STEP_TEMPLATE, String(step)); };
+  }
+
+  // How to show a stepped trace's rows at a step in the SVG Plotly drew for it: its line through them, one
+  // marker on each (markers copied from the last one drawn, or taken away); null if it cannot be done.
+  tracePlacement(node, entry, step, xaxis, yaxis) {
+    const mode = entry.template.mode ?? "";
+    if (!node || mode.includes("text") || !entry.whole.x || !entry.whole.y) return null;
+    const [first, end] = shownRows(entry, step) ?? [0, entry.length];
+    const pixels = [];
+    for (let row = first; row < end; row += 1) {
+      const x = xaxis.c2p(entry.whole.x[row]);
+      const y = yaxis.c2p(entry.whole.y[row]);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+      pixels.push(`${x.toFixed(2)},${y.toFixed(2)}`);
+    }
+    const line = node.querySelector("path.js-line");
+    const points = [...node.querySelectorAll("path.point")];
+    if (mode.includes("lines") && !line && pixels.length > 1) return null;
+    if (mode.includes("markers") && !points.length && pixels.length) return null;
+    return () => {
+      if (line) line.setAttribute("d", pixels.length > 1 ? `M${pixels.join("L")}` : "");
+      if (!mode.includes("markers")) return;
+      for (const extra of points.splice(pixels.length)) extra.remove();
+      while (points.length < pixels.length) points.push(points[points.length - 1].parentNode.appendChild(points[points.length - 1].cloneNode()));
+      points.forEach((point, i) => point.setAttribute("transform", `translate(${pixels[i]})`));
+    };
   }
 
   // The contour's surface layer takes the top layer's plot area and axis ranges whenever they change.

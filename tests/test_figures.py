@@ -357,3 +357,24 @@ def test_many_critical_points_are_drawn_smaller_so_the_paths_stay_visible():
     many = critical_sizes("rastrigin")  # 441 declared points
     assert many.pop("global_min") == full  # the goal stays in sight
     assert list(many.values()) == pytest.approx([0.4 * full] * 3)  # local minima, saddles, maxima
+
+
+def test_the_3d_view_starts_at_its_landscapes_angle_and_a_turned_camera_stays():
+    """Rosenbrock's valley is seen from above (from the usual angle its wall hides the paths on its floor); a
+    camera the scene holds (turned by the user, from a link) wins over the landscape's."""
+    from figures.surface3d import camera_eye
+    from landscapes.base import DEFAULT_VIEW_ANGLE
+    from ui.view_component import manifest
+    from ui import cache
+
+    eye = lambda figure: figure.layout.scene.camera.eye.to_plotly_json()  # noqa: E731
+    bowl, rosenbrock = DEFAULT_SCENE, DEFAULT_SCENE.replace(landscape="rosenbrock", start=(-1.5, 2.5))
+    assert eye(surface_figure(build(bowl)[0])) == pytest.approx(camera_eye(*DEFAULT_VIEW_ANGLE))
+    angle = rosenbrock.surface().view_angle
+    assert angle != DEFAULT_VIEW_ANGLE and angle[1] > DEFAULT_VIEW_ANGLE[1]  # higher: looking down into the valley
+    assert eye(surface_figure(build(rosenbrock)[0])) == pytest.approx(camera_eye(*angle))
+    turned = rosenbrock.replace(view=View(camera=(1.0, -1.5, 0.8, 0, 0, 0, 0, 0, 1)))
+    assert eye(surface_figure(build(turned)[0])) == pytest.approx(dict(x=1.0, y=-1.5, z=0.8))
+    parts = cache.browser_views(rosenbrock, rosenbrock.surface(), cache.visible_trajectories(rosenbrock))
+    reset_to = manifest(rosenbrock, parts, "views", ("surface",), {})["default_camera"]  # the reset button's camera
+    assert reset_to["eye"] == pytest.approx(camera_eye(*angle))

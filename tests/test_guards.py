@@ -42,6 +42,6 @@ def test_a_clients_clear_cache_leaves_the_shared_caches_for_everyone(tmp_path):
             before, after = thread.submit(asyncio.run, one_student_clears_the_cache(server.url)).result()
         time.sleep(0.2)
         log = server.log_tail()
-    assert {"ui.cache.surface_grid", "ui.cache._trajectory", "ui.cache.surface_payload"} <= before.keys()
+    assert {"ui.cache._surface_grid", "ui.cache._trajectory", "ui.cache.surface_payload"} <= before.keys()
     assert after == before  # still cached: another session's next run reuses them
     assert "A client asked to clear the server's caches; refused" in log  # the request did arrive

@@ -9,12 +9,15 @@ import collections
 import concurrent.futures
 import json
 import random
+import time
 from urllib.parse import parse_qs
 
 import pytest
 
 from benchmarks.loadtest import (
-    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, move_start, open_settings, widget_key,
+    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, make_move, move_start, open_settings,
+    until_idle,
+    widget_key,
 )
 
 KINDS = [kind for kind, _, _ in REALISTIC_MIX]
@@ -119,6 +122,27 @@ def test_the_tab_sends_back_what_the_server_set_and_a_click_once(server):
     assert click[0].id not in session.widget_states
 
 
+def test_the_views_events_rerun_their_fragment_alone_as_the_browser_sends_them(server):
+    """The step and the camera come from the views component inside the trajectories fragment: the browser names
+    that fragment in its rerun, and so does the load client; the sidebar's widgets stay known after it."""
+    async def scenario():
+        session = await opened(server.url)
+        try:
+            rng = random.Random(7)
+            views_id, _ = session.views()
+            run = await make_move(session, REALISTIC_MIX, "run", rng)
+            steps = [await make_move(session, REALISTIC_MIX, kind, rng) for kind in ("step", "camera")]
+            return session.fragment_of[views_id], run, steps, session.keyed("slider")
+        finally:
+            await session.close()
+
+    fragment, run, steps, sliders = run_in_own_loop(scenario())
+    assert fragment  # the views are drawn in a fragment
+    for step in steps:
+        assert step.changed and step.messages < run.messages / 2, (step, run)
+    assert any(key.startswith("run0.") for key in sliders)  # the sidebar's sliders, from before the fragment's run
+
+
 def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
     args = arguments(["--mix", "realistic", "--sessions", "2", "--seconds", "15", "--interval", "0.3",
                       "--output", str(tmp_path / "load.json")])
@@ -128,3 +152,13 @@ def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
     for kind, row in result["by_kind"].items():
         assert row["count"] >= 1 and row["changed"] == row["count"], (kind, row)
     assert result["rerun"]["count"] == sum(row["count"] for row in result["by_kind"].values())
+
+
+def test_the_class_arrives_once_the_server_is_at_rest():
+    class StartingServer:  # a core's worth of start-up work for 3 s, then at rest
+        started = time.perf_counter()
+
+        def cpu_seconds(self) -> float:
+            return min(time.perf_counter() - self.started, 3.0)
+
+    assert 3.0 <= run_in_own_loop(until_idle(StartingServer())) < 6.0

@@ -202,6 +202,7 @@ def test_every_cache_in_the_code_is_bounded():
 def test_equal_scenes_share_their_parts_and_one_run_changes_only_its_own():
     from figures.browser import VIEWS
     from scene import DEFAULT_SCENE
+    from tests.page_views import decode_arrays
     from ui import cache
 
     def shown(scene: Scene):
@@ -218,6 +219,36 @@ def test_equal_scenes_share_their_parts_and_one_run_changes_only_its_own():
     assert changed.runs[0].id != first.runs[0].id
     assert [a is b for a, b in zip(first.runs, changed.runs)] == [False, True, True]
     assert set(VIEWS) == set(changed.inline)
+    started = shown(DEFAULT_SCENE.replace(start=(1.25, -0.5)))  # a new start: the same layout, its own start point
+    assert started.layout is first.layout
+    (start,) = [t for t in decode_arrays(started.inline["contour"]) if t["meta"]["role"] == "start"]
+    assert (float(start["x"][0]), float(start["y"][0])) == (1.25, -0.5)
+
+
+def test_a_rerun_styles_a_view_layout_only_when_the_layout_changed(monkeypatch):
+    """Styling a layout is the dearest part of a view (py-spy under benchmarks.loadtest): a rerun with nothing
+    changed, a step and a new learning rate build traces only; once it built every layout twice per rerun."""
+    from figures import browser
+    from tests.page_views import send
+    from tests.test_app import load
+    from ui import cache
+
+    built = []
+    for view, build in browser.VIEW_BUILDERS.items():
+        def counted(info, layout=True, _build=build, _view=view):
+            built.append((_view, layout))
+            return _build(info, layout=layout)
+        monkeypatch.setitem(browser.VIEW_BUILDERS, view, counted)
+    page = load(runs=(0,))
+    page.run()
+    built.clear()
+    page.run()
+    send(page, "step", 7)
+    assert [view for view, layout in built if layout] == []
+    cache.run_payload.clear()
+    page.select_slider(key="run0.hp.lr").set_value(0.05).run()
+    assert not page.exception
+    assert built and all(not layout for _, layout in built)  # the runs' traces drawn again, no layout
 
 
 def test_the_page_draws_the_same_figures_as_the_exports():

@@ -41,23 +41,38 @@ def trajectory_key(scene: Scene, run: Run) -> tuple:
             scene.seed if stochastic else None, run.optimizer, run.convention, run.hparams, run.batch_size)
 
 
+def hashed(key: tuple) -> str:
+    """What the caches here are asked with: the key's repr. Streamlit hashes a tuple element by element (~0.5 ms
+    for a run's key, a dozen caches asked a rerun), a string at once (~6 µs); the repr of these keys' strings,
+    numbers and tuples is exact."""
+    return repr(key)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
+def _surface_grid(key: str, _surface: tuple) -> compute.Grid:
+    return compute.surface_grid(_surface_scene(_surface).surface())
+
+
 def surface_grid(key: tuple) -> compute.Grid:
-    return compute.surface_grid(_surface_scene(key).surface())
+    return _surface_grid(hashed(key), key)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _gradient_field(key: str, _surface: tuple) -> compute.Field:
+    return compute.gradient_field(_surface_scene(_surface).surface())
+
+
 def gradient_field(key: tuple) -> compute.Field:
-    return compute.gradient_field(_surface_scene(key).surface())
+    return _gradient_field(hashed(key), key)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _trajectory(key: tuple, _scene: Scene, _run: Run) -> optimizers.Trajectory:
+def _trajectory(key: str, _scene: Scene, _run: Run) -> optimizers.Trajectory:
     return compute.trajectory(_scene, _run)
 
 
 def trajectory(scene: Scene, run: Run) -> optimizers.Trajectory:
-    return _trajectory(trajectory_key(scene, run), scene, run)
+    return _trajectory(hashed(trajectory_key(scene, run)), scene, run)
 
 
 def visible_trajectories(scene: Scene) -> list[optimizers.Trajectory | None]:
@@ -74,29 +89,34 @@ def surface_view_key(scene: Scene) -> tuple:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def surface_record(key: tuple, _scene: Scene, _landscape: Landscape) -> SceneInfo:
+def surface_record(key: str, _scene: Scene, _landscape: Landscape) -> SceneInfo:
     grid_key = surface_key(_scene)
     field = gradient_field(grid_key) if _scene.view.field != "none" else None
     return surface_info(_scene, _landscape, surface_grid(grid_key), field)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def surface_payload(key: tuple, _info: SceneInfo) -> Payload:
+def surface_payload(key: str, _info: SceneInfo) -> Payload:
     return browser.surface_payload(_info)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def run_payload(key: tuple, _info: SceneInfo, _path: RunPath) -> Payload:
+def run_payload(key: str, _info: SceneInfo, _path: RunPath) -> Payload:
     return browser.run_payload(_info, _path)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def layout_payload(key: tuple, _parts) -> Payload:
-    return browser.layout_payload(_parts)
+def layout_payload(key: str, _info: SceneInfo) -> Payload:
+    return browser.layout_payload(browser.scene_parts(dataclasses.replace(_info, camera=None)))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def inline_traces(key: str, _info: SceneInfo) -> dict[str, list[dict]]:
+    return browser.inline_traces(_info)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def model_surface_record(key: tuple, _scene: Scene, _landscape: Landscape, _trajectories) -> tuple:
+def model_surface_record(key: str, _scene: Scene, _landscape: Landscape, _trajectories) -> tuple:
     """A model's plane, its slice's record and the runs on the plane: they depend on the runs' paths (``key``
     names them), not on the shown step."""
     plane = model_plane(_scene, _landscape, _trajectories)
@@ -112,20 +132,20 @@ def model_record_key(scene: Scene, trajectories) -> tuple:
 
 def model_record(scene: Scene, landscape: Landscape, trajectories) -> tuple:
     """(plane, the slice's record without runs, the runs on the plane) of a model scene, shared by every session."""
-    return model_surface_record(model_record_key(scene, trajectories), scene, landscape, trajectories)
+    return model_surface_record(hashed(model_record_key(scene, trajectories)), scene, landscape, trajectories)
 
 
 def _record(scene: Scene, landscape: Landscape, trajectories) -> tuple[tuple, SceneInfo]:
     """The key of the surface's part of the views and the scene's record at its shown step."""
     if not is_model(landscape):
         key = surface_view_key(scene)
-        return key, with_runs(surface_record(key, scene, landscape), scene, trajectories)
+        return key, with_runs(surface_record(hashed(key), scene, landscape), scene, trajectories)
     plane, surface, runs = model_record(scene, landscape, trajectories)
     return model_record_key(scene, trajectories), model_with_runs(surface, scene, landscape, plane, runs)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _boundary_figure(key: tuple, _model: Landscape, _params, _title: str, _color: str, _theme) -> go.Figure:
+def _boundary_figure(key: str, _model: Landscape, _params, _title: str, _color: str, _theme) -> go.Figure:
     xs, ys, probability = decision_grid(_model, _params)
     return boundary_figure(xs, ys, probability, _model.dataset(), _title, _color, _theme)
 
@@ -135,7 +155,7 @@ def run_boundary_figure(scene: Scene, model: Landscape, run: Run, traj: optimize
     """A classifier's decision boundary after ``step`` steps of ``run``, built once per trajectory, step and look
     (moving one run's η leaves the other runs' figures as they were). Streamlit only reads it."""
     title = run.label(scene.language)
-    return _boundary_figure((trajectory_key(scene, run), step, title, run.color, theme.name), model,
+    return _boundary_figure(hashed((trajectory_key(scene, run), step, title, run.color, theme.name)), model,
                             traj.params[step], title, run.color, theme)
 
 
@@ -151,10 +171,11 @@ def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserVi
     """The scene's views as the browser receives them; each part is built once per change of what it depends on
     and shared by every session (the parts are immutable)."""
     key, info = _record(scene, landscape, trajectories)
+    surface = hashed(key)
     runs = tuple(
-        run_payload((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
-                     info.log_loss, info.loss_offset), info, path)
+        run_payload(hashed((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
+                            info.log_loss, info.loss_offset)), info, path)
         for path in info.runs)
-    parts = browser.scene_parts(dataclasses.replace(info, camera=None))  # the small traces know no camera
-    layout = layout_payload((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2), parts)
-    return BrowserViews(info, surface_payload(key, info), layout, runs, browser.inline_traces(parts))
+    layout = layout_payload(hashed((key, info.steps, info.log_loss, info.loss_offset, info.loss_decades >= 2)), info)
+    inline = inline_traces(hashed((key, info.start)), info)
+    return BrowserViews(info, surface_payload(surface, info), layout, runs, inline)

@@ -328,7 +328,7 @@ def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def seed_band(key: tuple, _scene: Scene, _run, seeds: int) -> internals.SeedBand:
+def seed_band(key: str, _scene: Scene, _run, seeds: int) -> internals.SeedBand:
     return internals.seed_band(_scene, _run, seeds)
 
 
@@ -343,7 +343,7 @@ def stochastic_overlays(figure, scene: Scene, index: int, traj, info: internals.
                       key="internals_seeds", on_change=_seeds_changed)
     columns[1].toggle(t("noise.ellipse", lang), key="internals_ellipse", on_change=_ellipse_changed)
     if scene.view.seeds > 1:
-        band = seed_band(cache.trajectory_key(scene, run), scene, run, scene.view.seeds)
+        band = seed_band(cache.hashed(cache.trajectory_key(scene, run)), scene, run, scene.view.seeds)
         figure.add_traces(internal_figures.seed_band_traces(
             band, run.color, t("seeds.band", lang, count=scene.view.seeds), theme, upto=scene.shown_step))
     if scene.view.noise_ellipse:

@@ -109,7 +109,7 @@ def manifest(scene: Scene, parts: cache.BrowserViews, key: str, views, configs: 
         "camera_token": S.camera_token(st.session_state),
         "heard": S.heard_events(st.session_state),
         "run": S.count_run(st.session_state),  # every run reaches the browser, so it can tell what Python heard
-        "default_camera": default_camera(),
+        "default_camera": default_camera(parts.info.view_angle),
         "play_seconds": PLAY_SECONDS,
         "projector": scene.view.projector,
         "labels": labels(scene.language),

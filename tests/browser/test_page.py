@@ -127,12 +127,66 @@ def test_play_runs_every_view_to_the_end_in_its_nominal_time_and_reports_it(view
     started, ended, last = page.evaluate("() => window.__lossLabStats.views.played")  # the page's own clock, ms
     assert last == 100 and abs((ended - started) / 1000 - PLAY_SECONDS) < 1.0
     wait_drawn(page, 100)
+    titles = page.evaluate(f"() => [{CONTOUR}, {LOSS}].map(gd => gd.querySelector('.g-gtitle text.gtitle').textContent)")
+    assert all(title.endswith(" 100") for title in titles), titles  # the titles' step too, not only the plots'
     frames = page.evaluate("() => window.__lossLabStats.views.frames")
     for view in ("contour", "loss"):  # each drew several steps on the way, not only the last
         steps = {step for step, _, _ in frames[view]["steps"]}
         assert len(steps & set(range(1, 100))) >= 5, view
     page.wait_for_function("() => !new URLSearchParams(location.search).has('step')", timeout=REDRAW_MS)
     assert reruns.count - before <= 2  # the end reported (and nothing per frame)
+
+
+IN_PLACE_AND_BY_PLOTLY = """async ([drawnAt, step]) => {
+    const view = [...document.querySelectorAll('*')].map(e => e.__labView).find(Boolean);
+    const number = (text) => (text ?? '').match(/-?[\\d.]+/g)?.map(Number) ?? [];
+    const drawing = (name) => {
+        const gd = view.divs[name];
+        return {
+            traces: gd.calcdata.map(cd => cd[0].node3?.node()).filter(Boolean).map(node => ({
+                line: number(node.querySelector('path.js-line')?.getAttribute('d')).slice(-2),
+                points: [...node.querySelectorAll('path.point')].map(p => number(p.getAttribute('transform'))),
+            })),
+            title: gd.querySelector('.g-gtitle text.gtitle')?.textContent,
+            shapes: [...gd.querySelectorAll('.shapelayer path')].map(p => number(p.getAttribute('d'))),
+        };
+    };
+    const found = {};
+    for (const name of ['contour', 'loss']) {
+        const figure = view.figures[name];
+        await view.stepTo(name, figure, drawnAt);
+        const moved = view.movedInPlace(name, figure, step);
+        const inPlace = drawing(name);
+        await view.stepTo(name, figure, step);
+        found[name] = {moved, inPlace, plotly: drawing(name)};
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("drawn_at, step", [(90, 37), (20, 80)])
+def test_a_frame_moved_in_place_while_playing_looks_as_plotly_draws_that_step(views_page, drawn_at, step):
+    """Playback moves the drawn markers, lines, step line and titles itself (Plotly's update costs 20–60 ms a
+    view in software rendering); what it shows is what Plotly draws at that step, fewer points or more."""
+    page, _ = views_page
+    wait_until_idle(page)
+    found = page.evaluate(IN_PLACE_AND_BY_PLOTLY, [drawn_at, step])
+    for name, result in found.items():
+        assert result["moved"], name
+        in_place, plotly = result["inPlace"], result["plotly"]
+        assert in_place["title"] == plotly["title"] and str(step) in plotly["title"], name
+        assert len(in_place["shapes"]) == len(plotly["shapes"]), name
+        for ours, theirs in zip(in_place["shapes"], plotly["shapes"]):
+            assert ours == pytest.approx(theirs, abs=0.05), name
+        assert len(in_place["traces"]) == len(plotly["traces"]), name
+        for ours, theirs in zip(in_place["traces"], plotly["traces"]):
+            assert len(ours["points"]) == len(theirs["points"]), name
+            assert [xy for point in ours["points"] for xy in point] == pytest.approx(  # within a pixel: Plotly
+                [xy for point in theirs["points"] for xy in point], abs=1.0), name  # pads an autorange for markers
+        moving = [trace for trace in plotly["traces"] if trace["points"]]
+        assert moving, name
+    path_points = [len(trace["points"]) for trace in found["contour"]["plotly"]["traces"]]
+    assert step + 1 in path_points  # the paths hold the points up to the step
 
 
 def test_space_plays_and_pauses(views_page):

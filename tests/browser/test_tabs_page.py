@@ -45,6 +45,16 @@ def opened(browser, server, viewport: str, scene, tab: str) -> Page:
     return page
 
 
+def boxes_of(page: Page, *locators) -> list[dict]:
+    """Their bounding boxes, once every one is laid out (a rerun can detach an element for a moment)."""
+    for _ in range(40):
+        boxes = [locator.bounding_box() for locator in locators]
+        if all(boxes):
+            return boxes
+        page.wait_for_timeout(250)
+    raise AssertionError(f"not laid out after 10 s: {locators}")
+
+
 def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
@@ -135,14 +145,14 @@ def test_a_lesson_shows_its_figure_beside_its_text_steps_it_in_place_and_answers
     page.locator("[data-testid=stSelectbox]").filter(has_text=t("lessons.pick", lang)).click()
     page.get_by_role("option").nth(lessons.LESSONS_BY_ID["adadelta"].order - 1).click()
     settled(page)
-    views = page.locator(".lab-views").first
+    views = page.locator(".lab-views:visible").first
     views.wait_for()
     page.wait_for_function("() => { const g = document.querySelector('.lab-views .lab-contour .lab-top');"
                            " return g && g._fullData && g._fullData.some(t => t.meta && t.meta.role === 'path'); }")
     lesson = lessons.LESSONS_BY_ID["adadelta"]
     text = page.get_by_text(lesson.explanation[lang][:40]).first
     text.wait_for(state="visible")  # (under load the lesson's text can come a moment after its figure)
-    figure_box, text_box = views.bounding_box(), text.bounding_box()
+    figure_box, text_box = boxes_of(page, views, text)
     assert figure_box["x"] > text_box["x"] + text_box["width"] - 1  # beside the text, to its right
     assert figure_box["y"] < text_box["y"] + text_box["height"]  # and level with it, not under it
     before = query(page)
