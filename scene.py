@@ -277,6 +277,35 @@ def query_string(scene: Scene) -> str:
     return urlencode(to_query(scene), doseq=True)
 
 
+# What a query parser reads differently from the character itself: "&" ends a value, "#" the whole query, "%"
+# starts an escape, "+" is a space; "=" ends a key (a value's "=" is its own: both parsers split at the first).
+KEPT_IN_KEYS = "&=#%+"
+KEPT_IN_VALUES = "&#%+"
+
+
+def readable_text(text: str, kept: str) -> str:
+    """``text`` for a query, percent-encoded only where a parser would read it differently: ``kept`` and what an
+    address bar drops or a reader cannot see (control characters, every space but " ")."""
+    from urllib.parse import quote
+
+    return "".join(char if char.isprintable() and char not in kept else quote(char, safe="") for char in text)
+
+
+def readable_query(query: Mapping[str, str | list[str]]) -> str:
+    """``urlencode(query, doseq=True)`` as a person reads it: a space, "*", "(", Hangul or Greek shown as they are.
+    Pasted into an address bar it opens what the percent-encoded form opens (``parse_qs`` reads the same)."""
+    text = "&".join(f"{readable_text(key, KEPT_IN_KEYS)}={readable_text(value, KEPT_IN_VALUES)}"
+                    for key, values in query.items()
+                    for value in (values if isinstance(values, list) else [values]))
+    kept = text.rstrip(" ")  # an address bar trims the spaces at its end
+    return kept + "%20" * (len(text) - len(kept))
+
+
+def readable_query_string(scene: Scene) -> str:
+    """``query_string(scene)`` as a person reads it (``readable_query``)."""
+    return readable_query(to_query(scene))
+
+
 class _Reader:
     """Reads query values with validation; every value that is refused, clamped or ignored leaves a notice
     (an i18n key and its values, put into words by ``from_query`` in the page's language)."""

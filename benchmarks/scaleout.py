@@ -259,6 +259,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--interval", type=float, default=2.0)
     parser.add_argument("--jitter", type=float, default=0.5)
+    parser.add_argument("--mix", choices=("slider", "realistic"), default="slider",
+                        help="what each session changes (benchmarks.loadtest --mix)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--failover", action="store_true",
                         help="instead: kill one process under the load of the first --sessions value (default 30)")
@@ -285,7 +287,8 @@ def main(argv: list[str] | None = None) -> None:
         print(HEADER, flush=True)
         for sessions in args.sessions:
             load_args = load_arguments(["--sessions", str(sessions), "--seconds", str(args.seconds),
-                                        "--interval", str(args.interval), "--jitter", str(args.jitter)])
+                                        "--interval", str(args.interval), "--jitter", str(args.jitter),
+                                        "--mix", args.mix])
             with Server(env=env) as single:
                 direct = run_one(single, load_args)
             print(row("1 process, direct", direct), flush=True)
@@ -296,7 +299,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{'':>8}  reruns/s ratio {ratio:.2f}×", flush=True)
             results.append({"sessions": sessions, "direct": direct, "balanced": balanced, "ratio": ratio})
     summary = {"command": "python -m benchmarks.scaleout " + " ".join(sys.argv[1:]), "machine": machine(),
-               "replicas": args.replicas, "interval": args.interval, "jitter": args.jitter, "results": results}
+               "replicas": args.replicas, "interval": args.interval, "jitter": args.jitter, "mix": args.mix,
+               "results": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"written to {args.output}")

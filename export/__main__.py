@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 EXIT_BUG, EXIT_USAGE, EXIT_NO_BROWSER, EXIT_FAILED = 1, 2, 3, 4
-NEEDS_BROWSER = {"png", "svg", "gif"}
 
 
 class UsageError(Exception):
@@ -101,7 +100,7 @@ def _jobs(args) -> list[tuple[str | None, object]]:
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import runtime  # noqa: F401 - JAX's persistent compilation cache, before anything compiles
-    from export.bundle import FORMATS, export_files
+    from export.bundle import FORMATS, NEEDS_BROWSER, export_files
     from export.files import write_atomically
     from export.views import VIEWS
     from presets import PRESETS

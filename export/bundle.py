@@ -23,6 +23,7 @@ from scene import Scene, query_string
 FORMATS = ("png", "svg", "html", "gif", "csv", "json", "md")
 BUNDLE_FORMATS = ("png", "gif", "csv", "json", "md")
 NOTES = "notes.md"
+NEEDS_BROWSER = {"png", "svg", "gif"}  # drawn by Chromium through Kaleido
 EMBEDDED = (".png", ".gif")  # shown as images in the notes; the other files are linked
 
 
@@ -112,3 +113,22 @@ def notes_bundle(scene: Scene, **options) -> bytes:
     """The ZIP for a notes folder: the figures as PNG, the animation, the data, and ``notes.md``.
     ``options`` are ``export_files``'s (theme, scale, views, frames, trajectories)."""
     return zip_bytes(export_files(scene, BUNDLE_FORMATS, **options))
+
+
+# The page's files, one download each, and the options each is made with (the others do not change it).
+DOWNLOADS = {"png": ("view", "theme", "scale"), "svg": ("view", "theme"), "gif": ("theme", "frames"),
+             "html": ("theme",), "zip": ("theme", "scale", "frames")}
+
+
+def download(scene: Scene, fmt: str, *, view: str = VIEWS[0], trajectories: Sequence[Trajectory | None] | None = None,
+             **options) -> tuple[str, bytes]:
+    """The file ``fmt`` (one of ``DOWNLOADS``; "zip" is the notes bundle) as (name, bytes), ``view`` for an image.
+    ``options`` are ``export_files``'s (theme, scale, frames)."""
+    if fmt == "zip":
+        return f"{file_stem(scene)}-notes.zip", notes_bundle(scene, trajectories=trajectories, **options)
+    (name, content), = export_files(scene, (fmt,), views=(view,), trajectories=trajectories, **options).items()
+    return name, content
+
+
+def download_needs_browser(fmt: str) -> bool:
+    return bool(NEEDS_BROWSER & set(BUNDLE_FORMATS if fmt == "zip" else (fmt,)))

@@ -107,7 +107,7 @@ def test_custom_formula_entry_parses_reports_and_masks():
     app.text_input(key=maps_ui.FORMULA_TEXT).input("(x**2 - 1)**2 + y**2")
     rerun(app)
     assert url_scene(app).formula == "(x**2 - 1)**2 + y**2"
-    assert r"f(x,y)=\left(x^{2} - 1\right)^{2} + y^{2}" in [latex.value.strip("$\n") for latex in app.latex]
+    assert r"$f(x,y)=\left(x^{2} - 1\right)^{2} + y^{2}$" in [text.value for text in app.sidebar.markdown]
 
     app.text_input(key=maps_ui.FORMULA_TEXT).input("x + __import__('os')")
     rerun(app)

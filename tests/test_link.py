@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from urllib.parse import parse_qs
+import re
+from urllib.parse import parse_qs, quote, urlencode
 
 import pytest
 from hypothesis import given, strategies as st
@@ -20,7 +21,8 @@ from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
 from slices import SLICE_KINDS
 from scene import (
     DEFAULT_SCENE, FIELD_MODES, FORMULA_BOUNDS, HPARAM_RANGES, LANGUAGES, MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_SEEDS,
-    MAX_STEPS, NOISE, PALETTE, Run, Scene, View, from_query, query_string, to_query,
+    MAX_STEPS, NOISE, PALETTE, Run, Scene, View, from_query, query_string, readable_query, readable_query_string,
+    to_query,
 )
 
 # Formulas finite on any plot of at most ±1000 (the custom bounds' limit), with their constants drawn.
@@ -181,6 +183,48 @@ def test_every_valid_scene_survives_its_link_exactly(scene):
     assert_valid(scene)
     assert from_query(to_query(scene)) == (scene, [])
     assert from_query(parse_qs(query_string(scene), keep_blank_values=True)) == (scene, [])
+
+
+def pasted_into_an_address_bar(query: str) -> str:
+    """The query a browser's URL parser (WHATWG URL) makes of ``query`` pasted after "…?": the ends trimmed of spaces
+    and control characters, tabs and newlines dropped, cut at a "#" (a fragment), and percent-encoded (UTF-8) where
+    it holds a space, a control character, a quote, "<", ">" or anything beyond ASCII."""
+    query = re.sub("[\t\n\r]", "", query.strip("".join(map(chr, range(0x21))))).split("#", 1)[0]
+    return "".join(c if 0x20 < ord(c) < 0x7F and c not in "\"'<>" else quote(c, safe="") for c in query)
+
+
+def opened(query: str) -> dict[str, list[str]]:
+    """What the page reads from ``query`` pasted into an address bar (Streamlit parses it with ``parse_qs``)."""
+    return parse_qs(pasted_into_an_address_bar(query), keep_blank_values=True)
+
+
+@given(scenes)
+def test_the_readable_query_opens_the_same_scene(scene):
+    assert from_query(opened(readable_query_string(scene))) == (scene, [])
+
+
+any_text = st.text(st.characters(codec="utf-8"), max_size=12)  # Hangul, Greek, controls, "&=#%+" and the rest
+
+
+@given(st.dictionaries(any_text, any_text | st.lists(any_text, min_size=1, max_size=3), max_size=6))
+def test_any_query_opens_the_same_from_its_readable_form(query):
+    assert opened(readable_query(query)) == parse_qs(urlencode(query, doseq=True), keep_blank_values=True)
+
+
+@given(st.text(st.characters(codec="utf-8").filter(lambda c: c.isprintable() and c not in "&#%+")))
+def test_what_reads_the_same_is_shown_as_it_is(text):
+    shown = readable_query({"f": text})
+    assert shown == f"f={text}" if not text.endswith(" ") else shown.startswith(f"f={text.rstrip(' ')}%20")
+
+
+def test_a_formula_and_the_runs_read_as_typed_but_plus_stays_encoded():
+    scene = DEFAULT_SCENE.replace(landscape="custom", formula="x**2 + 3*sin(y)", start=(1.0, 1.0),
+                                  runs=(Run.of("adam", lr=0.3),))
+    shown = readable_query_string(scene)
+    assert "&f=x**2 %2B 3*sin(y)&fb=-3,3,-3,3&" in shown  # "+" would be read as a space
+    assert shown.endswith("&run=adam,conv=lecture,beta1=0.9,beta2=0.999,bias_correction=1,eps=1e-08,lr=0.3,bs=full,"
+                          "color=0072B2")
+    assert readable_query({"q": "손실 지형 α·β", "k": "a&b=c#d%e+f"}) == "q=손실 지형 α·β&k=a%26b=c%23d%25e%2Bf"
 
 
 KEYS = ["ls", "x", "y", "steps", "step", "noise", "seed", "lang", "run", "f", "fb", "p_kappa", "p_angle", "p_a",

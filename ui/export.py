@@ -1,48 +1,54 @@
-"""The Export tab: figures as PNG/SVG, the GIF, offline HTML, trajectory data and the notes bundle.
+"""The Export tab: one file at a time (PNG, SVG, GIF, offline HTML or the notes bundle), the trajectory data and
+the scene's query.
 
-Heavy files are made on a button press (the result is kept in session state for the scene and options
-it was made for); the small data files are offered directly. ``export_panel`` is the one entry point.
+The chosen file is made when the tab runs with new choices (only the open tab runs) and offered by one download
+button holding its bytes: one click downloads it. Made files are cached process-wide by (scene, format, the options
+that format uses). ``export_panel`` is the one entry point.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from export import animation, bundle, data, images
-from export.html import html_page
+from export import animation, data, images
+from export.bundle import DOWNLOADS, download, download_needs_browser
 from export.toolbar import file_stem
-from export.views import EXPORT_THEMES, VIEWS, export_figure, scene_record
+from export.views import EXPORT_THEMES, VIEWS
 from i18n import t
 from landscapes import Landscape
-from scene import Scene, query_string
+from scene import Scene, query_string, readable_query_string
 from ui.choice import choice
 from ui.text import verbatim
 
-PREPARED = "export.prepared"  # kind → (options key, {file name: bytes})
 MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif", "html": "text/html", "zip": "application/zip",
         "csv": "text/csv", "json": "application/json"}
+DOWNLOAD_KEY = "export.download"
+QUERY_KEY = "export.query"
+# A query has few spaces: broken anywhere, it fills its lines instead of leaving "?" alone on the first one.
+QUERY_CSS = "<style>.st-key-export-query code { word-break: break-all; }</style>"
 
 
-def _prepared(kind: str, key: tuple) -> dict[str, bytes] | None:
-    made = st.session_state.get(PREPARED, {}).get(kind)
-    return made[1] if made and made[0] == key else None
+@st.cache_data(max_entries=8, show_spinner=False)
+def _made(query: str, fmt: str, options: tuple[tuple[str, object], ...], _scene: Scene, _trajectories) -> tuple[str, bytes]:
+    """``download`` of the scene whose exact query is ``query`` (the key; ``_scene`` is that scene)."""
+    return download(_scene, fmt, trajectories=_trajectories, **dict(options))
 
 
-def _prepare(kind: str, key: tuple, make, lang: str) -> None:
-    """Runs ``make()`` → {name: bytes} under a spinner; keeps only the latest result of each kind."""
-    with st.spinner("…"):
-        try:
-            files = make()
-        except images.ExportError as error:
-            st.error(verbatim(t("export.failed", lang, reason=str(error))))
-            return
-    st.session_state.setdefault(PREPARED, {})[kind] = (key, files)
-
-
-def _downloads(files: dict[str, bytes]) -> None:
-    for name, content in files.items():
-        st.download_button(name, content, file_name=name, mime=MIME[name.rsplit(".", 1)[-1]], icon=":material/download:",
-                           key=f"export.download.{name}")
+def _download_button(scene: Scene, fmt: str, options: dict, trajectories, can_render: bool) -> None:
+    """The file ``fmt`` made with the options it uses, on a button that downloads it; a failure said in words."""
+    lang = scene.language
+    if download_needs_browser(fmt) and not can_render:
+        st.download_button(t(f"export.format.{fmt}", lang), b"", disabled=True, key=DOWNLOAD_KEY)
+        return
+    used = tuple((name, options[name]) for name in DOWNLOADS[fmt])
+    try:
+        with st.spinner(t("export.making", lang)):
+            name, content = _made(query_string(scene), fmt, used, scene, trajectories)
+    except images.ExportError as error:
+        st.error(verbatim(t("export.failed", lang, reason=str(error))))
+        return
+    st.download_button(name, content, file_name=name, mime=MIME[fmt], icon=":material/download:", key=DOWNLOAD_KEY,
+                       on_click="ignore", type="primary")
 
 
 def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
@@ -52,55 +58,35 @@ def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     can_render = images.browser_available()
     if not can_render:
         st.warning(t("export.no_browser", lang))
+    format_column, download_column = st.columns(2, vertical_alignment="bottom")
     left, middle, right, last = st.columns(4)
-    view = choice(left.selectbox, t("export.view", lang), VIEWS, format_func=lambda v: t(f"export.view.{v}", lang),
-                  key="export.view", persist_state="session")
-    theme = choice(middle.radio, t("export.theme", lang), EXPORT_THEMES,
-                   format_func=lambda v: t(f"export.theme.{v}", lang), key="export.theme", persist_state="session")
-    scale = right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale",
-                                persist_state="session")
-    frames = last.number_input(t("export.gif_frames", lang), min_value=2, max_value=500, value=animation.MAX_FRAMES,
-                               step=10, key="export.frames", persist_state="session")
-    query = query_string(scene)
+    fmt = choice(format_column.selectbox, t("export.format", lang), tuple(DOWNLOADS),
+                 format_func=lambda f: t(f"export.format.{f}", lang), key="export.format", persist_state="session")
+    unused = {name: name not in DOWNLOADS[fmt] for name in ("view", "theme", "scale", "frames")}
+    options = {
+        "view": choice(left.selectbox, t("export.view", lang), VIEWS, format_func=lambda v: t(f"export.view.{v}", lang),
+                       key="export.view", persist_state="session", disabled=unused["view"]),
+        "theme": choice(middle.radio, t("export.theme", lang), EXPORT_THEMES,
+                        format_func=lambda v: t(f"export.theme.{v}", lang), key="export.theme", persist_state="session",
+                        disabled=unused["theme"]),
+        "scale": right.select_slider(t("export.scale", lang), options=images.SCALES, value=2, key="export.scale",
+                                     persist_state="session", disabled=unused["scale"]),
+        "frames": int(last.number_input(t("export.gif_frames", lang), min_value=2, max_value=500,
+                                        value=animation.MAX_FRAMES, step=10, key="export.frames",
+                                        persist_state="session", disabled=unused["frames"])),
+    }
+    with download_column:
+        _download_button(scene, fmt, options, trajectories, can_render)
     stem = file_stem(scene)
-
-    def record():
-        return scene_record(scene, theme, trajectories)
-
-    def make_images():
-        figure = export_figure(record(), view)
-        return {f"{stem}-{view}.png": images.png(figure, scale), f"{stem}-{view}.svg": images.svg(figure)}
-
-    def make_gif():
-        return {f"{stem}-animation.gif": animation.gif_bytes(record(), int(frames))}
-
-    def make_html():
-        return {f"{stem}.html": html_page(scene, record()).encode()}
-
-    def make_bundle():
-        return {f"{stem}-notes.zip": bundle.notes_bundle(scene, theme=theme, scale=scale, frames=int(frames),
-                                                         trajectories=trajectories)}
-
-    actions = [
-        ("images", "export.make_images", make_images, (query, view, theme, scale), True),
-        ("gif", "export.gif", make_gif, (query, theme, int(frames)), True),
-        ("html", "export.html", make_html, (query, theme), False),
-        ("bundle", "export.bundle", make_bundle, (query, theme, scale, int(frames)), True),
-    ]
-    columns = st.columns(len(actions))
-    for column, (kind, label_key, make, key, needs_browser) in zip(columns, actions):
-        with column:
-            if st.button(t(label_key, lang), key=f"export.make.{kind}", disabled=needs_browser and not can_render):
-                _prepare(kind, key, make, lang)
-            made = _prepared(kind, key)
-            if made:
-                _downloads(made)
     # The data files hold every run: with hidden runs (not computed by the page) the data module computes all.
     every_run = None if any(traj is None for traj in trajectories) else list(trajectories)
     csv_column, json_column = st.columns(2)
     csv_column.download_button(t("export.csv", lang), data.to_csv(scene, every_run), file_name=f"{stem}-trajectories.csv",
-                               mime=MIME["csv"], key="export.download.csv")
+                               mime=MIME["csv"], key="export.download.csv", on_click="ignore")
     json_column.download_button(t("export.json", lang), data.to_json(scene, every_run),
-                                file_name=f"{stem}-trajectories.json", mime=MIME["json"], key="export.download.json")
+                                file_name=f"{stem}-trajectories.json", mime=MIME["json"], key="export.download.json",
+                                on_click="ignore")
     st.markdown(f"**{t('export.url', lang)}**")
-    st.code(f"?{query}", language="text", wrap_lines=True)
+    st.html(QUERY_CSS)
+    with st.container(key=QUERY_KEY):
+        st.code(f"?{readable_query_string(scene)}", language="text", wrap_lines=True)

@@ -262,7 +262,7 @@ def formula_controls(lang: str) -> None:
     if base.landscape == "custom" and base.formula:
         landscape = parse_formula(base.formula, bounds=((base.formula_bounds[0], base.formula_bounds[1]),
                                                         (base.formula_bounds[2], base.formula_bounds[3])))
-        st.latex(landscape.latex)
+        st.markdown(f"${landscape.latex}$")  # inline: KaTeX breaks it at + and − to the sidebar's width
         grid = cache.surface_grid(cache.surface_key(base))
         if grid.masked:
             st.warning(t("formula.masked", lang, masked=grid.masked, total=grid.z.size))

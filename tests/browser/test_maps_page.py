@@ -88,3 +88,20 @@ def test_the_contour_beside_the_basin_map_steps_in_the_browser(maps_page: Page):
         "() => { const gd = document.querySelector('.lab-views[data-views=contour] .lab-contour .lab-top');"
         " return gd._fullData.filter(t => t.meta && t.meta.role === 'path').every(t => t._length === 1); }",
         timeout=REDRAW_MS)
+
+
+def test_a_long_custom_formula_wraps_inside_the_sidebar_at_1280(browser, server):
+    """The sidebar shows the formula it parsed; at 1280 × 800 a long one wraps at its + and − instead of
+    running past the sidebar's edge (it was a display formula, cut there)."""
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(REDRAW_MS)
+    formula = "0.5*x**2 %2B (y - 1)**2 %2B 0.1*sin(3*x) %2B 0.05*cos(2*y)"
+    page.goto(f"{server}/?ls=custom&f={formula}&x=1.5&y=-1&lang=en")
+    wait_until_idle(page)
+    shown = page.locator("[data-testid=stSidebar] .katex").first
+    shown.wait_for()
+    formula_box, sidebar_box = shown.bounding_box(), page.locator("[data-testid=stSidebarContent]").bounding_box()
+    assert formula_box["x"] + formula_box["width"] <= sidebar_box["x"] + sidebar_box["width"]
+    assert formula_box["height"] > 1.5 * page.evaluate(  # on more than one line
+        "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=stSidebar] .katex')).fontSize)")
+    page.context.close()
