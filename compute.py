@@ -39,7 +39,8 @@ def trajectory(scene: Scene, run: Run, seed: int | None = None) -> optimizers.Tr
     surface = scene.surface()
     fn, batch_size = gradient_source(scene, run, surface)
     seed = scene.seed if seed is None else seed
-    return optimizers.run(make_optimizer(run), fn, scene.start, scene.steps, batch_size=batch_size, seed=seed)
+    return optimizers.run(make_optimizer(run), fn, surface.parameters(scene.start), scene.steps,
+                          batch_size=batch_size, seed=seed)
 
 
 def trajectories(scene: Scene) -> list[optimizers.Trajectory]:

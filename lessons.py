@@ -609,12 +609,52 @@ def check_adam(scene: Scene) -> ClaimResult:
                    default_ratio=default_ratio, early=EARLY)
 
 
+# --- 2.3.7.1 a real loss: the small network ----------------------------------------------------------------
+
+MODELS_SCENE = PRESETS["mlp_not_a_bowl"].scene
+LOW_LOSS_RATIO = 5.0  # the best run's final loss is at least this many times lower than GD's
+APART = 0.5  # two runs that reach the loss target end at least this many ‖θ_init‖ apart: not one bowl's bottom
+HIDDEN_SHARE = 0.1  # the slice misreads a run's loss by at least this share of the initial loss somewhere
+
+
+def check_models(scene: Scene) -> ClaimResult:
+    """Real losses are not bowls. On the small network the same optimizers (1) do not all reach a low loss in the
+    same budget: the best ends ≥ 5× lower than GD; (2) those that reach the model's loss target end at different
+    parameters (≥ 0.5 ‖θ_init‖ apart): many low points, not one bottom; (3) the scene's 2-D slice hides part of
+    it: the PCA plane keeps a share < 1 of the paths' variance, and the slice's loss at a run's projected point is
+    off its true loss by ≥ 10 % of the initial loss somewhere on the path."""
+    from landscapes.models import accuracy_along
+    from slices import losses_at, plane_for, project
+
+    model = scene.surface()
+    shown = [(run, compute.trajectory(scene, run)) for run in scene.runs if run.visible]
+    finals = [float(traj.loss[-1]) for _, traj in shown]
+    gd_final = next(float(traj.loss[-1]) for run, traj in shown if run.optimizer == "gd")
+    low = [np.asarray(traj.params[-1], np.float64) for _, traj in shown if traj.loss[-1] <= model.loss_target]
+    scale = float(np.linalg.norm(model.initial_parameters))
+    apart = min((np.linalg.norm(a - b) / scale for i, a in enumerate(low) for b in low[i + 1:]), default=0.0)
+    plane = plane_for(scene.view.slice, model, [traj.params for _, traj in shown], model.parameters(scene.start),
+                      scene.seed)
+    misread = max(float(np.nanmax(np.abs(losses_at(model, plane, project(plane, traj.params)) - traj.loss)))
+                  for _, traj in shown)
+    initial = float(shown[0][1].loss[0])
+    best = min(finals)
+    explained = 1.0 if plane.explained is None else plane.explained
+    accuracy = max(float(accuracy_along(model, traj.params[-1:])[0]) for _, traj in shown)
+    passed = (gd_final >= LOW_LOSS_RATIO * best and len(low) >= 2 and apart >= APART and explained < 1.0
+              and misread >= HIDDEN_SHARE * initial)
+    return _result("models", passed, gd_final=gd_final, best_final=best, ratio=gd_final / best,
+                   low_runs=len(low), runs=len(shown), target=model.loss_target, apart=apart,
+                   explained=100 * explained, misread=misread, initial=initial, accuracy=100 * accuracy)
+
+
 # --- the lessons, in the lecture's order --------------------------------------------------------------
 
 _DECLARED = (
     # id, claim, section, scene, check, conditions, see also
     ("minima", 2, "2.3.7.1", MINIMA_SCENE, check_minima, (), ()),
     ("saddle", 3, "2.3.7.1", SADDLE_SCENE, check_saddle, (), ()),
+    ("models", None, "2.3.7.1", MODELS_SCENE, check_models, (), ("minima", "saddle")),
     ("gd", 1, "2.3.7.2 (1)", GD_SCENE, check_gd, (), ("curvature",)),
     ("curvature", None, "2.3.7.2 (1)", CURVATURE_SCENE, check_curvature, ("lr",), ()),
     ("batch", 4, "2.3.7.2 (1)–(2)", BATCH_SCENE, check_batch, (), ()),

@@ -62,4 +62,20 @@ PRESET_LIST: tuple[Preset, ...] = (
     ),
 )
 
-PRESETS: dict[str, Preset] = {p.id: p for p in PRESET_LIST}
+# The real models (landscapes/models.py): trained in their whole parameter space, seen through a slice.
+MODEL_PRESETS: tuple[Preset, ...] = (
+    _preset(
+        "cubic_tutorial", "3차식 맞추기: 배치 대 SGD 대 미니배치", "Cubic fit: batch vs SGD vs mini-batch",
+        Scene(landscape="cubic_fit", start=(0.0, 0.0), steps=400,
+              runs=(Run.of("gd", lr=0.003, color=C[0]), Run.of("sgd", lr=0.002, color=C[1]),
+                    Run.of("minibatch", lr=0.003, batch_size=64, color=C[2]))),
+    ),
+    _preset(
+        "mlp_not_a_bowl", "실제 손실은 그릇이 아니다: 작은 신경망", "Real losses are not bowls: a small network",
+        Scene(landscape="mlp", start=(0.0, 0.0), steps=300, view=View(log_loss=True, slice="pca"),
+              runs=(Run.of("gd", lr=0.1, color=C[0]), Run.of("momentum", lr=0.1, beta=0.9, color=C[1]),
+                    Run.of("rmsprop", lr=0.003, gamma=0.9, color=C[3]), Run.of("adam", lr=0.01, color=C[2]))),
+    ),
+)
+
+PRESETS: dict[str, Preset] = {p.id: p for p in (*PRESET_LIST, *MODEL_PRESETS)}

@@ -1,4 +1,5 @@
-"""Process-wide settings: JAX's, applied once when this module is first imported; memory bounds.
+"""Process-wide settings: JAX's and NumPy's BLAS threads, applied once when this module is first imported;
+memory bounds.
 
 ``app.py`` and the export CLI import it before anything compiles. It turns on JAX's persistent
 compilation cache, so a restarted server (or a second process) loads its compiled programs from
@@ -16,7 +17,13 @@ import os
 import threading
 from pathlib import Path
 
-import jax
+# NumPy's BLAS on one thread, set before NumPy loads (JAX loads it). A server's parallelism is its sessions; on a
+# loaded machine a BLAS call split over threads waits for the one descheduled: the PCA slice's SVD of a 1,204 × 337
+# path matrix took 1.2–2 s instead of 50–75 ms here at load 7 (JAX's programs have their own threads).
+BLAS_THREADS_ENV = "OPENBLAS_NUM_THREADS"
+os.environ.setdefault(BLAS_THREADS_ENV, "1")
+
+import jax  # noqa: E402
 
 CACHE_ENV = "LOSS_LAB_JAX_CACHE"
 CACHE_MAX_BYTES = 256 * 2**20  # least recently used entries go first; one program takes ~10 kB here

@@ -15,6 +15,7 @@ from landscapes import LANDSCAPES, FormulaError, Landscape, parse_formula
 from landscapes.finite_sum import DEFAULT_SAMPLES, NOISE
 from landscapes.formula import DEFAULT_BOUNDS, MAX_BOUND
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
+from slices import SLICE_KINDS
 
 LANGUAGES = ("ko", "en")
 FIELD_MODES = ("none", "arrows", "stream", "norm")
@@ -102,6 +103,7 @@ class View:
     seeds: int = 1  # > 1 draws the spread of several seeds for stochastic runs
     noise_ellipse: bool = False
     camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up (9 numbers); None: the default
+    slice: str = SLICE_KINDS[0]  # a model's plane in the views (slices.py); a surface ignores it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -231,6 +233,7 @@ VIEW_VALUES = {
     "seeds": _Integer(1, MAX_SEEDS),
     "noise_ellipse": _Flag(),
     "camera": _Camera(),
+    "slice": _Choice(SLICE_KINDS),
 }
 if set(VIEW_VALUES) != {field.name for field in dataclasses.fields(View)}:
     raise TypeError("every View field needs its entry in scene.VIEW_VALUES, the link's format for it")

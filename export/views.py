@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 import compute
 import optimizers
 from figures import SceneInfo, contour_figure, loss_figure, scene_info, surface_figure
+from landscapes import is_model
 from scene import Scene
 
 VIEWS = ("contour", "surface", "loss", "combined")
@@ -32,6 +33,8 @@ def scene_record(scene: Scene, theme: str = "print",
     """The figures' record of ``scene`` in ``theme`` (``trajectories`` line up with ``scene.runs``; computed when None)."""
     landscape = scene.surface()
     trajectories = visible_trajectories(scene) if trajectories is None else trajectories
+    if is_model(landscape):  # its surface is a slice through its runs (figures/model_info.py)
+        return scene_info(scene, landscape, trajectories, None, theme=theme)
     field = compute.gradient_field(landscape) if scene.view.field != "none" else None
     return scene_info(scene, landscape, trajectories, compute.surface_grid(landscape), field, theme=theme)
 

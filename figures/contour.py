@@ -132,8 +132,8 @@ def contour_layout(info: SceneInfo) -> go.Layout:
     theme = info.theme
     figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
-    figure.update_xaxes(range=[x0, x1], title="x", constrain="domain", showgrid=False, zeroline=False)
-    figure.update_yaxes(range=[y0, y1], title="y", showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
+    figure.update_xaxes(range=[x0, x1], title=info.labels.get("fig.x", "x"), constrain="domain", showgrid=False, zeroline=False)
+    figure.update_yaxes(range=[y0, y1], title=info.labels.get("fig.y", "y"), showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
     figure.update_layout(
         title=dict(text=f"{info.labels['fig.title_contour']} · {info.labels['fig.step']} {STEP_TEMPLATE}"),
         meta=step_meta(info.step),

@@ -15,7 +15,7 @@ import numpy as np
 import compute
 from figures.theme import Theme, dash_for, theme_named
 from i18n import t
-from landscapes import KINDS, Landscape
+from landscapes import KINDS, Landscape, is_model
 from landscapes.base import DEFAULT_VIEW_ANGLE
 from optimizers import Trajectory
 from scene import Run, Scene
@@ -43,6 +43,7 @@ class RunPath:
     stochastic: bool
     exit_2d: "BoxExit | None" = None  # where the path leaves the contour's x, y bounds
     exit_3d: "BoxExit | None" = None  # where it leaves the 3D box (x, y bounds and the surface's z range)
+    accuracy: np.ndarray | None = None  # (k+1,) float32, a classifier's training accuracy (the loss chart's 2nd axis)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +97,7 @@ class SceneInfo:
     camera: tuple[float, ...] | None = None  # the 3D view's eye, centre and up; None: the landscape's view
     view_angle: tuple[float, float] = DEFAULT_VIEW_ANGLE  # the landscape's first 3D view (azimuth, elevation)
     loss_decades: float = 0.0  # powers of ten the loss chart's values span on a log axis (0 on a linear one)
+    plane_note: str = ""  # a model's: what the drawn plane of its parameter space is (figures/model_info.py)
 
     @property
     def z_range(self) -> tuple[float, float]:
@@ -193,9 +195,15 @@ def _labels(language: str, log_display: bool) -> dict[str, str]:
     return labels
 
 
-def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajectory | None], grid: compute.Grid,
-               field: compute.Field | None = None, theme: str | None = None) -> SceneInfo:
-    """The record of one scene at its shown step. ``trajectories`` lines up with ``scene.runs`` (None for hidden runs)."""
+def scene_info(scene: Scene, landscape: Landscape, trajectories: Sequence[Trajectory | None],
+               grid: compute.Grid | None, field: compute.Field | None = None, theme: str | None = None) -> SceneInfo:
+    """The record of one scene at its shown step. ``trajectories`` lines up with ``scene.runs`` (None for hidden runs).
+
+    A model's surface is a slice through its runs (``grid`` and ``field`` unused): figures/model_info.py."""
+    if is_model(landscape):
+        from figures.model_info import model_scene_info  # it builds on this module
+
+        return model_scene_info(scene, landscape, trajectories, theme)
     return with_runs(surface_info(scene, landscape, grid, field, theme), scene, trajectories)
 
 
@@ -236,11 +244,17 @@ def surface_info(scene: Scene, landscape: Landscape, grid: compute.Grid, field: 
     )
 
 
-def with_runs(surface: SceneInfo, scene: Scene, trajectories: Sequence[Trajectory | None]) -> SceneInfo:
-    """``surface`` (from ``surface_info``) completed with the scene's start, steps, step, camera and runs."""
+def with_runs(surface: SceneInfo, scene: Scene, trajectories: Sequence[Trajectory | None],
+              heights: Sequence[np.ndarray | None] | None = None) -> SceneInfo:
+    """``surface`` (from ``surface_info``) completed with the scene's start, steps, step, camera and runs.
+
+    ``heights`` (per run, or None) are the values the 3D points sit at when they are not the run's loss (a
+    model's slice at the projected point)."""
     info = dataclasses.replace(surface, start=tuple(float(v) for v in scene.start), step=scene.shown_step,
                                steps=scene.steps, log_loss=scene.view.log_loss, camera=scene.view.camera)
-    runs = tuple(run_path(info, index, run, traj) for index, (run, traj) in enumerate(zip(scene.runs, trajectories))
+    heights = heights or [None] * len(scene.runs)
+    runs = tuple(run_path(info, index, run, traj, height)
+                 for index, (run, traj, height) in enumerate(zip(scene.runs, trajectories, heights))
                  if run.visible and traj is not None)
     lowest = min([float(np.nanmin(info.z)) if np.isfinite(info.z).any() else 0.0]
                  + [float(np.nanmin(r.loss)) for r in runs if np.isfinite(r.loss).any()])
@@ -259,11 +273,12 @@ def _decades(info: SceneInfo) -> float:
     return float(np.log10(values.max() / values.min())) if values.size else 0.0
 
 
-def run_path(info: SceneInfo, index: int, run: Run, traj: Trajectory) -> RunPath:
-    """Run ``index`` of the scene as the figures draw it, in ``info``'s language, theme and display scale."""
+def run_path(info: SceneInfo, index: int, run: Run, traj: Trajectory, height: np.ndarray | None = None) -> RunPath:
+    """Run ``index`` of the scene as the figures draw it, in ``info``'s language, theme and display scale; its
+    3D points at ``height`` (the run's loss when None)."""
     params = np.asarray(traj.params, dtype=np.float32)
     loss = np.asarray(traj.loss, dtype=np.float32)
-    z = info.display(loss)
+    z = info.display(loss if height is None else height)
     points = np.stack([params[:, 0], params[:, 1], z], axis=1).astype(np.float64)
     (x0, x1), (y0, y1) = info.bounds
     z0, z1 = info.z_range

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from figures.info import SceneInfo
 from figures.parts import FigureParts
 from figures.stepping import CURRENT, STEP_SHAPE, STEP_TEMPLATE, at_step, step_meta
-from figures.theme import styled
+from figures.theme import SIDE_ROOM, styled
 
 LOG_FLOOR = 1e-12  # a log axis cannot show 0: values at or below the offset are drawn here
 
@@ -41,6 +41,14 @@ def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
             marker=dict(color=run.color, size=theme.current_marker_size * 0.8, line=dict(color="white", width=2)),
             hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
         ))
+        if run.accuracy is not None:
+            data.append(go.Scatter(
+                x=np.arange(len(run.accuracy), dtype=np.int32), y=100 * run.accuracy, mode="lines", yaxis="y2",
+                name=f"{run.label} · {info.labels['fig.accuracy']}", legendgroup=f"run{run.index}", showlegend=False,
+                line=dict(color=run.color, width=max(1.0, theme.line_width * 0.6), dash="dot"),
+                hovertemplate=f"{run.label}<br>{info.labels['fig.accuracy']} %{{y:.1f}} %<extra></extra>",
+                meta=dict(role="loss", run=run.index),
+            ))
     return FigureParts(loss_layout(info) if layout else None, runs=tuple(data))
 
 
@@ -55,6 +63,9 @@ def loss_layout(info: SceneInfo) -> go.Layout:
     figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
     if info.log_loss and info.loss_decades >= 2:  # labels at 1, 10, 100 …: no crowded 2 and 5 between them
         figure.update_yaxes(dtick=1, exponentformat="power")
+    if "fig.accuracy" in info.labels:  # a classifier's scenes: accuracy on a second axis, dotted
+        figure.update_layout(yaxis2=dict(title=f"{info.labels['fig.accuracy']} (%, ┈)", overlaying="y", side="right",
+                                         range=[0, 100], tickvals=[0, 25, 50, 75, 100], showgrid=False))
     figure.update_layout(
         title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {STEP_TEMPLATE}", x=0.0,
                    xanchor="left"),
@@ -62,7 +73,10 @@ def loss_layout(info: SceneInfo) -> go.Layout:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
         hovermode="x unified",
     )
-    return styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss").layout
+    figure = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss")
+    if "fig.accuracy" in info.labels:  # room for the second axis' numbers and title
+        figure.update_layout(margin=dict(r=round(SIDE_ROOM * theme.font_size)))
+    return figure.layout
 
 
 def loss_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

@@ -104,7 +104,8 @@ def surface_layout(info: SceneInfo) -> go.Layout:
     figure.update_layout(
         title=dict(text=info.labels["fig.title_surface"]),
         scene=dict(
-            xaxis=dict(title="x", range=[x0, x1]), yaxis=dict(title="y", range=[y0, y1]),
+            xaxis=dict(title=info.labels.get("fig.x", "x"), range=[x0, x1]),
+            yaxis=dict(title=info.labels.get("fig.y", "y"), range=[y0, y1]),
             zaxis=dict(title=info.labels["fig.z"], range=z_box(info)), aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.6),
             camera=camera_of(info.camera, info.view_angle),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from i18n import strings, strings_export, strings_lessons, strings_link, strings_maps
+from i18n import strings, strings_export, strings_lessons, strings_link, strings_maps, strings_models
 
 # Each part of the page keeps its texts in its own module; keys must not collide.
 STRINGS: dict[str, dict[str, str]] = {}
-for _module in (strings, strings_export, strings_lessons, strings_link, strings_maps):
+for _module in (strings, strings_export, strings_lessons, strings_link, strings_maps, strings_models):
     _clash = STRINGS.keys() & _module.STRINGS.keys()
     if _clash:
         raise KeyError(f"i18n keys defined twice: {sorted(_clash)}")

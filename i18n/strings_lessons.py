@@ -1,6 +1,42 @@
 """Texts of lesson mode, internals and the stochastic-gradient views, in Korean and English."""
 
 _LESSONS: dict[str, dict[str, dict[str, str]]] = {
+    "models": {
+        "title": {"ko": "실제 손실은 그릇이 아니다: 작은 신경망", "en": "Real losses are not bowls: a small network"},
+        "explanation": {
+            "ko": "볼록한 그릇에서는 모든 최적화 방법이 같은 바닥에 도착한다. 매개변수 337개인 작은 신경망(두 반달 데이터)에서는 "
+                  "같은 방법들이 같은 스텝 수 안에 모두 낮은 손실에 도달하지는 않고, 낮은 손실에 도달한 실행들도 서로 다른 "
+                  "매개변수에서 끝난다: 바닥이 하나가 아니다. 그림은 337차원 손실의 2차원 단면(경로의 주성분 평면)일 뿐이다. "
+                  "단면의 손실은 실행의 실제 손실과 다르고, 단면에 보이지 않는 방향이 있다.",
+            "en": "On a convex bowl every optimizer ends at the same bottom. On a small network with 337 parameters (two "
+                  "moons), the same optimizers do not all reach a low loss in the same number of steps, and the runs that "
+                  "do end at different parameters: there is no single bottom. The pictures are only a 2-D slice (the "
+                  "paths' principal plane) of a 337-dimensional loss. The slice's loss is not the runs' true loss, and "
+                  "some directions are not in the slice at all.",
+        },
+        "question": {
+            "ko": "단면을 '두 좌표'나 '필터 정규화 무작위 방향'으로 바꿔 보자. 같은 실행들의 경로와 지형은 어떻게 달라 보이는가? "
+                  "손실 그래프는 왜 바뀌지 않는가?",
+            "en": "Switch the slice to 'two coordinates' or to 'filter-normalised random directions'. How do the same "
+                  "runs' paths and the landscape look now? Why does the loss chart not change?",
+        },
+        "condition": {
+            "ko": "설계상 조건 없음: 학습률을 0.7–1.4배로 바꾸거나 초기 매개변수를 그 크기의 4%만큼 옮겨도 성립한다.",
+            "en": "None by design: it holds with every η scaled by 0.7–1.4 and with the initial parameters moved by 4 % "
+                  "of their norm.",
+        },
+        "result": {
+            "ko": "GD의 최종 손실 {gd_final:.3g}, 가장 낮은 최종 손실 {best_final:.3g} ({ratio:.0f}배 낮다). 실행 {runs:.0f}개 중 "
+                  "{low_runs:.0f}개가 손실 {target:g} 이하에 도달했고, 그 끝점들은 서로 ‖θ_init‖의 {apart:.2f}배 이상 떨어져 있다. "
+                  "주성분 평면은 경로 분산의 {explained:.1f}%를 담고, 단면의 손실은 실제 손실과 최대 {misread:.3g} 다르다 "
+                  "(처음 손실 {initial:.3g}). 최고 학습 정확도 {accuracy:.1f}%.",
+            "en": "GD's final loss {gd_final:.3g}, the lowest final loss {best_final:.3g} ({ratio:.0f}× lower). {low_runs:.0f} "
+                  "of {runs:.0f} runs reach a loss ≤ {target:g}, and their end points are at least {apart:.2f} ‖θ_init‖ "
+                  "apart. The principal plane keeps {explained:.1f} % of the paths' variance, and the slice's loss is off "
+                  "the true loss by up to {misread:.3g} (initial loss {initial:.3g}). Best training accuracy "
+                  "{accuracy:.1f} %.",
+        },
+    },
     "minima": {
         "title": {"ko": "지역최저점: 출발점이 속한 분지가 도착점을 정한다",
                   "en": "Local minima: the basin that holds the start decides the end"},

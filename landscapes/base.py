@@ -67,6 +67,7 @@ class Landscape:
     params: tuple[Param, ...] = ()
     values: tuple[tuple[str, float], ...] = ()  # current values, as a hashable tuple
     latex: str = ""
+    dimension: int = 2  # coordinates of a point: 2 for a surface, a model's number of parameters (models.py)
     view_angle: tuple[float, float] = DEFAULT_VIEW_ANGLE  # the 3D view's first azimuth and elevation, degrees
 
     @property
@@ -96,6 +97,10 @@ class Landscape:
     @property
     def default_start(self) -> tuple[float, float]:
         return self.starts[0]
+
+    def parameters(self, start) -> tuple[float, ...]:
+        """The point a scene's start (x, y) names: itself on a surface (a model maps it to its parameters)."""
+        return tuple(float(v) for v in start)
 
     @property
     def escape_radius(self) -> float:

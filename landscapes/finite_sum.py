@@ -114,4 +114,6 @@ def as_finite_sum(landscape: Landscape, *, noise: float = NOISE.default, seed: i
     """The finite-sum form of any landscape: its own data where it has some, tilted copies otherwise."""
     if landscape.family is line_fit:
         return LINE_FIT_SUM
+    if hasattr(landscape, "finite_sum"):  # a model: its training data
+        return landscape.finite_sum()
     return tilted(landscape, noise=noise, seed=seed)

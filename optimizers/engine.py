@@ -14,6 +14,7 @@ import functools
 from typing import Any, Callable, Mapping, NamedTuple
 
 import jax
+import jax.flatten_util
 import jax.numpy as jnp
 import numpy as np
 
@@ -84,10 +85,10 @@ def hyperparameters(optimizer_id: str, convention: str = "lecture") -> dict[str,
 
 
 class Trajectory(NamedTuple):
-    params: np.ndarray  # (k+1, 2), row 0 is the start
+    params: np.ndarray  # (k+1, n), row 0 is the start; n = 2 on a surface, a model's number of parameters
     loss: np.ndarray  # (k+1,)
-    grads: np.ndarray  # (k, 2), the gradient used at each step
-    lr_eff: np.ndarray  # (k, 2), the per-coordinate factor applied to the step direction
+    grads: np.ndarray  # (k, n), the gradient used at each step
+    lr_eff: np.ndarray  # (k, n), the per-coordinate factor applied to the step direction
     state: Any  # the rule's state after each step, each leaf (k, ...)
     diverged_at: int | None  # first step whose point was non-finite or escaped; the arrays stop before it
 
@@ -95,11 +96,11 @@ class Trajectory(NamedTuple):
 class Batch(NamedTuple):
     """``run_many``'s result: leading axis = the batch. Diverged runs are frozen at their last good point."""
 
-    final_params: np.ndarray  # (M, 2)
+    final_params: np.ndarray  # (M, n)
     final_loss: np.ndarray  # (M,)
     diverged_at: np.ndarray  # (M,) int, -1 where it did not diverge
     converged_at: np.ndarray  # (M,) int, first step whose gradient norm was below grad_tol, -1 if none
-    params: np.ndarray | None  # (M, steps+1, 2) with history=True
+    params: np.ndarray | None  # (M, steps+1, n) with history=True
     loss: np.ndarray | None  # (M, steps+1)
     arrived_at: np.ndarray | None = None  # (M,) int with targets: first step from which it stayed at its target
     target_index: np.ndarray | None = None  # (M,) int with targets: the target it ends at, -1 if none
@@ -113,6 +114,7 @@ class _Surface(NamedTuple):
     theta: Mapping[str, np.ndarray]
     data: np.ndarray
     radius: np.ndarray
+    dimension: int | None  # the number of coordinates a point has; None: a plain function, any
 
 
 @functools.lru_cache(maxsize=64)
@@ -124,12 +126,13 @@ def _surface(fn) -> _Surface:
     theta_of = lambda landscape: {name: _host(value) for name, value in landscape.theta.items()}
     if isinstance(fn, FiniteSum):
         ls = fn.landscape
-        return _Surface(ls.family, fn.sample_loss, theta_of(ls), _host(fn.data), _host(ls.escape_radius))
+        return _Surface(ls.family, fn.sample_loss, theta_of(ls), _host(fn.data), _host(ls.escape_radius),
+                        ls.dimension)
     if isinstance(fn, Landscape):
-        return _Surface(fn.family, None, theta_of(fn), _host(np.zeros((1, 1))), _host(fn.escape_radius))
+        return _Surface(fn.family, None, theta_of(fn), _host(np.zeros((1, 1))), _host(fn.escape_radius), fn.dimension)
     if callable(fn):
-        return _Surface(_plain_family(fn), None, {}, _host(np.zeros((1, 1))), _host(DEFAULT_ESCAPE_RADIUS))
-    raise TypeError(f"expected a Landscape, a FiniteSum or a function of a shape-(2,) array, got {type(fn).__name__}")
+        return _Surface(_plain_family(fn), None, {}, _host(np.zeros((1, 1))), _host(DEFAULT_ESCAPE_RADIUS), None)
+    raise TypeError(f"expected a Landscape, a FiniteSum or a function of a shape-(n,) array, got {type(fn).__name__}")
 
 
 # --- the scan -----------------------------------------------------------------------------------------
@@ -156,7 +159,7 @@ class _Settings(NamedTuple):
     batch_size: jnp.ndarray
     radius: jnp.ndarray
     grad_tol: jnp.ndarray
-    targets: jnp.ndarray  # (K, 2)
+    targets: jnp.ndarray  # (K, n)
     target_tol: jnp.ndarray
 
 
@@ -206,9 +209,10 @@ def _stepper(rule, family, sample_loss, s: _Settings):
     def start(x0):
         minus_one = jnp.asarray(-1, jnp.int32)
         return _Carry(x0, rule.init(x0), family(x0, s.theta), minus_one, minus_one,
-                      _outside(x0, s).astype(jnp.int32))
+                      _outside(_blocks(x0, x0.shape[0]), s).astype(jnp.int32))
 
     def step(c: _Carry, t, active):
+        n = c.w.shape[0]
         at = rule.lookahead(c.w, c.state, s.hp) if rule.lookahead is not None else c.w
         g = gradient(at, t)
         updates, state, lr_eff = rule.update(g, c.state, c.w, s.hp)
@@ -217,35 +221,56 @@ def _stepper(rule, family, sample_loss, s: _Settings):
         alive = active & (c.diverged_at < 0)
         carry = _Carry(
             w, state, loss,
-            diverged_at=jnp.where(alive & ~_fine(w, loss, s), t + 1, c.diverged_at),
-            converged_at=jnp.where(alive & (c.converged_at < 0) & _flat(g, s), t, c.converged_at),
-            inside_from=jnp.where(active & _outside(w, s), t + 2, c.inside_from),
+            diverged_at=jnp.where(alive & ~_fine(_blocks(w, n), loss, s), t + 1, c.diverged_at),
+            converged_at=jnp.where(alive & (c.converged_at < 0) & _flat(_blocks(g, n), s), t, c.converged_at),
+            inside_from=jnp.where(active & _outside(_blocks(w, n), s), t + 2, c.inside_from),
         )
         return carry, (w, loss, g, lr_eff, state)
 
     return start, step
 
 
-# The per-point tests, written out per coordinate (``w`` and ``g`` are (n,) arrays or sequences of n
-# coordinates): under vmap a reduction over the coordinate axis compiled to a loop per run (a sketch of
-# GD on Rosenbrock 256² × 500: 658 ms instead of 58).
+# A point is carried as blocks of coordinates: up to FORWARD_MODE_MAX coordinates each on its own (a
+# scalar block), more as one block of all of them (a model's hundreds of parameters would otherwise
+# be hundreds of kernels per step). The per-point tests are written out per block: under vmap a
+# reduction over the coordinate axis of a surface's point compiled to a loop per run (a sketch of GD
+# on Rosenbrock 256² × 500: 658 ms instead of 58).
+
+def _blocks(w, n: int) -> tuple:
+    """A run's (n,) array as its blocks of coordinates."""
+    return tuple(w[i] for i in range(n)) if n <= FORWARD_MODE_MAX else (w,)
+
+
+def _joined(blocks) -> jnp.ndarray:
+    """The (n,) array of a run's blocks."""
+    return jnp.stack(blocks) if jnp.ndim(blocks[0]) == 0 else blocks[0]
+
+
+def _reduced(value, reduce):
+    """A scalar block's value as it is, a whole block's reduced over its coordinates."""
+    return value if jnp.ndim(value) == 0 else reduce(value)
+
 
 def _fine(w, loss, s: _Settings):
-    """The point is within the escape radius (a finite number, so the point is finite: NaN compares
-    false), and its loss is finite."""
+    """The point (its blocks) is within the escape radius (a finite number, so the point is finite: NaN
+    compares false), and its loss is finite."""
     fine = jnp.isfinite(loss)
-    for i in range(len(w)):
-        fine = fine & (jnp.abs(w[i]) <= s.radius)
+    for block in w:
+        fine = fine & _reduced(jnp.abs(block) <= s.radius, jnp.all)
     return fine
 
 
 def _flat(g, s: _Settings):
-    return sum(g[i] * g[i] for i in range(len(g))) < s.grad_tol * s.grad_tol
+    return sum(_reduced(block * block, jnp.sum) for block in g) < s.grad_tol * s.grad_tol
 
 
 def _outside(w, s: _Settings):
-    """(K,): per target, whether ``w`` is farther than target_tol from it."""
-    return sum((w[i] - s.targets[:, i]) ** 2 for i in range(len(w))) > s.target_tol * s.target_tol
+    """(K,): per target, whether ``w`` (its blocks) is farther than target_tol from it."""
+    if jnp.ndim(w[0]) == 0:
+        distance = sum((w[i] - s.targets[:, i]) ** 2 for i in range(len(w)))
+    else:
+        distance = jnp.sum((w[0][None, :] - s.targets) ** 2, axis=-1)
+    return distance > s.target_tol * s.target_tol
 
 
 def _history(rule, family, sample_loss, steps, s: _Settings, x0, active_steps):
@@ -264,8 +289,8 @@ BLOCK = 65536  # runs per program call: one coordinate of a block is 256 KiB, an
 
 
 class _Walk(NamedTuple):
-    """One run between steps without history, each coordinate apart (see ``_coordinates``); no loss
-    carried: each step gets it with its gradient."""
+    """One run between steps without history, block by block of coordinates (see ``_coordinates``); no
+    loss carried: each step gets it with its gradient."""
 
     w: tuple
     state: Any
@@ -275,8 +300,8 @@ class _Walk(NamedTuple):
 
 
 def _coordinates(tree, n: int):
-    """Every (n,) leaf of a run's point or state as a tuple of n scalars."""
-    return jax.tree.map(lambda leaf: tuple(leaf[i] for i in range(n)) if jnp.shape(leaf) == (n,) else leaf, tree)
+    """Every (n,) leaf of a run's point or state as a tuple of its blocks (``_blocks``)."""
+    return jax.tree.map(lambda leaf: _blocks(leaf, n) if jnp.shape(leaf) == (n,) else leaf, tree)
 
 
 def _is_split(node) -> bool:
@@ -284,17 +309,17 @@ def _is_split(node) -> bool:
 
 
 def _coordinate(tree, i: int):
-    """Coordinate i of a tree from ``_coordinates``: the scalar leaves stay as they are."""
+    """Block i of a tree from ``_coordinates``: the scalar leaves stay as they are."""
     return jax.tree.map(lambda leaf: leaf[i] if _is_split(leaf) else leaf, tree, is_leaf=_is_split)
 
 
 def _update_per_coordinate(rule, g, state, w, hp):
-    """``rule.update`` applied to each coordinate apart: the rules are coordinate-wise (optax style).
+    """``rule.update`` applied to each block apart: the rules are coordinate-wise (optax style).
 
-    Under vmap each coordinate is then an (M,) array of its own, and so is every array of a step:
-    contiguous, with the per-run tests lined up with it. A rule's (n,) arrays would be (M, n): the
-    coordinates interleave, XLA materializes the stacks and slices between its kernels, and a per-run
-    select or test on them compiled to a branch per run (Rosenbrock 256² × 500, GD: 3-4× slower).
+    Under vmap each coordinate of a surface's point is then an (M,) array of its own, and so is every
+    array of a step: contiguous, with the per-run tests lined up with it. A rule's (n,) arrays would be
+    (M, n): the coordinates interleave, XLA materializes the stacks and slices between its kernels, and a
+    per-run select or test on them compiled to a branch per run (Rosenbrock 256² × 500, GD: 3-4× slower).
     """
     per = [rule.update(g[i], _coordinate(state, i), w[i], hp) for i in range(len(w))]
     merged = jax.tree.map(lambda leaf, *values: tuple(values) if _is_split(leaf) else values[0],
@@ -315,15 +340,15 @@ def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
     n = x0.shape[0]
 
     def tested(walk: _Walk, t):
-        """The loss at the walk's point and the gradient the rule uses, per coordinate."""
-        w = jnp.stack(walk.w)
+        """The loss at the walk's point and the gradient the rule uses, block by block."""
+        w = _joined(walk.w)
         if sample_loss is None and rule.lookahead is None:
             loss, g = _loss_and_gradient(family, w, s.theta)
         else:
-            at = w if rule.lookahead is None else jnp.stack(
-                [rule.lookahead(w[i], _coordinate(walk.state, i), s.hp) for i in range(n)])
+            at = w if rule.lookahead is None else _joined(
+                [rule.lookahead(block, _coordinate(walk.state, i), s.hp) for i, block in enumerate(walk.w)])
             loss, g = family(w, s.theta), gradient(at, t)
-        return loss, tuple(g[i] for i in range(n))
+        return loss, _blocks(g, n)
 
     def moved(walk: _Walk, t, loss, g) -> _Walk:
         fine = _fine(walk.w, loss, s) | (t == 0)  # the start is not a divergence
@@ -355,7 +380,7 @@ def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
         before, good_w, first = state
         last = jnp.minimum(first + STRETCH, active_steps)
         after = jax.lax.fori_loop(first, last, move, before)
-        fine = (before.diverged_at < 0) & _fine(after.w, family(jnp.stack(after.w), s.theta), s)
+        fine = (before.diverged_at < 0) & _fine(after.w, family(_joined(after.w), s.theta), s)
         newly = (before.diverged_at < 0) & ~fine
         at, again = diverged(first, last, before, newly)
         after = after._replace(diverged_at=jnp.where(newly, at, after.diverged_at),
@@ -368,7 +393,7 @@ def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
     start = _coordinates(x0, n)
     walk = _Walk(start, _coordinates(rule.init(x0), n), minus_one, minus_one, jnp.zeros(s.targets.shape[:1], jnp.int32))
     walk, good_w, _ = jax.lax.while_loop(lambda state: state[-1] < active_steps, stretch, (walk, start, jnp.int32(0)))
-    good_w = jnp.stack(good_w)
+    good_w = _joined(good_w)
     return walk, good_w, family(good_w, s.theta)
 
 
@@ -408,6 +433,36 @@ def _inputs(opt: Optimizer, fn, batch_size):
     return static, surface, batch
 
 
+@functools.lru_cache(maxsize=64)
+def _on_flat(fn, unravel):
+    return lambda w: fn(unravel(w))
+
+
+def flattened(fn, params: Mapping[str, Any]) -> tuple[Callable, np.ndarray, Callable]:
+    """A function of a dict of arrays as a function of one (n,) array: (the function, the flat ``params``,
+    ``unravel`` from a flat array back to the dict). The same ``fn``, shapes and float dtype give the same
+    function, so the engine compiles once for them."""
+    dtype = jax.dtypes.canonicalize_dtype(np.float64)
+    values = {name: np.asarray(value, dtype) for name, value in params.items()}
+    unravel = _unravel_of(tuple((name, value.shape) for name, value in sorted(values.items())), dtype)
+    flat = np.concatenate([values[name].ravel() for name in sorted(values)]) if values else np.zeros(0, dtype)
+    return _on_flat(fn, unravel), flat, unravel
+
+
+@functools.lru_cache(maxsize=64)
+def _unravel_of(shapes, dtype):
+    return jax.flatten_util.ravel_pytree({name: np.zeros(shape, dtype) for name, shape in shapes})[1]
+
+
+def _flat_start(fn, x0):
+    """A dict start on a plain function: both flattened (``flattened``); anything else as it is."""
+    if isinstance(x0, Mapping):
+        if isinstance(fn, (Landscape, FiniteSum)) or not callable(fn):
+            raise ValueError("a start given as a dict of arrays needs a plain function of that dict")
+        fn, x0, _ = flattened(fn, x0)
+    return fn, x0
+
+
 def scan_length(steps: int) -> int:
     """The compiled scan length of a recorded run of ``steps``: the next power of two, at least 16.
 
@@ -423,13 +478,17 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
     """Trace ``opt`` from ``x0`` for ``steps`` steps on ``fn``.
 
     ``fn`` is a Landscape, a FiniteSum (then ``batch_size`` samples per step; all N when None)
-    or a JAX function of a shape-(2,) array. After a divergence the arrays are cut before it.
+    or a JAX function of a shape-(n,) array, or of a dict of arrays (``x0`` is then such a dict: the
+    engine runs on it flattened, see ``flattened``). ``x0`` has the landscape's dimension (2 for a
+    surface, a model's number of parameters). After a divergence the arrays are cut before it.
     """
-    x0, steps = validation.run_inputs(x0, steps, seed, grad_tol)
-    start = _host(x0)
+    fn, x0 = _flat_start(fn, x0)
     static, surface, batch = _inputs(opt, fn, batch_size)
+    x0, steps = validation.run_inputs(x0, steps, seed, grad_tol, surface.dimension)
+    start = _host(x0)
     settings = _Settings({name: _host(value) for name, value in opt.hparams.items()}, surface.theta, surface.data,
-                         _host(seed, np.uint32), batch, surface.radius, _host(grad_tol), *_targets(None, None))
+                         _host(seed, np.uint32), batch, surface.radius, _host(grad_tol),
+                         *_targets(None, None, start.shape[-1]))
     loss0, last, rows = _single(steps=scan_length(steps), s=settings, x0=start,
                                 active_steps=_host(steps, np.int32), **static)
     params, loss, grads, lr_eff, state = jax.tree.map(lambda leaf: leaf[:steps], jax.device_get(rows))
@@ -442,17 +501,17 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
     return Trajectory(params[:k], loss[:k], grads[: k - 1], lr_eff[: k - 1], jax.tree.map(cut, state), k)
 
 
-def _targets(targets, target_tol) -> tuple[np.ndarray, np.ndarray]:
-    """(K, 2) targets padded to a power of two with points at infinity (fewer programs), and the tolerance."""
+def _targets(targets, target_tol, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(K, n) targets padded to a power of two with points at infinity (fewer programs), and the tolerance."""
     if targets is None:
-        return _host(np.zeros((0, 2))), _host(0.0)
-    targets = np.asarray(targets, dtype=np.float64).reshape(-1, 2)
+        return _host(np.zeros((0, n))), _host(0.0)
+    targets = np.asarray(targets, dtype=np.float64).reshape(-1, n)
     if not np.all(np.isfinite(targets)):
         raise ValueError("targets must be finite points")
     if target_tol is None or not 0 <= float(target_tol) < np.inf:
         raise ValueError(f"targets need a finite tolerance of at least 0, got {target_tol!r}")
     rows = 0 if len(targets) == 0 else 1 << (len(targets) - 1).bit_length()
-    return _host(np.concatenate([targets, np.full((rows - len(targets), 2), np.inf)])), _host(target_tol)
+    return _host(np.concatenate([targets, np.full((rows - len(targets), n), np.inf)])), _host(target_tol)
 
 
 def _arrivals(final_params, diverged_at, inside_from, targets, target_tol) -> tuple[np.ndarray, np.ndarray]:
@@ -461,7 +520,7 @@ def _arrivals(final_params, diverged_at, inside_from, targets, target_tol) -> tu
     if k == 0:
         return np.full(m, -1, np.int32), np.full(m, -1, np.int32)
     final, targets, runs = final_params.astype(np.float64), np.asarray(targets, dtype=np.float64), np.arange(m)
-    squared = (final[:, 0:1] - targets[:, 0]) ** 2 + (final[:, 1:2] - targets[:, 1]) ** 2
+    squared = sum((final[:, i:i + 1] - targets[:, i]) ** 2 for i in range(final.shape[1]))
     nearest = np.argmin(squared, axis=1)
     arrived = (np.sqrt(squared[runs, nearest]) <= target_tol) & (diverged_at < 0)
     return (np.where(arrived, nearest, -1).astype(np.int32),
@@ -473,18 +532,21 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
              grad_tol: float = DEFAULT_GRAD_TOL, targets=None, target_tol: float | None = None) -> Batch:
     """Many runs in a vmapped program: M start points and/or M hyperparameter settings (M > BLOCK: in blocks).
 
-    ``starts`` is (M, 2) or one point; each entry of ``hparams`` is a scalar or an (M,) array
-    overriding ``opt``'s value; ``seed`` is a scalar or (M,). Everything broadcasts to M.
+    ``starts`` is (M, n) or one point (n: as in ``run``); each entry of ``hparams`` is a scalar or an (M,)
+    array overriding ``opt``'s value; ``seed`` is a scalar or (M,). Everything broadcasts to M.
 
-    With ``targets`` (K, 2) and ``target_tol`` each run also reports, without a history, the target
+    With ``targets`` (K, n) and ``target_tol`` each run also reports, without a history, the target
     nearest its last point if within ``target_tol`` (``target_index``; -1 if none or if it diverged)
     and the first step from which every point stayed within ``target_tol`` of it (``arrived_at``).
     """
+    fn, starts = _flat_start(fn, starts)
     hparams = dict(hparams or {})
     unknown = sorted(set(hparams) - set(opt.hparams))
     if unknown:
         raise ValueError(f"{opt.id} has no hyperparameter {', '.join(unknown)}")
-    starts, steps, seed = validation.run_many_inputs(opt.id, starts, hparams, steps, seed, grad_tol)
+    static, surface, batch = _inputs(opt, fn, batch_size)
+    starts, steps, seed = validation.run_many_inputs(opt.id, starts, hparams, steps, seed, grad_tol, surface.dimension)
+    n = starts.shape[1]
     sizes = {len(starts), np.size(seed), *(np.size(v) for v in hparams.values())} - {1}
     if len(sizes) > 1:
         raise ValueError(f"batch sizes disagree: {sorted(sizes)}")
@@ -492,10 +554,9 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     batched_hparams = tuple(sorted(name for name, value in hparams.items() if np.size(value) > 1))
     hp = {name: _host(np.broadcast_to(hparams[name], (m,))) if name in batched_hparams
           else _host(hparams.get(name, value)) for name, value in opt.hparams.items()}
-    x0 = _host(np.broadcast_to(starts, (m, 2)))
-    static, surface, batch = _inputs(opt, fn, batch_size)
+    x0 = _host(np.broadcast_to(starts, (m, n)))
     settings = _Settings(hp, surface.theta, surface.data, _host(np.broadcast_to(seed, (m,)), np.uint32), batch,
-                         surface.radius, _host(grad_tol), *_targets(targets, target_tol))
+                         surface.radius, _host(grad_tol), *_targets(targets, target_tol, n))
 
     def block(rows) -> tuple:
         block_hp = {name: value[rows] if name in batched_hparams else value for name, value in hp.items()}
@@ -510,7 +571,7 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     final_params, final_loss, diverged_at, converged_at, inside_from, params, losses = results
     target_index = arrived_at = None
     if targets is not None:
-        target_index, arrived_at = _arrivals(final_params, diverged_at, inside_from, np.reshape(targets, (-1, 2)),
+        target_index, arrived_at = _arrivals(final_params, diverged_at, inside_from, np.reshape(targets, (-1, n)),
                                              target_tol)
     return Batch(final_params, final_loss, diverged_at, converged_at, params, losses, arrived_at, target_index)
 

@@ -94,21 +94,27 @@ def check_hparams(optimizer_id: str, values: Mapping[str, Any], *, batched: bool
             raise ValueError(f"{optimizer_id}: {name} must be in {valid}, got {_first_bad(ok, numbers)}")
 
 
-def check_points(what: str, value: Any, *, many: bool = False) -> np.ndarray:
-    """A point (2,) of finite numbers, or with ``many`` an (M, 2) array or one point; as float64."""
+def check_points(what: str, value: Any, *, many: bool = False, dimension: int | None = 2) -> np.ndarray:
+    """A point (n,) of finite numbers, or with ``many`` an (M, n) array or one point; as float64.
+
+    n is ``dimension`` (a surface's 2, a model's number of parameters), or any n ≥ 1 when None.
+    """
     numbers = _numbers(what, value)
-    shaped = numbers.shape == (2,) or (many and numbers.ndim == 2 and numbers.shape[1] == 2)
+    n = numbers.shape[-1] if dimension is None and numbers.ndim else dimension
+    shaped = numbers.ndim >= 1 and n is not None and n >= 1 and (
+        numbers.shape == (n,) or (many and numbers.ndim == 2 and numbers.shape[1] == n))
     if not shaped:
-        expected = "(2,) or (M, 2)" if many else "(2,)"
+        size = "n" if dimension is None else str(dimension)
+        expected = f"({size},) or (M, {size})" if many else f"({size},)"
         raise ValueError(f"{what} must have shape {expected}, got {numbers.shape}")
     if numbers.size == 2 and abs(numbers.item(0)) <= LARGEST and abs(numbers.item(1)) <= LARGEST:
-        return numbers  # one point: no array operations needed
+        return numbers  # one point of a surface: no array operations needed
     ok = np.all(np.abs(numbers) <= LARGEST, axis=-1)  # False for NaN
     if not np.all(ok):
         index = int(np.flatnonzero(~ok.ravel())[0])
         where = f" (at index {index})" if numbers.ndim == 2 else ""
         raise ValueError(f"{what} must be finite numbers within ±{LARGEST:.4g}, got "
-                         f"{numbers.reshape(-1, 2)[index].tolist()!r}{where}")
+                         f"{_shown(numbers.reshape(-1, n)[index].tolist())}{where}")
     return numbers
 
 
@@ -137,20 +143,20 @@ def _check_tolerance(value: Any) -> None:
         raise ValueError(f"grad_tol must be a number in [0, {LARGEST:g}], got {_shown(value)}")
 
 
-def run_inputs(x0: Any, steps: Any, seed: Any, grad_tol: Any) -> tuple[np.ndarray, int]:
+def run_inputs(x0: Any, steps: Any, seed: Any, grad_tol: Any, dimension: int | None = 2) -> tuple[np.ndarray, int]:
     """``run``'s start (as float64) and step count, after checking them, its seed and its tolerance."""
     _whole("seed", seed, 0, MAX_SEED)
     _check_tolerance(grad_tol)
-    return check_points("the start point", x0), int(_whole("steps", steps, 1, MAX_STEPS))
+    return check_points("the start point", x0, dimension=dimension), int(_whole("steps", steps, 1, MAX_STEPS))
 
 
 def run_many_inputs(optimizer_id: str, starts: Any, hparams: Mapping[str, Any], steps: Any, seed: Any,
-                    grad_tol: Any) -> tuple[np.ndarray, int, np.ndarray]:
-    """``run_many``'s starts (M, 2), step count and seeds, after checking them, the overrides and the tolerance.
+                    grad_tol: Any, dimension: int | None = 2) -> tuple[np.ndarray, int, np.ndarray]:
+    """``run_many``'s starts (M, n), step count and seeds, after checking them, the overrides and the tolerance.
 
     Each override and ``seed`` may be one value or a 1-D array of them (one per run).
     """
     check_hparams(optimizer_id, hparams, batched=True)
     _check_tolerance(grad_tol)
-    starts = np.atleast_2d(check_points("starts", starts, many=True))
+    starts = np.atleast_2d(check_points("starts", starts, many=True, dimension=dimension))
     return starts, int(_whole("steps", steps, 1, MAX_STEPS)), _whole("seed", seed, 0, MAX_SEED, many=True)

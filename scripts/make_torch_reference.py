@@ -5,7 +5,9 @@ Run from the repository root with torch==2.13.0 (CPU):
     python scripts/make_torch_reference.py
 
 Every torch-convention optimizer id runs with two hyperparameter settings on three surfaces written
-here in torch, from a fixed start, for 30 full-batch steps in float64. The tests read the JSON and
+here in torch, from a fixed start, for 30 full-batch steps in float64. The same settings also run on
+the cubic fit of PyTorch's tutorial (4 parameters, landscapes/models.py), written to
+tests/data/torch_reference_cubic.json: the engine's n-dimensional parity. The tests read the JSON and
 need no torch. Hyperparameters are stored under the engine's names (``lr``, ``beta``, ``gamma``,
 ``beta1``, ``beta2``, ``eps``); ``torch_call`` records the exact torch.optim call they became.
 """
@@ -23,6 +25,7 @@ TORCH_VERSION = "2.13.0"
 STEPS = 30
 SIGNIFICANT_DIGITS = 12
 OUTPUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_reference.json"
+CUBIC_OUTPUT = OUTPUT.with_name("torch_reference_cubic.json")
 
 
 def bowl(w, kappa=10.0, angle=30.0):
@@ -40,6 +43,12 @@ def himmelblau(w):
     return (w[0] ** 2 + w[1] - 11.0) ** 2 + (w[0] + w[1] ** 2 - 7.0) ** 2
 
 
+def cubic_fit(w):
+    """The tutorial's model as a loss of its 4 coefficients: MSE of a + bx + cx² + dx³ against sin x."""
+    x = torch.linspace(-math.pi, math.pi, 2000, dtype=torch.float64)
+    return torch.mean((w[0] + w[1] * x + w[2] * x**2 + w[3] * x**3 - torch.sin(x)) ** 2)
+
+
 # landscape id -> (torch function, landscape parameters, start, factor on the learning rate of the
 # rules whose step is proportional to the gradient; keeps them stable where the curvature is large)
 SURFACES = {
@@ -47,6 +56,9 @@ SURFACES = {
     "rosenbrock": (rosenbrock, {"a": 1.0, "b": 100.0}, (-1.2, 1.0), 0.005),
     "himmelblau": (himmelblau, {}, (-1.0, 1.5), 0.1),
 }
+
+# the cubic's largest curvature is 281: GD is stable below η = 0.0071
+MODELS = {"cubic_fit": (cubic_fit, {}, (0.126, -0.132, 0.640, 0.105), 0.02)}
 
 GRADIENT_PROPORTIONAL = ("gd", "sgd", "minibatch", "momentum", "nag")
 
@@ -108,9 +120,9 @@ def rounded(value: float) -> float:
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
-def cases() -> list[dict[str, object]]:
+def cases(surfaces) -> list[dict[str, object]]:
     out = []
-    for surface_id, (loss_fn, surface_params, start, lr_factor) in SURFACES.items():
+    for surface_id, (loss_fn, surface_params, start, lr_factor) in surfaces.items():
         loss = lambda w, f=loss_fn, p=surface_params: f(w, **p)
         for optimizer_id, settings in SETTINGS.items():
             for hp in settings:
@@ -135,20 +147,24 @@ def main() -> None:
     if version != TORCH_VERSION:
         sys.exit(f"this script pins torch=={TORCH_VERSION} (found {torch.__version__}); the reference must not drift")
     torch.set_default_dtype(torch.float64)
+    for output, surfaces in ((OUTPUT, SURFACES), (CUBIC_OUTPUT, MODELS)):
+        write(output, cases(surfaces))
+
+
+def write(output: Path, written_cases: list[dict[str, object]]) -> None:
     reference = {
         "generator": "scripts/make_torch_reference.py",
         "torch_version": torch.__version__,
         "dtype": "float64",
         "steps": STEPS,
         "significant_digits": SIGNIFICANT_DIGITS,
-        "cases": cases(),
     }
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
     # One case per line keeps the file small and its diffs readable.
-    lines = [json.dumps(case, separators=(",", ":")) for case in reference.pop("cases")]
+    lines = [json.dumps(case, separators=(",", ":")) for case in written_cases]
     header = json.dumps(reference, indent=1)[:-2]
-    OUTPUT.write_text(header + ',\n "cases": [\n' + ",\n".join(lines) + "\n ]\n}\n", encoding="utf-8")
-    print(f"wrote {len(lines)} cases to {OUTPUT}")
+    output.write_text(header + ',\n "cases": [\n' + ",\n".join(lines) + "\n ]\n}\n", encoding="utf-8")
+    print(f"wrote {len(lines)} cases to {output}")
 
 
 if __name__ == "__main__":

@@ -66,3 +66,15 @@ def test_the_numpy_map_labels_every_start_as_the_page_does(rule, hparams):
     label, steps = labelled(runs, info.minima, info.tolerance)
     assert np.mean((label == info.label.ravel()) & (steps == info.steps_to_converge.ravel())) >= 0.995
     assert len(set(label.tolist()) - {maps.NOT_CONVERGED, maps.DIVERGED}) >= 2 and np.any(steps > 0)
+
+
+def test_the_models_benchmarks_numpy_slice_is_the_engines_slice():
+    from benchmarks import models as models_benchmark
+    from landscapes.models import MLP
+    from slices import coordinate_slice, slice_losses
+
+    plane = coordinate_slice(MLP, MLP.initial_parameters)
+    xs, ys = np.linspace(-1.0, 1.0, 5, dtype=np.float32), np.linspace(-0.5, 0.5, 4, dtype=np.float32)
+    expected = slice_losses(MLP, plane, xs, ys)
+    assert expected.std() > 0
+    np.testing.assert_allclose(models_benchmark.numpy_slice(plane, xs, ys), expected, rtol=1e-4, atol=1e-6)

@@ -191,3 +191,25 @@ def test_a_second_process_loads_the_first_ones_compiled_programs_from_disk(tmp_p
     second = _first_figure(cache)
     assert second["written"] == 0 and second["hits"] == first["written"]  # every program loaded, none compiled
     assert second["entries"] == first["entries"]
+
+
+BLAS_THREADS = """
+import ctypes, json, runtime, numpy
+numpy.linalg.svd(numpy.ones((300, 300)))  # OpenBLAS is loaded and has started
+libraries = {line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.lower()}
+counts = []
+for path in libraries:
+    library = ctypes.CDLL(path)
+    names = [name for name in ("openblas_get_num_threads", "scipy_openblas_get_num_threads64_",
+                                "openblas_get_num_threads64_") if hasattr(library, name)]
+    counts += [getattr(library, name)() for name in names[:1]]
+print(json.dumps(counts))
+"""
+
+
+def test_numpy_blas_runs_on_one_thread_in_a_process_that_imports_runtime_first():
+    environment = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    output = subprocess.run([sys.executable, "-c", BLAS_THREADS], cwd=REPO, env=environment, capture_output=True,
+                            text=True, check=True, timeout=120).stdout
+    counts = json.loads(output.strip().splitlines()[-1])
+    assert counts and set(counts) == {1}, counts  # NumPy's OpenBLAS found, on one thread

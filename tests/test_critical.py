@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from landscapes import KINDS, LANDSCAPES, find_critical_points
+from landscapes import KINDS, LANDSCAPES, SURFACES, find_critical_points
 
 POSITION_TOL = 1e-5
 
@@ -29,7 +29,7 @@ def assert_declared_points_found(landscape):
     return found
 
 
-@pytest.mark.parametrize("landscape", LANDSCAPES.values(), ids=LANDSCAPES.keys())
+@pytest.mark.parametrize("landscape", SURFACES.values(), ids=SURFACES.keys())
 def test_every_declared_critical_point_is_found_with_its_kind(landscape):
     found = assert_declared_points_found(landscape)
     (x0, x1), (y0, y1) = landscape.bounds
@@ -54,7 +54,7 @@ def test_parameterised_surfaces_are_searched_at_their_values(landscape):
     assert_declared_points_found(landscape)
 
 
-@pytest.mark.parametrize("landscape", [*LANDSCAPES.values(), *PARAMETERISED], ids=[*LANDSCAPES, *PARAMETERISED_IDS])
+@pytest.mark.parametrize("landscape", [*SURFACES.values(), *PARAMETERISED], ids=[*SURFACES, *PARAMETERISED_IDS])
 def test_the_finder_finds_nothing_the_declaration_lacks(landscape):
     """Every critical point inside the bounds is declared, with its kind: the contour's markers are complete."""
     declared = landscape.critical_points

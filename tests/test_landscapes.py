@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from landscapes import KINDS, LANDSCAPES, Landscape, as_finite_sum, tilted
+from landscapes import KINDS, LANDSCAPES, SURFACES, Landscape, as_finite_sum, tilted
 from landscapes.finite_sum import LINE_FIT_SUM, tilt_directions
 
 GRID_POINTS = 401
@@ -31,7 +31,7 @@ def parameter_settings(landscape: Landscape) -> list[Landscape]:
 
 SETTINGS = [
     pytest.param(setting, id=f"{setting.id}{dict(setting.values) or ''}")
-    for landscape in LANDSCAPES.values()
+    for landscape in SURFACES.values()
     for setting in parameter_settings(landscape)
 ]
 
@@ -49,7 +49,7 @@ def _grid_values(family, theta, xs, ys):  # one program per surface family; thet
 
 # --- metadata --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("landscape", LANDSCAPES.values(), ids=LANDSCAPES.keys())
+@pytest.mark.parametrize("landscape", SURFACES.values(), ids=SURFACES.keys())
 def test_metadata_is_complete_and_consistent(landscape):
     assert LANDSCAPES[landscape.id] is landscape
     for language in ("ko", "en"):
@@ -72,7 +72,7 @@ def test_metadata_is_complete_and_consistent(landscape):
     assert {point.kind for point in landscape.critical_points} <= set(KINDS)
 
 
-@pytest.mark.parametrize("landscape", [ls for ls in LANDSCAPES.values() if ls.params], ids=lambda ls: ls.id)
+@pytest.mark.parametrize("landscape", [ls for ls in SURFACES.values() if ls.params], ids=lambda ls: ls.id)
 def test_with_params_clamps_to_ranges_and_ignores_unknown_names(landscape):
     for param in landscape.params:
         above = landscape.with_params(**{param.name: param.high * 10 + 1})
@@ -179,7 +179,7 @@ def assert_mean_equals_surface(finite_sum, points):
     return losses
 
 
-@pytest.mark.parametrize("landscape", LANDSCAPES.values(), ids=LANDSCAPES.keys())
+@pytest.mark.parametrize("landscape", SURFACES.values(), ids=SURFACES.keys())
 def test_finite_sum_mean_is_the_surface(landscape):
     losses = assert_mean_equals_surface(as_finite_sum(landscape), random_points(landscape))
     assert np.all(losses.std(axis=1) > 1e-3), "the samples do not differ, so SGD would have no noise"

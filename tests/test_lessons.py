@@ -99,7 +99,15 @@ def assert_adam(f):
     assert f["default_ratio"] > 3.0  # with β2 = 0.999 they would be larger instead
 
 
+def assert_models(f):
+    assert f["gd_final"] >= 5 * f["best_final"]  # not every optimizer reaches a low loss in the budget ...
+    assert f["low_runs"] >= 2 and f["apart"] >= 0.5  # ... and those that do end far apart: no single bottom
+    assert f["explained"] < 100 and f["misread"] >= 0.1 * f["initial"]  # the slice is not the loss
+    assert f["accuracy"] >= 95
+
+
 CLAIM_ASSERTIONS = {
+    "models": assert_models,
     "minima": assert_minima, "saddle": assert_saddle, "gd": assert_gd, "curvature": assert_curvature,
     "batch": assert_batch, "ravine": assert_ravine, "nag": assert_nag, "adagrad": assert_adagrad,
     "rmsprop": assert_rmsprop, "adadelta": assert_adadelta, "adam": assert_adam,
@@ -234,3 +242,12 @@ def test_every_claim_holds_on_at_least_85_percent_of_its_nearby_scenes(lesson):
     failed = [p.label("en") for p in robust.failed]
     assert robust.share >= lessons.MIN_SHARE, f"{lesson.id} holds in {robust.held} of {robust.total}; fails at {failed}"
     assert robust.statement("en") == f"holds in {robust.held} of {robust.total} nearby scenes"
+
+
+def test_the_models_check_says_no_when_every_run_is_gd():
+    """Three GD runs at nearby η: none ends 5× lower than the first, and at most one reaches the loss target."""
+    lesson = lessons.LESSONS_BY_ID["models"]
+    only_gd = lesson.scene.replace(runs=tuple(run.of("gd", lr=lr, color=run.color)
+                                              for run, lr in zip(lesson.scene.runs, (0.1, 0.12, 0.14))))
+    result = lesson.check(only_gd)
+    assert not result.passed and 1 < result.figures["ratio"] < 5 and result.figures["low_runs"] <= 1

@@ -18,6 +18,7 @@ import optimizers
 from landscapes import LANDSCAPES, parse_formula
 from landscapes.formula import MAX_BOUND, MAX_LENGTH
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
+from slices import SLICE_KINDS
 from scene import (
     DEFAULT_SCENE, FIELD_MODES, FORMULA_BOUNDS, HPARAM_RANGES, LANGUAGES, MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_SEEDS,
     MAX_STEPS, NOISE, PALETTE, Run, Scene, View, from_query, query_string, readable_query, readable_query_string,
@@ -90,6 +91,7 @@ VIEW_FIELDS = {
     "noise_ellipse": lambda d: st.booleans(),
     # eye and up nonzero, as the browser reports them: every number within the link's ±100
     "camera": lambda d: st.none() | st.tuples(*[finite(-100.0, 100.0)] * 9).filter(lambda c: any(c[:3]) and any(c[6:])),
+    "slice": lambda d: st.sampled_from(SLICE_KINDS),
 }
 SCENE_FIELDS = {
     "landscape": lambda d: st.sampled_from([*LANDSCAPES, "custom"]),

@@ -9,7 +9,7 @@ import compute
 from i18n import t
 from lessons import LESSONS
 from optimizers import OPTIMIZER_IDS
-from presets import PRESET_LIST
+from presets import PRESETS
 from scene import DEFAULT_SCENE, Run
 from tests.test_app import load, url_scene
 from ui import state as S
@@ -19,7 +19,7 @@ NEAR = 0.2  # how close to the default bowl's minimum each new run gets in 100 s
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_runs_of_a_scene_have_different_labels_unless_their_settings_are_the_same(language):
-    scenes = [p.scene for p in PRESET_LIST] + [lesson.scene for lesson in LESSONS]
+    scenes = [p.scene for p in PRESETS.values()] + [lesson.scene for lesson in LESSONS]
     for scene in scenes:
         by_label: dict[str, set] = {}
         for run in scene.runs:

@@ -10,14 +10,18 @@ from __future__ import annotations
 import dataclasses
 from typing import NamedTuple
 
+import plotly.graph_objects as go
 import streamlit as st
 
 import compute
 import optimizers
 from figures import browser
+from figures.boundary import boundary_figure
 from figures.info import RunPath, SceneInfo, surface_info, with_runs
+from figures.model_info import model_plane, model_surface_info, model_with_runs, projected_runs
 from figures.parts import Payload
-from landscapes import Landscape
+from landscapes import Landscape, is_model
+from landscapes.models import decision_grid
 from scene import Run, Scene
 
 
@@ -111,6 +115,50 @@ def inline_traces(key: str, _info: SceneInfo) -> dict[str, list[dict]]:
     return browser.inline_traces(_info)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def model_surface_record(key: str, _scene: Scene, _landscape: Landscape, _trajectories) -> tuple:
+    """A model's plane, its slice's record and the runs on the plane: they depend on the runs' paths (``key``
+    names them), not on the shown step."""
+    plane = model_plane(_scene, _landscape, _trajectories)
+    return (plane, model_surface_info(_scene, _landscape, plane, _trajectories),
+            projected_runs(_landscape, plane, _trajectories))
+
+
+def model_record_key(scene: Scene, trajectories) -> tuple:
+    """What a model's plane and slice depend on: the view, the slice's kind and seed, the start and the paths."""
+    return (surface_view_key(scene), scene.view.slice, scene.seed, scene.start,
+            tuple(trajectory_key(scene, run) for run, traj in zip(scene.runs, trajectories) if traj is not None))
+
+
+def model_record(scene: Scene, landscape: Landscape, trajectories) -> tuple:
+    """(plane, the slice's record without runs, the runs on the plane) of a model scene, shared by every session."""
+    return model_surface_record(hashed(model_record_key(scene, trajectories)), scene, landscape, trajectories)
+
+
+def _record(scene: Scene, landscape: Landscape, trajectories) -> tuple[tuple, SceneInfo]:
+    """The key of the surface's part of the views and the scene's record at its shown step."""
+    if not is_model(landscape):
+        key = surface_view_key(scene)
+        return key, with_runs(surface_record(hashed(key), scene, landscape), scene, trajectories)
+    plane, surface, runs = model_record(scene, landscape, trajectories)
+    return model_record_key(scene, trajectories), model_with_runs(surface, scene, landscape, plane, runs)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _boundary_figure(key: str, _model: Landscape, _params, _title: str, _color: str, _theme) -> go.Figure:
+    xs, ys, probability = decision_grid(_model, _params)
+    return boundary_figure(xs, ys, probability, _model.dataset(), _title, _color, _theme)
+
+
+def run_boundary_figure(scene: Scene, model: Landscape, run: Run, traj: optimizers.Trajectory, step: int,
+                        theme) -> go.Figure:
+    """A classifier's decision boundary after ``step`` steps of ``run``, built once per trajectory, step and look
+    (moving one run's η leaves the other runs' figures as they were). Streamlit only reads it."""
+    title = run.label(scene.language)
+    return _boundary_figure(hashed((trajectory_key(scene, run), step, title, run.color, theme.name)), model,
+                            traj.params[step], title, run.color, theme)
+
+
 class BrowserViews(NamedTuple):
     info: SceneInfo  # the scene's record at its shown step
     surface: Payload
@@ -122,9 +170,8 @@ class BrowserViews(NamedTuple):
 def browser_views(scene: Scene, landscape: Landscape, trajectories) -> BrowserViews:
     """The scene's views as the browser receives them; each part is built once per change of what it depends on
     and shared by every session (the parts are immutable)."""
-    key = surface_view_key(scene)
+    key, info = _record(scene, landscape, trajectories)
     surface = hashed(key)
-    info = with_runs(surface_record(surface, scene, landscape), scene, trajectories)
     runs = tuple(
         run_payload(hashed((trajectory_key(scene, scene.runs[path.index]), path.index, path.color, path.label, key,
                             info.log_loss, info.loss_offset)), info, path)

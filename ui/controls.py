@@ -7,10 +7,11 @@ import math
 import streamlit as st
 
 from i18n import STRINGS, hparam_help, optimizer_name, t
-from landscapes import LANDSCAPES, Landscape, Param
+from landscapes import LANDSCAPES, Landscape, Param, is_model
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
 from scene import FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_RUNS, MAX_STEPS, Scene
+from slices import SLICE_KINDS
 from ui import state as S
 from ui.choice import choice
 from ui.maps import formula_controls, formula_selected
@@ -114,15 +115,25 @@ def landscape_controls(lang: str) -> None:
     st.caption(landscape.description[lang])
     for param in landscape.params:
         landscape_param_control(param, lang)
+    if is_model(landscape):
+        model_controls(lang)
 
 
-def start_controls(lang: str, bounds) -> None:
+def model_controls(lang: str) -> None:
+    """A model's slice (what the contour and the 3D view show) and what its start means."""
+    st.selectbox(t("ctl.slice", lang), options=SLICE_KINDS, key="slice", format_func=lambda k: t(f"slice.{k}", lang),
+                 help=t("ctl.slice.help", lang), persist_state="session")
+    st.caption(t("model.start", lang))
+
+
+def start_controls(lang: str, bounds, clickable: bool = True) -> None:
     (x0, x1), (y0, y1) = bounds
     left, right = st.columns(2)
     for column, key, low, high in ((left, "start_x", x0, x1), (right, "start_y", y0, y1)):
         column.number_input(t(f"ctl.{key}", lang), min_value=float(low), max_value=float(high), step=0.1,
                             format="%.3f", key=key, persist_state="session")
-    st.caption(t("ctl.start.help", lang))
+    if clickable:  # a model's contour is a slice, not the plane its start moves in
+        st.caption(t("ctl.start.help", lang))
 
 
 def steps_controls(lang: str, stochastic: bool) -> None:
@@ -206,7 +217,7 @@ def sidebar(scene: Scene, landscape: Landscape) -> None:
         language_control()
         preset_control(lang)
         landscape_controls(lang)
-        start_controls(lang, landscape.bounds)
+        start_controls(lang, landscape.bounds, clickable=not is_model(landscape))
         steps_controls(lang, stochastic=any(run.batch_size is not None for run in scene.runs))
         runs_controls(lang, [run.label(lang) for run in scene.runs])
         view_controls(lang)

@@ -27,7 +27,7 @@ from figures import internals as internal_figures
 from figures import lessons as lesson_figures
 from figures.maps import basin_plot_info
 from i18n import t
-from landscapes import Landscape
+from landscapes import Landscape, is_model
 from lessons import LESSONS, LESSONS_BY_ID, ClaimResult, Lesson, Robustness
 from scene import MAX_SEEDS, Scene
 from ui import cache, view_component
@@ -289,6 +289,9 @@ def _curvature_note(landscape: Landscape, lang: str) -> None:
 def internals_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     lang = scene.language
     st.subheader(t("internals.header", lang))
+    if is_model(landscape):
+        st.info(t("model.internals_off", lang))
+        return
     shown = [i for i, (run, traj) in enumerate(zip(scene.runs, trajectories)) if run.visible and traj is not None]
     if not shown:
         st.info(t("internals.none", lang))

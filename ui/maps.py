@@ -18,7 +18,7 @@ import streamlit as st
 import maps
 from figures.maps import BASIN_COLORINGS, SWEEP_METRICS, basin_plot_info, map_figure, sweep_plot_info
 from i18n import t
-from landscapes import FormulaError, Landscape, parse_formula
+from landscapes import FormulaError, Landscape, is_model, parse_formula
 from landscapes.formula import DEFAULT_BOUNDS, FUNCTIONS, MAX_BOUND
 from scene import DEFAULT_SCENE, HPARAM_RANGES, MAX_STEPS, Scene
 from ui import cache, view_component
@@ -100,6 +100,9 @@ def _sweep_clicked() -> None:
 
 def maps_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     lang = scene.language
+    if is_model(landscape):
+        st.info(t("model.maps_off", lang))
+        return
     if not scene.runs:
         st.info(t("maps.no_runs", lang))
         return

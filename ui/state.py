@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, MutableMapping
 
-from landscapes import LANDSCAPES, Landscape
+from landscapes import LANDSCAPES, Landscape, is_model
 from optimizers import hyperparameters
 from scene import DEFAULT_BATCH, DEFAULT_SCENE, MAX_RUNS, MAX_STEPS, PALETTE, Run, Scene
 
@@ -24,7 +24,7 @@ STEP_TOKEN = "_step_token"  # counts the steps Python set itself (the browser fo
 CAMERA_TOKEN = "_camera_token"  # likewise for the 3D camera
 RUNS = "_runs"
 HEARD = "_heard_events"  # event name → id of the last one the views component sent and Python applied
-VIEW_KEYS = ("log_loss", "field", "projector", "show_critical")
+VIEW_KEYS = ("log_loss", "field", "projector", "show_critical", "slice")
 SWITCH_HPARAMS = ("bias_correction",)  # 1 on, 0 off: shown as a toggle, held as a bool
 FULL_BATCH = "full"  # the batch-size choice of the exact gradient (a select shows None as "nothing chosen")
 
@@ -213,6 +213,8 @@ def change_landscape(state: State) -> None:
 def set_start(state: State, x: float, y: float) -> None:
     """A clicked start point, clamped to the plot and rounded to what the inputs show."""
     landscape = surface_of(scene_from_state(state))
+    if is_model(landscape):  # the contour shows a slice, not the plane a model's start moves in
+        return
     state["start_x"], state["start_y"] = (round(v, 3) for v in clamp_start(landscape, (x, y)))
     move_step(state, state.get("steps", DEFAULT_SCENE.steps))
 

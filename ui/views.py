@@ -17,12 +17,12 @@ import compute
 from figures import family_tree_figure
 from figures.browser import VIEWS
 from i18n import STRINGS, optimizer_name, settings_text, t
-from landscapes import Landscape
+from landscapes import Landscape, is_model
 from lessons import LESSONS
 from optimizers import bias_correction_on, latex_for
 from scene import Scene, query_string, to_query
 from export.toolbar import toolbar_config
-from ui import cache, view_component
+from ui import cache, models, view_component
 from ui import state as S
 from ui.text import verbatim
 
@@ -100,7 +100,11 @@ def trajectories_panel() -> None:
     landscape = S.surface_of(scene)
     trajectories = cache.visible_trajectories(scene)
     scene_views(scene, landscape, trajectories)
+    if is_model(landscape):
+        models.slice_notes(scene, landscape, trajectories)
     metrics_table(scene, landscape, trajectories)
+    if is_model(landscape):
+        models.boundary_panel(scene, landscape, trajectories)
     link_box(scene)
     sync_url(scene)
 
@@ -136,13 +140,17 @@ def metrics_rows(scene: Scene, landscape: Landscape, trajectories) -> list[dict[
     for run, traj in zip(scene.runs, trajectories):
         if traj is None:
             continue
-        m = compute.metrics(landscape, traj)
-        nearest = "—" if m.nearest_minimum is None else \
-            f"{t(f'kind.{m.nearest_kind}', lang)} ({m.nearest_minimum[0]:.3g}, {m.nearest_minimum[1]:.3g})"
         row = {"": f"![]({color_swatch(run.color)})", t("metrics.run", lang): verbatim(run.label(lang))}
         if scene.shown_step < scene.steps:
             row[t("metrics.loss_at_step", lang, step=scene.shown_step)] = \
                 number(float(traj.loss[min(scene.shown_step, len(traj.loss) - 1)]))
+        if is_model(landscape):  # no declared minima: the loss target, and a classifier's accuracy
+            row.update(models.metric_cells(scene, landscape, traj))
+            rows.append(row)
+            continue
+        m = compute.metrics(landscape, traj)
+        nearest = "—" if m.nearest_minimum is None else \
+            f"{t(f'kind.{m.nearest_kind}', lang)} ({m.nearest_minimum[0]:.3g}, {m.nearest_minimum[1]:.3g})"
         row.update({
             t("metrics.final_loss", lang): number(float(m.final_loss)),
             t("metrics.nearest", lang): nearest,
@@ -162,7 +170,8 @@ def metrics_table(scene: Scene, landscape: Landscape, trajectories) -> None:
         st.info(t("metrics.none", lang))
         return
     st.table(pd.DataFrame(rows), hide_index=True)
-    st.caption(t("metrics.caption", lang))
+    if not is_model(landscape):  # the tolerance is a surface's
+        st.caption(t("metrics.caption", lang))
 
 
 def color_swatch(color: str) -> str:

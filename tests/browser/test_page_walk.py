@@ -33,7 +33,7 @@ from playwright.sync_api import Browser, Page
 
 from i18n import t
 from lessons import LESSONS
-from presets import PRESET_LIST
+from presets import PRESETS
 from scene import LANGUAGES
 from tests.browser.actions import Runs
 from tests.browser.conftest import REDRAW_MS, REPO, wait_until_idle
@@ -220,7 +220,7 @@ class Walk:
         tabs = tab_keys()
         first, lessons_tab = tabs[0], next(key for key in tabs if slug(key) == "lessons")
         self.look(f"start-{slug(first)}", sidebar=True)
-        for index, preset in enumerate(PRESET_LIST):
+        for index, preset in enumerate(PRESETS.values()):  # the select box's order
             self.choose("preset", index)  # from the tab the last preset ended on: its views are not drawn again first
             self.open_run_boxes()
             for key in tabs:
