@@ -46,6 +46,19 @@ def wait_drawn(page: Page, step: int) -> None:
                 return k === {step}; }}""", timeout=REDRAW_MS)
 
 
+def stable_box(page: Page, element: str) -> list[float]:
+    """An element's box once it has stopped moving (the same in two reads 300 ms apart)."""
+    read = lambda: page.evaluate(f"() => {{ const r = {element}.getBoundingClientRect();"  # noqa: E731
+                                 " return [r.left, r.top, r.width, r.height]; }")
+    box = read()
+    for _ in range(40):
+        page.wait_for_timeout(300)
+        box, previous = read(), box
+        if box == previous:
+            return box
+    raise AssertionError(f"{element} still moving after 12 s")
+
+
 class Reruns:
     """Counts the reruns the browser asks for (BackMsg rerun_script on the websocket)."""
 
@@ -243,10 +256,9 @@ def test_the_camera_turned_with_the_mouse_stays_when_a_learning_rate_changes(vie
 
 def test_a_click_on_the_contour_moves_the_start_point(views_page):
     page, _ = views_page
+    wait_until_idle(page)  # the previous test's rerun may still move the plot (its legend row, its height)
     before = query(page)["x"][0]
-    box = page.evaluate(f"() => {{ const r = {CONTOUR}.querySelector('.nsewdrag').getBoundingClientRect();"
-                        " return [r.left, r.top, r.width, r.height]; }")
-    left, top, width, height = box
+    left, top, width, height = stable_box(page, f"{CONTOUR}.querySelector('.nsewdrag')")
     page.mouse.click(left + 0.75 * width, top + 0.25 * height)  # upper right quarter: x > 0, y > 0
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('x') !== '{before}'", timeout=REDRAW_MS)
     wait_until_idle(page)
