@@ -861,9 +861,30 @@ async def until_idle(server, limit: float = 180.0) -> float:
     return time.perf_counter() - started
 
 
+async def cost_per_kind(server: Server, args) -> dict[str, float]:
+    """The server's CPU per rerun for each kind of move, one session alone making ``args.cost`` moves of a kind in a
+    row (ms): what each kind costs the capacity, beside the latencies under load."""
+    rng = random.Random(args.seed + 1)
+    mix = mix_of(args)
+    session = Session(server.url, args.query, max(args.timeout, 120.0))
+    costs = {}
+    try:
+        await session.open()
+        await open_settings(session, args)
+        for kind, _, _ in mix:
+            before = server.cpu_seconds()
+            for _ in range(args.cost):
+                await make_move(session, mix, kind, rng)
+            costs[kind] = 1000 * (server.cpu_seconds() - before) / args.cost
+    finally:
+        await session.close()
+    return costs
+
+
 async def load(server: Server, args) -> dict[str, Any]:
     warmup = await warm_up(server.url, args)
     settled = await until_idle(server)
+    costs = await cost_per_kind(server, args) if args.cost else {}
     tally = Tally()
     gate, stop_sampling = asyncio.Event(), asyncio.Event()
     origin = time.perf_counter()
@@ -894,6 +915,7 @@ async def load(server: Server, args) -> dict[str, Any]:
         "interval": args.interval,
         "jitter": args.jitter,
         "mix": args.mix,
+        "cost_moves": args.cost,
         "weights": {kind: weight for kind, _, weight in mix_of(args)},
         "server_options": server.options,
         "warmup_seconds": warmup,
@@ -917,6 +939,7 @@ async def load(server: Server, args) -> dict[str, Any]:
         "server_cpu_seconds_connect": server_cpu_connected - server_cpu_before,
         "server_cpu_share": (server_cpu_after - server_cpu_connected) / (finished - connected),
         "by_kind": by_kind(tally.reruns),
+        "server_cpu_ms_per_rerun": costs,
     }
 
 
@@ -969,13 +992,19 @@ def describe(result: dict[str, Any]) -> str:
 
 def kinds_table(result: dict[str, Any]) -> str:
     ms = lambda s: "–" if s is None else f"{1000 * s:.0f} ms"  # noqa: E731
+    costs = result.get("server_cpu_ms_per_rerun") or {}
     rows = [f"  {'kind':<10} {'weight':>6} {'reruns':>6} {'changed':>7} {'p50':>8} {'p95':>8} {'max':>8}"
-            f" {'KiB/rerun':>9} {'messages':>8} {'refs':>5}"]
+            f" {'KiB/rerun':>9} {'messages':>8} {'refs':>5}" + (f" {'CPU alone':>9}" if costs else "")]
     for kind, row in result["by_kind"].items():
         rows.append(f"  {kind:<10} {result['weights'].get(kind, 0):>6} {row['count']:>6} {row['changed']:>7}"
                     f" {ms(row['p50']):>8} {ms(row['p95']):>8} {ms(row['max']):>8}"
                     f" {row['received_bytes_per_rerun'] / 1024:>9.1f} {row['messages_per_rerun']:>8.1f}"
-                    f" {row['referenced_per_rerun']:>5.1f}")
+                    f" {row['referenced_per_rerun']:>5.1f}" + (f" {costs[kind]:>6.1f} ms" if kind in costs else ""))
+    if costs:
+        weights = result["weights"]
+        mean = sum(costs[kind] * weight for kind, weight in weights.items()) / sum(weights.values())
+        rows.append(f"  CPU alone: the server's CPU per rerun, one session making {result['cost_moves']} moves of a "
+                    f"kind in a row; weighted by the mix {mean:.1f} ms = {1000 / mean:.1f} reruns/s per core")
     return "\n".join(rows)
 
 
@@ -1010,6 +1039,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="a Streamlit config option for this run, e.g. runner.postScriptGC=false")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take before it counts as an error")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cost", type=int, default=0, metavar="N",
+                        help="before the class: the server's CPU per rerun of each kind of move, N moves of a kind in "
+                             "a row by one session")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
     args.open = ["run0.settings"] if args.open is None else args.open

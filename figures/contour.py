@@ -9,7 +9,7 @@ from figures.info import SceneInfo
 from figures.parts import FigureParts
 from compute import Field
 from figures.stepping import CURRENT, MARK, PATH, STEP_TEMPLATE, at_step, step_meta
-from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, Theme, styled
+from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, Theme, styled_layout
 
 COLORBAR_ROOM = 6.5  # font sizes of margin right of the contour: the colour bar, its numbers and its title
 
@@ -130,20 +130,19 @@ def contour_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
 
 def contour_layout(info: SceneInfo) -> go.Layout:
     theme = info.theme
-    figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
-    figure.update_xaxes(range=[x0, x1], title=info.labels.get("fig.x", "x"), constrain="domain", showgrid=False, zeroline=False)
-    figure.update_yaxes(range=[y0, y1], title=info.labels.get("fig.y", "y"), showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
-    figure.update_layout(
+    bars = 1 + (info.grad_norm is not None)
+    return styled_layout(dict(
+        xaxis=dict(range=[x0, x1], title=dict(text=info.labels.get("fig.x", "x")), constrain="domain", showgrid=False,
+                   zeroline=False),
+        yaxis=dict(range=[y0, y1], title=dict(text=info.labels.get("fig.y", "y")), showgrid=False, zeroline=False,
+                   scaleanchor="x", scaleratio=1),
         title=dict(text=f"{info.labels['fig.title_contour']} · {info.labels['fig.step']} {STEP_TEMPLATE}"),
         meta=step_meta(info.step),
         legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),
         clickmode="event+select", dragmode="zoom", hovermode="closest",
-    )
-    layout = styled(figure, theme, uirevision=f"contour-{info.landscape_id}").layout
-    bars = 1 + (info.grad_norm is not None)
-    layout.margin.r = bars * COLORBAR_ROOM * theme.font_size  # the colour bars and their numbers, right of the plot
-    return layout
+    ), theme, uirevision=f"contour-{info.landscape_id}",
+        then=dict(margin=dict(r=bars * COLORBAR_ROOM * theme.font_size)))  # the colour bars and their numbers
 
 
 def contour_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from figures.info import SceneInfo
 from figures.parts import FigureParts
 from figures.stepping import CURRENT, STEP_SHAPE, STEP_TEMPLATE, at_step, step_meta
-from figures.theme import SIDE_ROOM, styled
+from figures.theme import SIDE_ROOM, styled_layout
 
 LOG_FLOOR = 1e-12  # a log axis cannot show 0: values at or below the offset are drawn here
 
@@ -54,29 +54,28 @@ def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
 
 def loss_layout(info: SceneInfo) -> go.Layout:
     theme = info.theme
-    figure = go.Figure()
-    figure.add_vline(x=info.step, line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"),
-                     name=STEP_SHAPE)
     y_title = info.labels["fig.loss_gap"].format(offset=f"{info.loss_offset:.4g}") if info.loss_offset else \
         info.labels["fig.loss"]
-    figure.update_xaxes(title=info.labels["fig.step"], range=[0, max(info.steps, 1)], gridcolor=theme.grid_color)
-    figure.update_yaxes(title=y_title, type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
+    yaxis = dict(title=dict(text=y_title), type="log" if info.log_loss else "linear", gridcolor=theme.grid_color)
     if info.log_loss and info.loss_decades >= 2:  # labels at 1, 10, 100 …: no crowded 2 and 5 between them
-        figure.update_yaxes(dtick=1, exponentformat="power")
-    if "fig.accuracy" in info.labels:  # a classifier's scenes: accuracy on a second axis, dotted
-        figure.update_layout(yaxis2=dict(title=f"{info.labels['fig.accuracy']} (%, ┈)", overlaying="y", side="right",
-                                         range=[0, 100], tickvals=[0, 25, 50, 75, 100], showgrid=False))
-    figure.update_layout(
+        yaxis.update(dtick=1, exponentformat="power")
+    spec = dict(
+        shapes=[dict(type="line", name=STEP_SHAPE, x0=info.step, x1=info.step, xref="x", y0=0, y1=1, yref="y domain",
+                     line=dict(color="gray", width=max(1.0, theme.line_width * 0.6), dash="dot"))],
+        xaxis=dict(title=dict(text=info.labels["fig.step"]), range=[0, max(info.steps, 1)], gridcolor=theme.grid_color),
+        yaxis=yaxis,
         title=dict(text=f"{info.labels['fig.title_loss']} · {info.labels['fig.step']} {STEP_TEMPLATE}", x=0.0,
                    xanchor="left"),
         meta=step_meta(info.step),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
         hovermode="x unified",
     )
-    figure = styled(figure, theme, height=int(theme.height * 0.6), uirevision="loss")
-    if "fig.accuracy" in info.labels:  # room for the second axis' numbers and title
-        figure.update_layout(margin=dict(r=round(SIDE_ROOM * theme.font_size)))
-    return figure.layout
+    accuracy = "fig.accuracy" in info.labels  # a classifier's scenes: accuracy on a second axis, dotted
+    if accuracy:
+        spec["yaxis2"] = dict(title=f"{info.labels['fig.accuracy']} (%, ┈)", overlaying="y", side="right",
+                              range=[0, 100], tickvals=[0, 25, 50, 75, 100], showgrid=False)
+    return styled_layout(spec, theme, height=int(theme.height * 0.6), uirevision="loss",
+                         then=dict(margin=dict(r=round(SIDE_ROOM * theme.font_size))) if accuracy else None)
 
 
 def loss_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

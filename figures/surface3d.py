@@ -9,7 +9,7 @@ from figures.contour import critical_hover
 from figures.info import BOX_HEADROOM, SceneInfo, surface_arrays
 from figures.parts import FigureParts
 from figures.stepping import CURRENT, MARK, PATH, at_step, step_meta
-from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, styled
+from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, styled_layout
 from landscapes.base import DEFAULT_VIEW_ANGLE
 
 PATH_LIFT = 0.02  # paths and markers float this fraction of the surface's height above it, so it hides none
@@ -99,21 +99,19 @@ def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
 
 
 def surface_layout(info: SceneInfo) -> go.Layout:
-    figure = go.Figure()
     (x0, x1), (y0, y1) = info.bounds
-    figure.update_layout(
+    return styled_layout(dict(
         title=dict(text=info.labels["fig.title_surface"]),
         scene=dict(
-            xaxis=dict(title=info.labels.get("fig.x", "x"), range=[x0, x1]),
-            yaxis=dict(title=info.labels.get("fig.y", "y"), range=[y0, y1]),
-            zaxis=dict(title=info.labels["fig.z"], range=z_box(info)), aspectmode="manual",
+            xaxis=dict(title=dict(text=info.labels.get("fig.x", "x")), range=[x0, x1]),
+            yaxis=dict(title=dict(text=info.labels.get("fig.y", "y")), range=[y0, y1]),
+            zaxis=dict(title=dict(text=info.labels["fig.z"]), range=z_box(info)), aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.6),
             camera=camera_of(info.camera, info.view_angle),
         ),
         legend=dict(orientation="h", yanchor="top", y=0.0, x=0),
         meta=step_meta(info.step),
-    )
-    return styled(figure, info.theme, uirevision=f"surface-{info.landscape_id}").layout
+    ), info.theme, uirevision=f"surface-{info.landscape_id}")
 
 
 def surface_figure(info: SceneInfo, *, stepped: bool = True) -> go.Figure:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import plotly.graph_objects as go
@@ -60,9 +61,9 @@ def dash_for(theme: Theme, index: int) -> str:
     return theme.dashes[index % len(theme.dashes)]
 
 
-def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> go.Figure:
-    """Applies the theme's fonts, background and size to a finished figure."""
-    figure.update_layout(
+def theme_layout(theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> dict:
+    """The theme's fonts, background, size and margins, as layout JSON."""
+    return dict(
         font=dict(family=theme.font_family, size=theme.font_size, color="#111111" if theme.name == "print" else None),
         paper_bgcolor=theme.background,
         plot_bgcolor=theme.background,
@@ -74,15 +75,48 @@ def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevi
         hoverlabel=dict(font=dict(size=theme.font_size)),
         uirevision=uirevision,
     )
+
+
+SUBPLOT_KEY = re.compile(r"(xaxis|yaxis|scene)\d*")
+
+
+def tick_layout(theme: Theme, layout: dict) -> dict:
+    """Fewer, larger numbers, readable from the back row (themes with ``ticks``): on every axis of ``layout`` and of
+    its 3D scenes, and on the first of each kind even when absent (as ``update_xaxes`` & co. do)."""
+    if not theme.ticks:
+        return {}
+    axis = dict(nticks=theme.ticks - 2, tickfont=dict(size=round(0.65 * theme.font_size)),
+                title=dict(font=dict(size=round(0.8 * theme.font_size))))
+    keys = {"xaxis", "yaxis", "scene"} | {key for key in layout if SUBPLOT_KEY.fullmatch(key)}
+    return {key: dict(xaxis=axis, yaxis=axis, zaxis=axis) if key.startswith("scene") else dict(nticks=theme.ticks)
+            for key in keys}
+
+
+def merged(base: dict, extra: dict) -> dict:
+    """``base`` updated by ``extra`` as Plotly updates a layout: dicts merge, anything else replaces."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def styled(figure: go.Figure, theme: Theme, *, height: int | None = None, uirevision: str | None = None) -> go.Figure:
+    """Applies the theme's fonts, background and size to a finished figure."""
+    figure.update_layout(theme_layout(theme, height=height, uirevision=uirevision))
     if theme.name == "print":
         figure.update_layout(template="simple_white")
-    if theme.ticks:  # fewer, larger numbers, readable from the back row
-        figure.update_xaxes(nticks=theme.ticks)
-        figure.update_yaxes(nticks=theme.ticks)
-        axis = dict(nticks=theme.ticks - 2, tickfont=dict(size=round(0.65 * theme.font_size)),
-                    title=dict(font=dict(size=round(0.8 * theme.font_size))))
-        figure.update_scenes(xaxis=axis, yaxis=axis, zaxis=axis)
-    return figure
+    return figure.update_layout(tick_layout(theme, figure.layout.to_plotly_json()))
+
+
+def styled_layout(spec: dict, theme: Theme, *, height: int | None = None, uirevision: str | None = None,
+                  then: dict | None = None) -> go.Layout:
+    """A layout as ``styled`` makes it from a figure with layout ``spec``, then ``then`` on top, validated once: a
+    figure's ``update_layout`` goes through Plotly's relayout machinery, ~10× the time (a view: ~25 ms)."""
+    layout = merged(spec, theme_layout(theme, height=height, uirevision=uirevision))
+    if theme.name == "print":
+        layout["template"] = "simple_white"
+    layout = merged(layout, tick_layout(theme, layout))
+    return go.Figure(layout=merged(layout, then or {})).layout
 
 
 LEGEND_ROW = 1.7  # font sizes per row of a legend below the plot

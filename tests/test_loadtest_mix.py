@@ -144,9 +144,11 @@ def test_the_views_events_rerun_their_fragment_alone_as_the_browser_sends_them(s
 
 
 def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
-    args = arguments(["--mix", "realistic", "--sessions", "2", "--seconds", "15", "--interval", "0.3",
+    args = arguments(["--mix", "realistic", "--sessions", "2", "--seconds", "15", "--interval", "0.3", "--cost", "2",
                       "--output", str(tmp_path / "load.json")])
     result = run_in_own_loop(load(server, args))
+    assert set(result["server_cpu_ms_per_rerun"]) == set(KINDS)  # each kind's cost, measured on the server alone
+    assert all(ms > 0 for ms in result["server_cpu_ms_per_rerun"].values()), result["server_cpu_ms_per_rerun"]
     assert result["errors"] == 0, result["error_examples"]
     assert set(result["by_kind"]) == set(KINDS)
     for kind, row in result["by_kind"].items():

@@ -21,8 +21,12 @@ from scene import LANGUAGES
 State = MutableMapping[str, Any]
 
 
-def drawn_labels_key(key: str) -> str:
-    return f"_labels.{key}"
+DRAWN_LABELS = "_labels"  # every choice's labels as last drawn, by its key: one entry of the session state, not one
+# per choice (each select box and number input walks the whole session state as it is drawn)
+
+
+def drawn_labels(state: State, key: str) -> dict:
+    return state.get(DRAWN_LABELS, {}).get(key, {})
 
 
 def hold(state: State, key: str, options: Sequence, label: Callable[[Any], str]) -> None:
@@ -33,12 +37,12 @@ def hold(state: State, key: str, options: Sequence, label: Callable[[Any], str])
     value = state[key]
     if value is not None and value not in options:
         del state[key]
-    elif value is not None and state.get(drawn_labels_key(key), {}).get(value) != label(value):
+    elif value is not None and drawn_labels(state, key).get(value) != label(value):
         state[key] = value
 
 
 def remember(state: State, key: str, options: Sequence, label: Callable[[Any], str]) -> None:
-    state[drawn_labels_key(key)] = {option: label(option) for option in options}
+    state[DRAWN_LABELS] = {**state.get(DRAWN_LABELS, {}), key: {option: label(option) for option in options}}
 
 
 def choice(widget: Callable, label: str, options: Sequence, *, key: str, format_func: Callable[[Any], str] = str,

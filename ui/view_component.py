@@ -125,10 +125,13 @@ def page_runner() -> None:
 
 
 def payload_carriers(parts: cache.BrowserViews, key: str) -> None:
-    """One hidden element per payload: unchanged ones travel as references to what the browser has."""
+    """One hidden element per distinct payload: unchanged ones travel as references to what the browser has.
+    Without a key (their content is their identity): a keyed element is an entry of the session state, which
+    each select box and number input walks as it is drawn."""
+    distinct = {part.id: part for part in (parts.surface, parts.layout, *parts.runs)}
     with st.container(key=f"{key}_payloads", height=1, border=False):
-        for index, part in enumerate((parts.surface, parts.layout, *parts.runs)):
-            _PAYLOAD(key=f"{key}_payload_{index}", data=part.data, height=1)
+        for part in distinct.values():
+            _PAYLOAD(data=part.data, height=1)
 
 
 def scene_views(scene: Scene, landscape: Landscape, trajectories, *, key: str = "views", views=VIEWS,
