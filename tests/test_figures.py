@@ -378,3 +378,30 @@ def test_the_3d_view_starts_at_its_landscapes_angle_and_a_turned_camera_stays():
     parts = cache.browser_views(rosenbrock, rosenbrock.surface(), cache.visible_trajectories(rosenbrock))
     reset_to = manifest(rosenbrock, parts, "views", ("surface",), {})["default_camera"]  # the reset button's camera
     assert reset_to["eye"] == pytest.approx(camera_eye(*angle))
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_a_view_layout_built_at_once_equals_the_styled_figure(theme):
+    """The views' layouts are one dict validated once (figures.theme.styled_layout), other figures are styled
+    through ``styled``: both equal a figure updated with Plotly's own axis selection (``update_xaxes`` & co.): titles
+    given as text, a second y axis, 3D axes."""
+    import plotly.graph_objects as go
+
+    from figures.theme import styled, styled_layout, theme_layout
+
+    look = THEMES[theme]
+    spec = dict(xaxis=dict(title=dict(text="x"), range=[0, 1]), yaxis2=dict(title=dict(text="%"), overlaying="y"),
+                scene=dict(zaxis=dict(title=dict(text="f"))), legend=dict(orientation="h"), meta={"step": 3})
+    then = dict(margin=dict(r=77))
+    expected = go.Figure(layout=spec).update_layout(theme_layout(look, height=300, uirevision="u"))
+    if theme == "print":
+        expected.update_layout(template="simple_white")
+    if look.ticks:
+        axis = dict(nticks=look.ticks - 2, tickfont=dict(size=round(0.65 * look.font_size)),
+                    title=dict(font=dict(size=round(0.8 * look.font_size))))
+        expected.update_xaxes(nticks=look.ticks).update_yaxes(nticks=look.ticks)
+        expected.update_scenes(xaxis=axis, yaxis=axis, zaxis=axis)
+    expected = expected.update_layout(then).layout.to_plotly_json()
+    assert styled_layout(spec, look, height=300, uirevision="u", then=then).to_plotly_json() == expected
+    assert styled(go.Figure(layout=spec), look, height=300, uirevision="u").update_layout(then).layout \
+        .to_plotly_json() == expected
