@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.info import SceneInfo
-from figures.parts import FigureParts
+from figures.parts import UNCHECKED, FigureParts
 from compute import Field
 from figures.stepping import CURRENT, MARK, PATH, STEP_TEMPLATE, at_step, step_meta
 from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, Theme, styled_layout
@@ -29,13 +29,13 @@ def run_traces_2d(info: SceneInfo) -> list[go.Scatter]:
             line=dict(color=run.color, width=theme.line_width, dash=run.dash),
             marker=dict(color=run.color, size=theme.marker_size * 0.6),
             customdata=np.arange(len(run.x), dtype=np.int32), hovertemplate=_hover(info, run.label),
-            meta=dict(role=PATH, run=run.index),
+            meta=dict(role=PATH, run=run.index), **UNCHECKED,
         ))
         traces.append(go.Scatter(
             x=run.x, y=run.y, mode="markers",
             name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}", showlegend=False,
             marker=dict(color=run.color, size=theme.current_marker_size, line=dict(color="white", width=2)),
-            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
+            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index), **UNCHECKED,
         ))
         if run.exit_2d is not None:
             traces.append(go.Scatter(
@@ -45,7 +45,7 @@ def run_traces_2d(info: SceneInfo) -> list[go.Scatter]:
                             line=dict(color=run.color, width=3)),
                 hovertemplate=f"{run.label}<br>{info.labels['fig.left_plot']}: {info.labels['fig.step']} "
                               f"{run.exit_2d.step}<extra></extra>",
-                meta=dict(role=MARK, run=run.index, **{"from": run.exit_2d.step}),
+                meta=dict(role=MARK, run=run.index, **{"from": run.exit_2d.step}), **UNCHECKED,
             ))
     return traces
 

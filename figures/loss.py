@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.info import SceneInfo
-from figures.parts import FigureParts
+from figures.parts import UNCHECKED, FigureParts
 from figures.stepping import CURRENT, STEP_SHAPE, STEP_TEMPLATE, at_step, step_meta
 from figures.theme import SIDE_ROOM, styled_layout
 
@@ -33,13 +33,13 @@ def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
             legendgroup=f"run{run.index}", line=dict(color=run.color, width=theme.line_width, dash=run.dash),
             customdata=run.loss,
             hovertemplate=f"{run.label}<br>{info.labels['fig.step']} %{{x}}<br>f=%{{customdata:.5g}}<extra></extra>",
-            meta=dict(role="loss", run=run.index),
+            meta=dict(role="loss", run=run.index), **UNCHECKED,
         ))
         data.append(go.Scatter(
             x=np.arange(len(values), dtype=np.int32), y=values, mode="markers", showlegend=False,
             name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}",
             marker=dict(color=run.color, size=theme.current_marker_size * 0.8, line=dict(color="white", width=2)),
-            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
+            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index), **UNCHECKED,
         ))
         if run.accuracy is not None:
             data.append(go.Scatter(
@@ -47,7 +47,7 @@ def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
                 name=f"{run.label} · {info.labels['fig.accuracy']}", legendgroup=f"run{run.index}", showlegend=False,
                 line=dict(color=run.color, width=max(1.0, theme.line_width * 0.6), dash="dot"),
                 hovertemplate=f"{run.label}<br>{info.labels['fig.accuracy']} %{{y:.1f}} %<extra></extra>",
-                meta=dict(role="loss", run=run.index),
+                meta=dict(role="loss", run=run.index), **UNCHECKED,
             ))
     return FigureParts(loss_layout(info) if layout else None, runs=tuple(data))
 

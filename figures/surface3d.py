@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from figures.contour import critical_hover
 from figures.info import BOX_HEADROOM, SceneInfo, surface_arrays
-from figures.parts import FigureParts
+from figures.parts import UNCHECKED, FigureParts
 from figures.stepping import CURRENT, MARK, PATH, at_step, step_meta
 from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, styled_layout
 from landscapes.base import DEFAULT_VIEW_ANGLE
@@ -76,13 +76,13 @@ def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
             legendgroup=f"run{run.index}", line=dict(color=run.color, width=theme.line_width * 2, dash=run.dash),
             customdata=run.loss,
             hovertemplate=f"{run.label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<br>f=%{{customdata:.4g}}<extra></extra>",
-            meta=dict(role=PATH, run=run.index),
+            meta=dict(role=PATH, run=run.index), **UNCHECKED,
         ))
         runs.append(go.Scatter3d(
             x=run.x, y=run.y, z=z, mode="markers", showlegend=False,
             name=f"{run.label} · {info.labels['fig.current']}", legendgroup=f"run{run.index}",
             marker=dict(color=run.color, size=theme.current_marker_size * 0.6, line=dict(color="white", width=2)),
-            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index),
+            hoverinfo="skip", meta=dict(role=CURRENT, run=run.index), **UNCHECKED,
         ))
         if run.exit_3d is not None:
             x, y, z = run.exit_3d.point
@@ -93,7 +93,7 @@ def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
                             line=dict(color=run.color, width=3)),
                 hovertemplate=f"{run.label}<br>{info.labels['fig.left_plot']}: {info.labels['fig.step']} "
                               f"{run.exit_3d.step}<extra></extra>",
-                meta=dict(role=MARK, run=run.index, **{"from": run.exit_3d.step}),
+                meta=dict(role=MARK, run=run.index, **{"from": run.exit_3d.step}), **UNCHECKED,
             ))
     return FigureParts(surface_layout(info) if layout else None, (surface,), tuple(runs), tuple(critical))
 
