@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import html
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import internals
@@ -193,7 +193,7 @@ def lesson_figure(lesson: Lesson, result: ClaimResult, theme, lang: str) -> None
     for index, figure in enumerate(figures):
         st.plotly_chart(figure, key=f"lesson_figure_{index}", config=PLOT_CONFIG, theme=None)
     if "table" in records:
-        st.table(pd.DataFrame(tuned_rows(records["table"], lang)), hide_index=True)  # cells wrap, nothing scrolls
+        st.table(pa.Table.from_pylist(tuned_rows(records["table"], lang)), hide_index=True)  # cells wrap, nothing scrolls
         st.caption(t("ravine.caption", lang, lrs=len(lessons.TUNING_LRS), betas=len(lessons.TUNING_BETAS)))
 
 
