@@ -987,25 +987,30 @@ def describe(result: dict[str, Any]) -> str:
                  f" (at the start: {', '.join(f'{v:.1f}' for v in result['load_average_before'])})")
     if result["mix"] != "slider":
         lines.append(kinds_table(result))
+    if result["server_cpu_ms_per_rerun"]:
+        lines.append(costs_line(result))
     return "\n".join(lines)
 
 
 def kinds_table(result: dict[str, Any]) -> str:
     ms = lambda s: "–" if s is None else f"{1000 * s:.0f} ms"  # noqa: E731
-    costs = result.get("server_cpu_ms_per_rerun") or {}
     rows = [f"  {'kind':<10} {'weight':>6} {'reruns':>6} {'changed':>7} {'p50':>8} {'p95':>8} {'max':>8}"
-            f" {'KiB/rerun':>9} {'messages':>8} {'refs':>5}" + (f" {'CPU alone':>9}" if costs else "")]
+            f" {'KiB/rerun':>9} {'messages':>8} {'refs':>5}"]
     for kind, row in result["by_kind"].items():
         rows.append(f"  {kind:<10} {result['weights'].get(kind, 0):>6} {row['count']:>6} {row['changed']:>7}"
                     f" {ms(row['p50']):>8} {ms(row['p95']):>8} {ms(row['max']):>8}"
                     f" {row['received_bytes_per_rerun'] / 1024:>9.1f} {row['messages_per_rerun']:>8.1f}"
-                    f" {row['referenced_per_rerun']:>5.1f}" + (f" {costs[kind]:>6.1f} ms" if kind in costs else ""))
-    if costs:
-        weights = result["weights"]
-        mean = sum(costs[kind] * weight for kind, weight in weights.items()) / sum(weights.values())
-        rows.append(f"  CPU alone: the server's CPU per rerun, one session making {result['cost_moves']} moves of a "
-                    f"kind in a row; weighted by the mix {mean:.1f} ms = {1000 / mean:.1f} reruns/s per core")
+                    f" {row['referenced_per_rerun']:>5.1f}")
     return "\n".join(rows)
+
+
+def costs_line(result: dict[str, Any]) -> str:
+    """The server's CPU per rerun of each kind of move (``--cost``), and weighted by the mix."""
+    costs, weights = result["server_cpu_ms_per_rerun"], result["weights"]
+    mean = sum(costs[kind] * weight for kind, weight in weights.items()) / sum(weights.values())
+    return (f"  server CPU per rerun, one session making {result['cost_moves']} moves of a kind in a row: "
+            + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in costs.items())
+            + f"; weighted by the mix {mean:.1f} ms = {1000 / mean:.1f} reruns/s per core")
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from benchmarks.loadtest import (
-    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, load, make_move, move_start, open_settings,
-    until_idle,
+    REALISTIC_MIX, Deck, Server, Session, arguments, click_contour, costs_line, load, make_move, move_start,
+    open_settings, until_idle,
     widget_key,
 )
 
@@ -149,6 +149,7 @@ def test_a_short_class_load_of_the_realistic_mix(server, tmp_path):
     result = run_in_own_loop(load(server, args))
     assert set(result["server_cpu_ms_per_rerun"]) == set(KINDS)  # each kind's cost, measured on the server alone
     assert all(ms > 0 for ms in result["server_cpu_ms_per_rerun"].values()), result["server_cpu_ms_per_rerun"]
+    assert all(f"{kind} " in costs_line(result) for kind in KINDS)
     assert result["errors"] == 0, result["error_examples"]
     assert set(result["by_kind"]) == set(KINDS)
     for kind, row in result["by_kind"].items():
