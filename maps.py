@@ -42,7 +42,7 @@ WORKERS = 2  # chunks run at once: XLA releases the GIL, and a small chunk keeps
 CACHE_SIZE = 16
 TOLERANCE_FRACTION = 0.01
 STEPS_AXIS = "steps"
-LOG_AXES = ("lr", "eps")
+LOG_AXES = tuple(name for name, h in optimizers.HYPERPARAMETERS.items() if h.log)
 
 Progress = Callable[[int, int], None]
 

@@ -1,4 +1,4 @@
-"""The optimizers' family tree of section 2.3.7 as a figure: who refines whom.
+"""The optimizers' family tree (section 2.3.7's, and the optimizers after it) as a figure: who refines whom.
 
 Boxes are layout rectangles in data units, so they grow with the plot's width and keep their gaps at any
 size; each name sits at its box's centre; each arrow runs from the border of one box to the border of the
@@ -14,24 +14,11 @@ import plotly.graph_objects as go
 
 from figures.theme import Theme, styled, theme_named
 from i18n import optimizer_name, t
+from optimizers import SPECS
 
-# Box centres on a grid of unit steps: batch GD, SGD, momentum and NAG in one row with mini-batch GD above;
-# Adam and Nadam a row below; the adaptive line (Adagrad, RMSProp) below that and Adadelta under RMSProp.
-# Momentum and Adagrad both branch from SGD.
-NODES: dict[str, tuple[float, float]] = {
-    "minibatch": (0.5, 3.0),
-    "gd": (0.0, 2.0), "sgd": (1.0, 2.0), "momentum": (2.0, 2.0), "nag": (3.0, 2.0),
-    "adam": (3.0, 1.0), "nadam": (4.0, 1.0),
-    "adagrad": (1.0, 0.0), "rmsprop": (2.0, 0.0),
-    "adadelta": (2.0, -1.0),
-}
-EDGES: tuple[tuple[str, str], ...] = (
-    ("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"),
-    ("sgd", "momentum"), ("momentum", "nag"),
-    ("sgd", "adagrad"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"),
-    ("momentum", "adam"), ("rmsprop", "adam"),
-    ("adam", "nadam"), ("nag", "nadam"),
-)
+# Box centres on a grid of unit steps, and the arrows from each optimizer's parents: both from the specs.
+NODES: dict[str, tuple[float, float]] = {spec.id: spec.tree_position for spec in SPECS.values()}
+EDGES: tuple[tuple[str, str], ...] = tuple((parent, spec.id) for spec in SPECS.values() for parent in spec.parents)
 BOX_WIDTH, BOX_HEIGHT = 0.76, 0.6  # data units: the gaps between neighbours are 0.24 and 0.4
 MARGIN = 0.08  # data units around the outermost boxes
 ARROW_GAP = 0.04  # data units between an arrow's ends and the borders of its boxes

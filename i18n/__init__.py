@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from i18n import strings, strings_export, strings_lessons, strings_link, strings_maps, strings_models
+from optimizers.hyperparameters import SWITCH_ON
+from optimizers.hyperparameters import SYMBOLS as HP_SYMBOLS
 
 # Each part of the page keeps its texts in its own module; keys must not collide.
 STRINGS: dict[str, dict[str, str]] = {}
@@ -41,10 +43,6 @@ def hparam_help(name: str, optimizer_id: str, language: str = DEFAULT_LANGUAGE) 
         if key in STRINGS:
             return t(key, language)
     return None
-
-
-HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
-SWITCH_ON = 0.5  # a hyperparameter without a symbol is a switch: 1 on, 0 off (scene.HPARAM_RANGES)
 
 
 def setting_text(name: str, value: float, language: str = DEFAULT_LANGUAGE) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from i18n import STRINGS, hparam_help, optimizer_name, t
 from landscapes import LANDSCAPES, Landscape, Param, is_model
-from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
+from optimizers import CONVENTIONS, HYPERPARAMETERS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
 from scene import FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_RUNS, MAX_STEPS, Scene
 from slices import SLICE_KINDS
@@ -19,7 +19,6 @@ from ui.maps import formula_controls, formula_selected
 LOG_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 DECAY_STEPS = (0.9, 0.92, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)
 BATCH_CHOICES = (1, 2, 4, 8, 16, 32, 64)
-DECAYING_HPARAMS = ("beta", "gamma", "beta1", "beta2")
 
 
 def log_options(low: float, high: float, current: float | None = None) -> list[float]:
@@ -60,7 +59,7 @@ def hparam_control(run_id: int, name: str, lang: str, optimizer: str) -> None:
     current = st.session_state.get(key)
     if log:
         options = log_options(low, high, current)
-    elif name in DECAYING_HPARAMS:
+    elif HYPERPARAMETERS[name].scale == "decay":
         options = decay_options(low, high, current)
     else:
         options = sorted({round(low + (high - low) * k / 40, 6) for k in range(41)} | ({current} - {None}))
