@@ -71,7 +71,7 @@ class InternalsInfo:
 
 def _bias_factors(run: Run, state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The bias-correction factors the run's rule divides by at each step (ones where switched off):
-    Adam's 1−β1^t and √(1−β2^t); Nadam's √(1−β2^t) and the two factors of its Nesterov first moment,
+    Adam's (AdamW's, AdaBelief's) 1−β1^t and √(1−β2^t); Nadam's √(1−β2^t) and the two factors of its Nesterov first moment,
     1−β1^t and 1−β1^(t+1) in the lecture's (Dozat's) form, 1−Π_{i≤t} μ_i and 1−Π_{i≤t+1} μ_i in torch's."""
     settings = run.settings
     t = np.asarray(state["count"], dtype=np.float64)
@@ -79,7 +79,8 @@ def _bias_factors(run: Run, state: Mapping[str, np.ndarray]) -> dict[str, np.nda
     second = {"√(1−β2^t)": np.sqrt(1.0 - settings["beta2"] ** t)}
     if optimizers.SPECS[run.optimizer].bias_factors == "adam":
         factors = {"1−β1^t": 1.0 - beta1**t, **second}
-        if not optimizers.bias_correction_on(run.optimizer, run.convention, settings):
+        switched_off = not optimizers.bias_correction_on(run.optimizer, run.convention, settings)
+        if "bias_correction" in settings and switched_off:  # AdamW and AdaBelief have no switch: always on
             factors = {name: np.ones_like(t) for name in factors}
     elif "mu_product" in state:
         product = np.asarray(state["mu_product"], dtype=np.float64)

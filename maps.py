@@ -306,11 +306,12 @@ def start_from_cell(scene: Scene, info: BasinInfo, i: int, j: int) -> Scene:
 # --- hyperparameter sweep -----------------------------------------------------------------------------------------
 
 def sweep_axes(run: Run) -> tuple[tuple[str, str], ...]:
-    """The (x, y) pairs a sweep offers for this run: lr × β, β₁ × β₂, lr × γ, lr × steps (or γ × … without lr)."""
+    """The (x, y) pairs a sweep offers for this run: lr × β, lr × γ, lr × λ, β₁ × β₂, lr × steps (or γ × … without
+    lr)."""
     names = [name for name, _ in run.hparams]
     pairs = []
     first = "lr" if "lr" in names else ("gamma" if "gamma" in names else None)
-    for partner in ("beta", "gamma"):
+    for partner in ("beta", "gamma", "weight_decay"):
         if first and partner in names and partner != first:
             pairs.append((first, partner))
     if "beta1" in names and "beta2" in names:

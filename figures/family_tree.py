@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.theme import Theme, styled, theme_named
-from i18n import optimizer_name, t
+from i18n import STRINGS, optimizer_name, t
 from optimizers import SPECS
 
 # Box centres on a grid of unit steps, and the arrows from each optimizer's parents: both from the specs.
@@ -27,6 +27,7 @@ LINE_HEIGHT = 1.3  # of the font size, per line of a name
 BOX_PADDING_PX = 14  # above and below a two-line name
 BOX_CHARACTERS = 8  # a longer name breaks at its first space (two lines at most)
 UNUSED_TEXT, UNUSED_LINE = "#444444", "#9a9a9a"
+NOTE_SCALE = 0.9  # a note beside a box (``tree.note.<id>`` in i18n), in the theme's font size
 
 
 def short_name(optimizer_id: str, language: str) -> str:
@@ -91,7 +92,13 @@ def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None,
         figure.add_shape(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, xref="x", yref="y", layer="below",
                          name=optimizer_id, fillcolor="#ffffff",
                          line=dict(color=used.get(optimizer_id, UNUSED_LINE),
-                                   width=theme.line_width * 1.6 if chosen else 1.5))
+                                   width=theme.line_width * 1.6 if chosen else 1.5,
+                                   dash="solid" if SPECS[optimizer_id].in_lecture else "dash"))
+        if f"tree.note.{optimizer_id}" in STRINGS:  # e.g. Lion, which refines none of the others
+            figure.add_annotation(x=x0 - ARROW_GAP, y=NODES[optimizer_id][1], xref="x", yref="y", xanchor="right",
+                                  text=t(f"tree.note.{optimizer_id}", language), showarrow=False, align="right",
+                                  font=dict(size=round(theme.font_size * NOTE_SCALE), color=UNUSED_TEXT),
+                                  name=f"note {optimizer_id}")
     xy = np.asarray([NODES[i] for i in ids], dtype=np.float32)
     figure.add_trace(go.Scatter(
         x=xy[:, 0], y=xy[:, 1], mode="text", text=[short_name(i, language) for i in ids],

@@ -61,7 +61,9 @@ HYPERPARAMETERS: dict[str, Hyperparameter] = {h.name: h for h in (
     Hyperparameter("beta1", "β₁", r"\beta_1", 0.0, 0.999, "decay", BELOW_ONE),
     # β2 = 1 keeps v_0 = 0: defined (the step is then ε-limited), unlike β2 > 1
     Hyperparameter("beta2", "β₂", r"\beta_2", 0.0, 0.99999, "decay", Range(0.0, 1.0)),
-    Hyperparameter("eps", "ε", r"\epsilon", 1e-12, 1.0, "log", AT_LEAST_ZERO),  # ε < 0: a denominator 0 or negative
+    # ε < 0 can make a denominator zero or negative; AdaBelief's own default is 1e-16
+    Hyperparameter("eps", "ε", r"\epsilon", 1e-16, 1.0, "log", AT_LEAST_ZERO),
+    Hyperparameter("weight_decay", "λ", r"\lambda", 0.0, 1.0, "linear", AT_LEAST_ZERO),  # decoupled: −ηλw per step
     Hyperparameter("bias_correction", "", "", 0.0, 1.0, "switch", Range(0.0, 1.0)),  # Adam's switch: ≥ 0.5 on
 )}
 SWITCH_ON = 0.5  # a switch is on above this value (1 on, 0 off)

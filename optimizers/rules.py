@@ -338,3 +338,72 @@ m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad v_t = \beta_2 v_{t-1} + (1-\bet
 w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t/(1-\beta_2^{\,t})}+\epsilon}
 \left(\frac{(1-\mu_t)\, g_t}{1-\prod_{i\le t}\mu_i} + \frac{\mu_{t+1}\, m_t}{1-\prod_{i\le t+1}\mu_i}\right)
 \end{aligned}"""
+
+# --- after the lecture: AdamW, Lion, AdaBelief ---------------------------------------------------------------
+
+def _with_decoupled_decay(adam_update):
+    """AdamW from an Adam update (its bias correction on): the decay ηλw is taken from the point apart from the
+    moments, so the per-coordinate scaling does not shrink it as it would an L2 term added to g_t."""
+
+    def update(grads, state, params, hp):
+        updates, state, lr_eff = adam_update(grads, state, params, {**hp, "bias_correction": 1.0})
+        return updates - hp["lr"] * hp["weight_decay"] * params, state, lr_eff
+
+    return update
+
+
+adamw_lecture_update = _with_decoupled_decay(adam_lecture_update)  # ADAMW_LECTURE_LATEX
+adamw_torch_update = _with_decoupled_decay(adam_torch_update)  # ADAMW_TORCH_LATEX: torch.optim.AdamW, optax.adamw
+
+ADAMW_LECTURE_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+w_{t+1} &= w_t - \eta \left(\frac{\sqrt{1-\beta_2^{\,t}}}{1-\beta_1^{\,t}}\,\frac{m_t}{\sqrt{v_t}+\epsilon}
++ \lambda\, w_t\right)
+\end{aligned}"""
+
+ADAMW_TORCH_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad \hat m_t = m_t/(1-\beta_1^{\,t}) \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad \hat v_t = v_t/(1-\beta_2^{\,t}) \\
+w_{t+1} &= w_t - \eta \left(\frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon} + \lambda\, w_t\right)
+\end{aligned}"""
+
+
+class LionState(NamedTuple):
+    mu: jnp.ndarray  # m_t
+
+
+def lion_init(params):
+    return LionState(_zeros(params))
+
+
+def lion_update(grads, state, params, hp):
+    """``LION_LATEX``, optax.lion: only the sign of c_t counts, so every coordinate moves by η (and the decay);
+    ``lr_eff`` is η."""
+    direction = jnp.sign(hp["beta1"] * state.mu + (1.0 - hp["beta1"]) * grads)
+    mu = hp["beta2"] * state.mu + (1.0 - hp["beta2"]) * grads
+    lr = jnp.broadcast_to(hp["lr"], grads.shape)
+    return -lr * (direction + hp["weight_decay"] * params), LionState(mu), lr
+
+
+LION_LATEX = r"""\begin{aligned}
+c_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+w_{t+1} &= w_t - \eta \left(\operatorname{sign}(c_t) + \lambda\, w_t\right) \\
+m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
+\end{aligned}"""
+
+
+def adabelief_update(grads, state, params, hp):
+    """``ADABELIEF_LATEX``: optax.adabelief with eps_root = ε (the paper adds the same ε to s_t)."""
+    t = _step_count(state)
+    mu = hp["beta1"] * state.mu + (1.0 - hp["beta1"]) * grads
+    nu = hp["beta2"] * state.nu + (1.0 - hp["beta2"]) * (grads - mu) ** 2 + hp["eps"]
+    lr_eff = (hp["lr"] / (1.0 - hp["beta1"] ** t)) / (jnp.sqrt(nu / (1.0 - hp["beta2"] ** t)) + hp["eps"])
+    return -lr_eff * mu, AdamState(t, mu, nu), lr_eff
+
+
+ADABELIEF_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad \hat m_t = m_t/(1-\beta_1^{\,t}) \\
+s_t &= \beta_2 s_{t-1} + (1-\beta_2)\,(g_t - m_t)^2 + \epsilon,\quad \hat s_t = s_t/(1-\beta_2^{\,t}) \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{\hat s_t}+\epsilon}\, \hat m_t
+\end{aligned}"""

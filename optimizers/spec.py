@@ -55,12 +55,16 @@ _MOMENTUM_STATE = dict(state_symbols={"accumulation": "a"}, moment="accumulation
 _ADAM_STATE = dict(state_symbols={"count": "t", "mu": "m", "nu": "v"}, moment="mu")
 _ADAM_DEFAULTS = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 _NADAM_DEFAULTS = {**_ADAM_DEFAULTS, "lr": 0.002}
+_ADAMW_DEFAULTS = {**_ADAM_DEFAULTS, "weight_decay": 0.01}  # torch.optim.AdamW's
+_LION_DEFAULTS = {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 1e-3}  # optax.lion's (η: the paper's)
+_ADABELIEF_DEFAULTS = {**_ADAM_DEFAULTS, "eps": 1e-16}  # the paper's and optax.adabelief's
 
 # The page's settings for a new run (``new_run``) sit over the engine's defaults, which stay the optimizers'
 # and PyTorch's: with those, a new GD run (η = 0.001) barely moved in 100 steps. With these, each new run gets
 # within 0.2 of the default bowl's minimum in 100 steps (tests/test_runs.py), and none diverges there.
 # Tree positions: batch GD, SGD, momentum and NAG in one row with mini-batch GD above; Adam and Nadam a row
-# below; the adaptive line (Adagrad, RMSProp) below that and Adadelta under RMSProp.
+# below; the adaptive line (Adagrad, RMSProp) below that and Adadelta under RMSProp. After the lecture: AdamW
+# under Adam and AdaBelief beside it; Lion, found by a program search, refines none of them and stands apart.
 SPECS: dict[str, OptimizerSpec] = {spec.id: spec for spec in (
     _gd_like("gd", (0.0, 2.0), (), None),
     _gd_like("sgd", (1.0, 2.0), ("gd",), 1),
@@ -94,6 +98,16 @@ SPECS: dict[str, OptimizerSpec] = {spec.id: spec for spec in (
                     (TORCH, R.nadam_torch_init, R.nadam_torch_update, _NADAM_DEFAULTS, R.NADAM_TORCH_LATEX)),
           in_lecture=True, tree_position=(4.0, 1.0), parents=("adam", "nag"), bias_factors="nadam",
           new_run={"lr": 0.1}, state_symbols={**_ADAM_STATE["state_symbols"], "mu_product": "Πμ"}, moment="mu"),
+    _spec("adamw", ((LECTURE, R.adam_init, R.adamw_lecture_update, _ADAMW_DEFAULTS, R.ADAMW_LECTURE_LATEX),
+                    (TORCH, R.adam_init, R.adamw_torch_update, _ADAMW_DEFAULTS, R.ADAMW_TORCH_LATEX)),
+          in_lecture=False, tree_position=(3.0, 0.0), parents=("adam",), bias_factors="adam", new_run={"lr": 0.1},
+          **_ADAM_STATE),
+    _spec("adabelief", ((BOTH, R.adam_init, R.adabelief_update, _ADABELIEF_DEFAULTS, R.ADABELIEF_LATEX),),
+          in_lecture=False, tree_position=(4.0, 0.0), parents=("adam",), bias_factors="adam", new_run={"lr": 0.1},
+          state_symbols={"count": "t", "mu": "m", "nu": "s"}, moment="mu", torch_optim=False),
+    _spec("lion", ((BOTH, R.lion_init, R.lion_update, _LION_DEFAULTS, R.LION_LATEX),),
+          in_lecture=False, tree_position=(4.0, -1.0), state_symbols={"mu": "m"}, moment="mu", new_run={"lr": 0.1},
+          torch_optim=False),
 )}
 
 OPTIMIZER_IDS: tuple[str, ...] = tuple(SPECS)

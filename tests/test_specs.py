@@ -27,29 +27,22 @@ LATEX_TOKEN = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|\\.|[{}]")
 
 def latex_problems(latex: str) -> list[str]:
     """What keeps ``latex`` from parsing: unbalanced braces, \\begin/\\end that do not pair, \\left without \\right."""
-    problems, braces, environments, delimiters = [], 0, [], 0
+    problems, environments = [], []
+    depth = {"{": 0, "\\left": 0}
+    opener_of = {"}": "{", "\\right": "\\left"}
     for token in LATEX_TOKEN.findall(latex):
-        if token == "{":
-            braces += 1
-        elif token == "}":
-            braces -= 1
-            if braces < 0:
-                problems.append("a } closes nothing")
-                braces = 0
+        if token in depth:
+            depth[token] += 1
+        elif token in opener_of:
+            if depth[opener_of[token]] == 0:
+                problems.append(f"{token} closes nothing")
+            depth[opener_of[token]] = max(depth[opener_of[token]] - 1, 0)
         elif token.startswith("\\begin{"):
             environments.append(token[7:-1])
-        elif token.startswith("\\end{"):
-            if not environments or environments.pop() != token[5:-1]:
-                problems.append(f"{token} closes no \\begin of its name")
-        elif token == "\\left":
-            delimiters += 1
-        elif token == "\\right":
-            delimiters -= 1
-            if delimiters < 0:
-                problems.append("a \\right without \\left")
-                delimiters = 0
-    problems += ["an unclosed {"] * (braces > 0) + [f"\\begin{{{e}}} not ended" for e in environments]
-    problems += ["a \\left without \\right"] * (delimiters > 0)
+        elif token.startswith("\\end{") and (not environments or environments.pop() != token[5:-1]):
+            problems.append(f"{token} closes no \\begin of its name")
+    problems += [f"an unclosed {opener}" for opener, count in depth.items() if count]
+    problems += [f"\\begin{{{e}}} not ended" for e in environments]
     if "&" in latex.replace(r"\&", "") and "aligned" not in latex:
         problems.append("& outside an aligned environment")
     return problems
@@ -57,10 +50,11 @@ def latex_problems(latex: str) -> list[str]:
 
 @pytest.mark.parametrize("latex, problem", [
     (r"\frac{a}{b", "an unclosed {"),
-    (r"a}", "a } closes nothing"),
+    (r"a}", "} closes nothing"),
     (r"\begin{aligned} a &= b \end{align}", "closes no \\begin"),
     (r"\begin{aligned} a &= b", "not ended"),
-    (r"\left( a", "a \\left without \\right"),
+    (r"\left( a", "an unclosed \\left"),
+    (r"a \right)", "\\right closes nothing"),
     (r"a &= b", "& outside"),
 ])
 def test_the_latex_check_finds_what_does_not_parse(latex, problem):

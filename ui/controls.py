@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from i18n import STRINGS, hparam_help, optimizer_name, t
+from i18n import STRINGS, hparam_help, optimizer_choice, t
 from landscapes import LANDSCAPES, Landscape, Param, is_model
 from optimizers import CONVENTIONS, HYPERPARAMETERS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
@@ -160,7 +160,7 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
         return
     with settings:
         choice(st.selectbox, t("ctl.optimizer", lang), OPTIMIZER_IDS, key=key("optimizer"),
-               format_func=lambda oid: optimizer_name(oid, lang),
+               format_func=lambda oid: optimizer_choice(oid, lang),
                on_change=S.reset_optimizer, args=(st.session_state, run_id), persist_state="session")
         choice(st.segmented_control, t("ctl.convention", lang), CONVENTIONS, key=key("convention"), required=True,
                format_func=lambda c: t(f"ctl.convention.{c}", lang), help=t("ctl.convention.help", lang),
@@ -195,7 +195,7 @@ def runs_controls(lang: str, labels: list[str]) -> None:
     full = len(st.session_state[S.RUN_IDS]) >= MAX_RUNS
     # The select on its own row: beside the button it cut the optimizer's name at the sidebar's width.
     choice(st.selectbox, t("ctl.new_run", lang), OPTIMIZER_IDS, key="new_run_optimizer",
-           format_func=lambda oid: optimizer_name(oid, lang))
+           format_func=lambda oid: optimizer_choice(oid, lang))
     st.button(t("ctl.add_run", lang), key="add_run", on_click=_add_run, disabled=full, type="primary",
               icon=":material/add:", width="stretch", help=t("ctl.add_run.help", lang, n=MAX_RUNS))
 
