@@ -31,18 +31,6 @@ from landscapes import FiniteSum, Landscape
 from optimizers.rules import nadam_momentum
 from scene import Run, Scene
 
-# Names of the rules' state fields in the lecture's notation.
-ACCUMULATOR_SYMBOLS: dict[str, str] = {
-    "accumulation": "a",
-    "sum_sq": "G",
-    "avg_sq_grad": "G",
-    "avg_sq_delta": "H",
-    "mu": "m",
-    "nu": "v",
-}
-MOMENT_FIELDS = ("accumulation", "mu")  # the state field that is a momentum-like vector, if any
-BIAS_CORRECTED = ("adam", "nadam")
-
 
 @dataclasses.dataclass(frozen=True)
 class InternalsInfo:
@@ -83,15 +71,16 @@ class InternalsInfo:
 
 def _bias_factors(run: Run, state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The bias-correction factors the run's rule divides by at each step (ones where switched off):
-    Adam's 1−β1^t and √(1−β2^t); Nadam's √(1−β2^t) and the two factors of its Nesterov first moment,
+    Adam's (AdamW's, AdaBelief's) 1−β1^t and √(1−β2^t); Nadam's √(1−β2^t) and the two factors of its Nesterov first moment,
     1−β1^t and 1−β1^(t+1) in the lecture's (Dozat's) form, 1−Π_{i≤t} μ_i and 1−Π_{i≤t+1} μ_i in torch's."""
     settings = run.settings
     t = np.asarray(state["count"], dtype=np.float64)
     beta1 = settings["beta1"]
     second = {"√(1−β2^t)": np.sqrt(1.0 - settings["beta2"] ** t)}
-    if run.optimizer == "adam":
+    if optimizers.SPECS[run.optimizer].bias_factors == "adam":
         factors = {"1−β1^t": 1.0 - beta1**t, **second}
-        if not optimizers.bias_correction_on(run.optimizer, run.convention, settings):
+        switched_off = not optimizers.bias_correction_on(run.optimizer, run.convention, settings)
+        if "bias_correction" in settings and switched_off:  # AdamW and AdaBelief have no switch: always on
             factors = {name: np.ones_like(t) for name in factors}
     elif "mu_product" in state:
         product = np.asarray(state["mu_product"], dtype=np.float64)
@@ -109,18 +98,18 @@ def internals_of(scene: Scene, run_index: int, traj: optimizers.Trajectory) -> I
     gradient = np.asarray(traj.grads, dtype=np.float32)
     lr_eff = np.asarray(traj.lr_eff, dtype=np.float32)
     state = traj.state._asdict() if hasattr(traj.state, "_asdict") else {}
-    moment_field = next((name for name in MOMENT_FIELDS if name in state), None)
-    accumulators = {
-        ACCUMULATOR_SYMBOLS[name]: np.asarray(value, dtype=np.float32)
-        for name, value in state.items() if name in ACCUMULATOR_SYMBOLS
+    spec = optimizers.SPECS[run.optimizer]
+    accumulators = {  # the per-coordinate state arrays (k, n), by the symbols of the rule's formula
+        spec.state_symbols[name]: np.asarray(value, dtype=np.float32)
+        for name, value in state.items() if np.ndim(value) == 2
     }
-    bias = _bias_factors(run, state) if run.optimizer in BIAS_CORRECTED and "count" in state else {}
+    bias = _bias_factors(run, state) if spec.bias_factors is not None else {}
     k = len(gradient)
     return InternalsInfo(
         run_index=run_index, optimizer=run.optimizer, convention=run.convention, params=params,
         gradient=gradient,
-        moment=None if moment_field is None else np.asarray(state[moment_field], dtype=np.float32),
-        moment_symbol=None if moment_field is None else ACCUMULATOR_SYMBOLS[moment_field],
+        moment=None if spec.moment is None else np.asarray(state[spec.moment], dtype=np.float32),
+        moment_symbol=None if spec.moment is None else spec.state_symbols[spec.moment],
         scaled_gradient_step=-lr_eff * gradient, actual_step=np.diff(params, axis=0),
         grad_norm=np.linalg.norm(gradient, axis=1).astype(np.float32), lr_eff=lr_eff,
         accumulators=accumulators, bias_correction=bias,

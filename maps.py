@@ -42,7 +42,7 @@ WORKERS = 2  # chunks run at once: XLA releases the GIL, and a small chunk keeps
 CACHE_SIZE = 16
 TOLERANCE_FRACTION = 0.01
 STEPS_AXIS = "steps"
-LOG_AXES = ("lr", "eps")
+LOG_AXES = tuple(name for name, h in optimizers.HYPERPARAMETERS.items() if h.log)
 
 Progress = Callable[[int, int], None]
 
@@ -306,11 +306,12 @@ def start_from_cell(scene: Scene, info: BasinInfo, i: int, j: int) -> Scene:
 # --- hyperparameter sweep -----------------------------------------------------------------------------------------
 
 def sweep_axes(run: Run) -> tuple[tuple[str, str], ...]:
-    """The (x, y) pairs a sweep offers for this run: lr × β, β₁ × β₂, lr × γ, lr × steps (or γ × … without lr)."""
+    """The (x, y) pairs a sweep offers for this run: lr × β, lr × γ, lr × λ, β₁ × β₂, lr × steps (or γ × … without
+    lr)."""
     names = [name for name, _ in run.hparams]
     pairs = []
     first = "lr" if "lr" in names else ("gamma" if "gamma" in names else None)
-    for partner in ("beta", "gamma"):
+    for partner in ("beta", "gamma", "weight_decay"):
         if first and partner in names and partner != first:
             pairs.append((first, partner))
     if "beta1" in names and "beta2" in names:

@@ -14,7 +14,8 @@ from i18n import HP_SYMBOLS
 from landscapes import LANDSCAPES, FormulaError, Landscape, parse_formula
 from landscapes.finite_sum import DEFAULT_SAMPLES, NOISE
 from landscapes.formula import DEFAULT_BOUNDS, MAX_BOUND
-from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
+from optimizers import CONVENTIONS, HYPERPARAMETERS, OPTIMIZER_IDS, hyperparameters
+from optimizers.spec import DEFAULT_BATCH
 from slices import SLICE_KINDS
 
 LANGUAGES = ("ko", "en")
@@ -31,16 +32,8 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 
 # Hyperparameter ranges (low, high, log scale) shared by the sliders and the URL validation.
 HPARAM_RANGES: dict[str, tuple[float, float, bool]] = {
-    "lr": (1e-5, 10.0, True),
-    "beta": (0.0, 0.999, False),
-    "gamma": (0.0, 0.9999, False),
-    "beta1": (0.0, 0.999, False),
-    "beta2": (0.0, 0.99999, False),
-    "eps": (1e-12, 1.0, True),
-    "bias_correction": (0.0, 1.0, False),  # Adam's switch: 1 on, 0 off
+    name: (h.low, h.high, h.log) for name, h in HYPERPARAMETERS.items()
 }
-
-DEFAULT_BATCH = {"gd": None, "sgd": 1, "minibatch": 8}
 
 
 def clamp_hparam(name: str, value: float) -> float:

@@ -36,7 +36,7 @@ import optimizers
 from benchmarks import expert
 from landscapes import LANDSCAPES
 from optimizers.engine import DEFAULT_GRAD_TOL
-from optimizers.rules import RULE_TABLE
+from optimizers.spec import RULE_TABLE
 
 ROSENBROCK = LANDSCAPES["rosenbrock"]
 STEPS = 500

@@ -1,4 +1,4 @@
-"""The optimizers' family tree of section 2.3.7 as a figure: who refines whom.
+"""The optimizers' family tree (section 2.3.7's, and the optimizers after it) as a figure: who refines whom.
 
 Boxes are layout rectangles in data units, so they grow with the plot's width and keep their gaps at any
 size; each name sits at its box's centre; each arrow runs from the border of one box to the border of the
@@ -13,25 +13,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.theme import Theme, styled, theme_named
-from i18n import optimizer_name, t
+from i18n import STRINGS, optimizer_name, t
+from optimizers import SPECS
 
-# Box centres on a grid of unit steps: batch GD, SGD, momentum and NAG in one row with mini-batch GD above;
-# Adam and Nadam a row below; the adaptive line (Adagrad, RMSProp) below that and Adadelta under RMSProp.
-# Momentum and Adagrad both branch from SGD.
-NODES: dict[str, tuple[float, float]] = {
-    "minibatch": (0.5, 3.0),
-    "gd": (0.0, 2.0), "sgd": (1.0, 2.0), "momentum": (2.0, 2.0), "nag": (3.0, 2.0),
-    "adam": (3.0, 1.0), "nadam": (4.0, 1.0),
-    "adagrad": (1.0, 0.0), "rmsprop": (2.0, 0.0),
-    "adadelta": (2.0, -1.0),
-}
-EDGES: tuple[tuple[str, str], ...] = (
-    ("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"),
-    ("sgd", "momentum"), ("momentum", "nag"),
-    ("sgd", "adagrad"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"),
-    ("momentum", "adam"), ("rmsprop", "adam"),
-    ("adam", "nadam"), ("nag", "nadam"),
-)
+# Box centres on a grid of unit steps, and the arrows from each optimizer's parents: both from the specs.
+NODES: dict[str, tuple[float, float]] = {spec.id: spec.tree_position for spec in SPECS.values()}
+EDGES: tuple[tuple[str, str], ...] = tuple((parent, spec.id) for spec in SPECS.values() for parent in spec.parents)
 BOX_WIDTH, BOX_HEIGHT = 0.76, 0.6  # data units: the gaps between neighbours are 0.24 and 0.4
 MARGIN = 0.08  # data units around the outermost boxes
 ARROW_GAP = 0.04  # data units between an arrow's ends and the borders of its boxes
@@ -40,6 +27,7 @@ LINE_HEIGHT = 1.3  # of the font size, per line of a name
 BOX_PADDING_PX = 14  # above and below a two-line name
 BOX_CHARACTERS = 8  # a longer name breaks at its first space (two lines at most)
 UNUSED_TEXT, UNUSED_LINE = "#444444", "#9a9a9a"
+NOTE_SCALE = 0.9  # a note beside a box (``tree.note.<id>`` in i18n), in the theme's font size
 
 
 def short_name(optimizer_id: str, language: str) -> str:
@@ -104,7 +92,13 @@ def family_tree_figure(language: str = "ko", used: dict[str, str] | None = None,
         figure.add_shape(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, xref="x", yref="y", layer="below",
                          name=optimizer_id, fillcolor="#ffffff",
                          line=dict(color=used.get(optimizer_id, UNUSED_LINE),
-                                   width=theme.line_width * 1.6 if chosen else 1.5))
+                                   width=theme.line_width * 1.6 if chosen else 1.5,
+                                   dash="solid" if SPECS[optimizer_id].in_lecture else "dash"))
+        if f"tree.note.{optimizer_id}" in STRINGS:  # e.g. Lion, which refines none of the others
+            figure.add_annotation(x=x0 - ARROW_GAP, y=NODES[optimizer_id][1], xref="x", yref="y", xanchor="right",
+                                  text=t(f"tree.note.{optimizer_id}", language), showarrow=False, align="right",
+                                  font=dict(size=round(theme.font_size * NOTE_SCALE), color=UNUSED_TEXT),
+                                  name=f"note {optimizer_id}")
     xy = np.asarray([NODES[i] for i in ids], dtype=np.float32)
     figure.add_trace(go.Scatter(
         x=xy[:, 0], y=xy[:, 1], mode="text", text=[short_name(i, language) for i in ids],

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from i18n import strings, strings_export, strings_lessons, strings_link, strings_maps, strings_models
+from optimizers import SPECS
+from optimizers.hyperparameters import SWITCH_ON
+from optimizers.hyperparameters import SYMBOLS as HP_SYMBOLS
 
 # Each part of the page keeps its texts in its own module; keys must not collide.
 STRINGS: dict[str, dict[str, str]] = {}
@@ -25,6 +28,9 @@ OPTIMIZER_NAMES = {
     "rmsprop": {"ko": "RMSProp", "en": "RMSProp"},
     "adam": {"ko": "Adam", "en": "Adam"},
     "nadam": {"ko": "Nadam", "en": "Nadam"},
+    "adamw": {"ko": "AdamW", "en": "AdamW"},
+    "adabelief": {"ko": "AdaBelief", "en": "AdaBelief"},
+    "lion": {"ko": "Lion", "en": "Lion"},
 }
 
 
@@ -41,10 +47,6 @@ def hparam_help(name: str, optimizer_id: str, language: str = DEFAULT_LANGUAGE) 
         if key in STRINGS:
             return t(key, language)
     return None
-
-
-HP_SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
-SWITCH_ON = 0.5  # a hyperparameter without a symbol is a switch: 1 on, 0 off (scene.HPARAM_RANGES)
 
 
 def setting_text(name: str, value: float, language: str = DEFAULT_LANGUAGE) -> str:
@@ -64,3 +66,9 @@ def settings_text(hparams, language: str = DEFAULT_LANGUAGE) -> str:
 def optimizer_name(optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str:
     names = OPTIMIZER_NAMES.get(optimizer_id, {})
     return names.get(language) or names.get(DEFAULT_LANGUAGE, optimizer_id)
+
+
+def optimizer_choice(optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The name where an optimizer is chosen or its formula shown, marked when it came after section 2.3.7."""
+    name = optimizer_name(optimizer_id, language)
+    return name if SPECS[optimizer_id].in_lecture else f"{name} · {t('optimizer.beyond', language)}"

@@ -115,6 +115,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "step, so ε acts as the learning rate throughout. PyTorch puts ε inside the square roots, so the same ε "
         "moves about 1/√ε times farther at first (1000× for ε = 1e-6). Log scale.",
     ),
+    "hp.beta1.help.lion": _ko_en(
+        "Lion은 걸음 방향 cₜ = β₁mₜ₋₁ + (1−β₁)gₜ에서 지금 기울기와 모멘텀을 섞는 비율로 β₁을 씁니다.",
+        "Lion mixes the momentum and the current gradient into the step's direction cₜ = β₁mₜ₋₁ + (1−β₁)gₜ with β₁.",
+    ),
+    "hp.beta2.help.lion": _ko_en(
+        "Lion의 모멘텀 mₜ(기울기의 지수이동평균)의 감쇠율입니다. 클수록 오래 기억해, 최저점을 지나친 뒤에도 한동안 "
+        "같은 방향으로 갑니다.",
+        "Decay of Lion's momentum mₜ (a moving average of gradients): the larger, the longer it remembers, and the "
+        "longer it keeps going the same way after passing a minimum.",
+    ),
+    "hp.eps.help.adabelief": _ko_en(
+        "AdaBelief는 ε을 분모에 더하고, 매 걸음 sₜ에도 더합니다. 논문의 기본값은 1e-16입니다. 로그 눈금입니다.",
+        "AdaBelief adds ε to the denominator and also to sₜ at every step; the paper's default is 1e-16. Log scale.",
+    ),
+    "hp.weight_decay": _ko_en("가중치 감쇠 λ", "Weight decay λ"),
+    "hp.weight_decay.help": _ko_en(
+        "매 걸음 가중치를 ηλw만큼 0 쪽으로 당깁니다 (기울기와 분리된 감쇠). 최저점이 원점이 아니면 경로는 최저점과 "
+        "원점 사이에서 멈춥니다.",
+        "Pulls the weights toward 0 by ηλw at every step (decay apart from the gradient). Where the minimum is not "
+        "at the origin, the path stops between the two.",
+    ),
     "hp.bias_correction": _ko_en("편향 보정", "Bias correction"),
     "switch.on": _ko_en("켬", "on"),
     "switch.off": _ko_en("끔", "off"),
@@ -196,8 +217,10 @@ STRINGS: dict[str, dict[str, str]] = {
                               "gₜ = ∇f(wₜ) is the gradient at step t (the mini-batch gradient for stochastic runs)."),
     "formula.tree_title": _ko_en("최적화 기법들의 관계", "How the optimizers are related"),
     "formula.tree_caption": _ko_en(
-        "화살표는 '이 방법을 고쳐 저 방법이 나왔다'는 뜻입니다. 색칠된 상자는 지금 장면에 있는 최적화기입니다.",
-        "An arrow reads 'refined into'. Coloured boxes are the optimizers in the current scene.",
+        "화살표는 '이 방법을 고쳐 저 방법이 나왔다'는 뜻입니다. 색칠된 상자는 지금 장면에 있는 최적화기이고, 점선 "
+        "상자는 강의 뒤에 나온 방법(2.3.7 이후)입니다.",
+        "An arrow reads 'refined into'. Coloured boxes are the optimizers in the current scene; dashed boxes came "
+        "after the lecture (beyond 2.3.7).",
     ),
     "explain.gd": _ko_en(
         "기울기의 반대 방향으로 η만큼 내려갑니다. 모든 데이터로 기울기를 계산하면 배치 경사하강법입니다.",
@@ -275,6 +298,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "PyTorch의 NAdam은 모멘텀 계수 μₜ를 천천히 키우는 일정(ψ = 0.004)을 씁니다.",
         "PyTorch's NAdam warms the momentum coefficient μₜ up on a schedule (ψ = 0.004).",
     ),
+    "explain.adamw": _ko_en(
+        "강의(2.3.7) 뒤에 나온 방법입니다 (Loshchilov & Hutter, 2019). Adam에 가중치 감쇠를 더하되, λw를 기울기 gₜ에 "
+        "더하지(L2 정규화) 않고 걸음에서 따로 ηλw를 뺍니다. 기울기에 더하면 Adam의 좌표별 배율이 감쇠까지 줄이기 "
+        "때문입니다. 감쇠는 경로를 원점 쪽으로 당기므로, 최저점이 원점이 아니면 그 사이에서 멈춥니다. λ = 0이면 Adam과 같습니다.",
+        "After the lecture (2.3.7) (Loshchilov & Hutter, 2019). Adam with weight decay, but instead of adding λw to "
+        "the gradient gₜ (L2 regularization, which Adam's per-coordinate scaling would shrink too), each step also "
+        "subtracts ηλw on its own. The decay pulls the path toward the origin, so where the minimum is elsewhere the "
+        "run stops between the two. With λ = 0 it is Adam.",
+    ),
+    "explain_torch.adamw": _ko_en(
+        "PyTorch의 AdamW(optax.adamw도 같음)는 m̂ₜ, v̂ₜ를 보정한 뒤 ε을 더합니다. ε의 위치만 강의 형식과 다릅니다.",
+        "PyTorch's AdamW (and optax.adamw) corrects m̂ₜ and v̂ₜ and then adds ε: only where ε sits differs.",
+    ),
+    "explain.adabelief": _ko_en(
+        "강의(2.3.7) 뒤에 나온 방법입니다 (Zhuang et al., 2020). Adam과 같지만 2차 모멘트 sₜ가 gₜ² 대신 (gₜ − mₜ)², "
+        "곧 기울기가 예측 mₜ에서 벗어난 정도의 평균입니다. 기울기가 예측과 맞으면(믿을 만하면) 크게, 어긋나면 작게 "
+        "걷습니다. ε은 매 걸음 sₜ에도 더해집니다. PyTorch에는 없어 두 규약 모두 논문과 optax.adabelief의 식입니다.",
+        "After the lecture (2.3.7) (Zhuang et al., 2020). Adam, but its second moment sₜ averages (gₜ − mₜ)², how far "
+        "the gradient strays from its prediction mₜ, instead of gₜ²: it steps far where the gradient is as predicted "
+        "(believable) and short where it is not. ε is also added to sₜ at every step. PyTorch has no AdaBelief, so "
+        "both conventions run the paper's and optax.adabelief's formula.",
+    ),
+    "explain.lion": _ko_en(
+        "강의(2.3.7) 뒤에 나온 방법입니다 (Chen et al., 2023). 기울기와 모멘텀을 섞은 cₜ의 부호만 쓰므로 모든 좌표가 "
+        "매 걸음 정확히 η씩(그리고 감쇠 ηλw만큼) 움직입니다. 걸음이 기울기 크기와 무관하므로 η는 Adam보다 작게 "
+        "잡습니다. 사람이 고친 방법이 아니라 프로그램 탐색으로 찾은 규칙이어서 계보도에서 떨어져 있습니다. PyTorch에는 "
+        "없어 두 규약 모두 논문과 optax.lion의 식입니다.",
+        "After the lecture (2.3.7) (Chen et al., 2023). Only the sign of cₜ, a mix of gradient and momentum, counts, "
+        "so every coordinate moves by exactly η per step (plus the decay ηλw). The step does not depend on the "
+        "gradient's size, so η is smaller than Adam's. It was found by a program search rather than refined from "
+        "another method, so it stands apart in the family tree. PyTorch has no Lion, so both conventions run the "
+        "paper's and optax.lion's formula.",
+    ),
+    "optimizer.beyond": _ko_en("2.3.7 이후", "beyond 2.3.7"),
+    "tree.note.lion": _ko_en("프로그램 탐색으로<br>찾은 규칙", "found by a<br>program search"),
 
     # --- link ---
     "link.header": _ko_en("이 장면의 링크", "Link to this scene"),

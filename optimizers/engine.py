@@ -20,7 +20,8 @@ import numpy as np
 
 from landscapes import FiniteSum, Landscape
 from optimizers import validation
-from optimizers.rules import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, Rule, latex_for
+from optimizers.rules import CONVENTIONS, Rule
+from optimizers.spec import OPTIMIZER_IDS, RULE_TABLE, latex_for
 
 DEFAULT_ESCAPE_RADIUS = 1e4
 DEFAULT_GRAD_TOL = 1e-3

@@ -1,4 +1,4 @@
-"""Update rules of section 2.3.7, in the optax style but with hyperparameters as data.
+"""Update rules, in the optax style but with hyperparameters as data; ``optimizers.spec`` binds them to optimizers.
 
 Each rule is a pair of pure functions
 
@@ -12,6 +12,9 @@ where with ``lookahead(params, state, hp)``.
 
 Two conventions: ``lecture`` follows the lecture note's equations exactly, ``torch`` follows
 ``torch.optim``. Where they coincide, one rule is registered under both.
+
+Each rule's formula is written once, as the LaTeX constant after it (the page shows it); a docstring
+says only what the formula does not.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import dataclasses
 from typing import Callable, Mapping, NamedTuple
 
 import jax.numpy as jnp
+
+from optimizers.hyperparameters import SWITCH_ON
 
 CONVENTIONS = ("lecture", "torch")
 
@@ -58,7 +63,7 @@ def gd_init(params):
 
 
 def gd_update(grads, state, params, hp):
-    r"""w_{t+1} = w_t - \eta\, g_t (both conventions; torch.optim.SGD without momentum)."""
+    """``GD_LATEX``, both conventions: torch.optim.SGD without momentum."""
     lr = jnp.broadcast_to(hp["lr"], grads.shape)
     return -lr * grads, state, lr
 
@@ -77,10 +82,8 @@ def momentum_init(params):
 
 
 def momentum_update(grads, state, params, hp):
-    r"""a_{t+1} = \beta a_t + g_t,\quad w_{t+1} = w_t - \eta\, a_{t+1}.
-
-    With a_0 = 0 this is torch.optim.SGD(momentum=β, dampening=0) exactly, so one rule serves both.
-    """
+    """``MOMENTUM_LATEX``. With a_0 = 0 this is torch.optim.SGD(momentum=β, dampening=0) exactly, so one rule
+    serves both conventions."""
     a = hp["beta"] * state.accumulation + grads
     lr = jnp.broadcast_to(hp["lr"], grads.shape)
     return -lr * a, MomentumState(a), lr
@@ -99,10 +102,8 @@ def nag_lecture_lookahead(params, state, hp):
 
 
 def nag_lecture_update(grads, state, params, hp):
-    r"""a_{t+1} = \beta a_t + \nabla L(w_t - \eta\beta a_t),\quad w_{t+1} = w_t - \eta\, a_{t+1}.
-
-    ``grads`` is the look-ahead gradient (see ``nag_lecture_lookahead``); the plotted point is w.
-    """
+    """``NAG_LECTURE_LATEX``: ``grads`` is the look-ahead gradient (``nag_lecture_lookahead``); the plotted
+    point is w."""
     return momentum_update(grads, state, params, hp)
 
 
@@ -113,7 +114,7 @@ w_{t+1} &= w_t - \eta\, a_{t+1}
 
 
 def nag_torch_update(grads, state, params, hp):
-    r"""torch.optim.SGD(momentum=β, nesterov=True): b_{t} = \beta b_{t-1} + g_t,\ w_{t+1} = w_t - \eta (g_t + \beta b_t)."""
+    """``NAG_TORCH_LATEX``: torch.optim.SGD(momentum=β, nesterov=True)."""
     b = hp["beta"] * state.accumulation + grads
     lr = jnp.broadcast_to(hp["lr"], grads.shape)
     return -lr * (grads + hp["beta"] * b), MomentumState(b), lr
@@ -136,10 +137,7 @@ def adagrad_init(params):
 
 
 def adagrad_update(grads, state, params, hp):
-    r"""G_t = G_{t-1} + g_t^2,\quad w_{t+1} = w_t - \frac{\eta}{\sqrt{G_t}+\epsilon}\, g_t.
-
-    torch.optim.Adagrad with lr_decay=0 and initial_accumulator_value=0 is the same rule.
-    """
+    """``ADAGRAD_LATEX``: torch.optim.Adagrad with lr_decay=0 and initial_accumulator_value=0 is the same rule."""
     sum_sq = state.sum_sq + grads**2
     lr_eff = hp["lr"] / (jnp.sqrt(sum_sq) + hp["eps"])
     return -lr_eff * grads, AdagradState(sum_sq), lr_eff
@@ -163,9 +161,7 @@ def adadelta_init(params):
 
 
 def adadelta_lecture_update(grads, state, params, hp):
-    r"""G_t = \gamma G_{t-1} + (1-\gamma) g_t^2,\quad
-    \Delta w_t = -\frac{\sqrt{H_{t-1}}+\epsilon}{\sqrt{G_t}+\epsilon}\, g_t,\quad
-    H_t = \gamma H_{t-1} + (1-\gamma)\,\Delta w_t^2. No learning rate."""
+    """``ADADELTA_LECTURE_LATEX``: no learning rate."""
     gamma, eps = hp["gamma"], hp["eps"]
     avg_sq_grad = gamma * state.avg_sq_grad + (1.0 - gamma) * grads**2
     ratio = (jnp.sqrt(state.avg_sq_delta) + eps) / (jnp.sqrt(avg_sq_grad) + eps)
@@ -183,7 +179,7 @@ w_{t+1} &= w_t + \Delta w_t
 
 
 def adadelta_torch_update(grads, state, params, hp):
-    r"""torch.optim.Adadelta: ε inside both roots and a learning rate η (1.0 by default)."""
+    """``ADADELTA_TORCH_LATEX``, torch.optim.Adadelta: ε inside both roots and a learning rate η (1.0 by default)."""
     gamma, eps = hp["gamma"], hp["eps"]
     avg_sq_grad = gamma * state.avg_sq_grad + (1.0 - gamma) * grads**2
     ratio = jnp.sqrt(state.avg_sq_delta + eps) / jnp.sqrt(avg_sq_grad + eps)
@@ -211,11 +207,8 @@ def rmsprop_init(params):
 
 
 def rmsprop_update(grads, state, params, hp):
-    r"""G_t = \gamma G_{t-1} + (1-\gamma) g_t^2,\quad w_{t+1} = w_t - \frac{\eta}{\sqrt{G_t}+\epsilon} g_t.
-
-    The lecture calls G_t a sum; the formula is an exponential moving average, and it is exactly
-    torch.optim.RMSprop(alpha=γ, centered=False, momentum=0).
-    """
+    """``RMSPROP_LATEX``. The lecture calls G_t a sum; the formula is an exponential moving average, and it is
+    exactly torch.optim.RMSprop(alpha=γ, centered=False, momentum=0)."""
     avg_sq_grad = hp["gamma"] * state.avg_sq_grad + (1.0 - hp["gamma"]) * grads**2
     lr_eff = hp["lr"] / (jnp.sqrt(avg_sq_grad) + hp["eps"])
     return -lr_eff * grads, RMSPropState(avg_sq_grad), lr_eff
@@ -246,17 +239,13 @@ def _moments(grads, state, hp):
     return t, mu, nu
 
 
-BIAS_CORRECTION_ON = 0.5  # Adam's ``bias_correction`` switch is on above this value
-
-
 def _bias_corrected(hp, factor):
     """``factor`` when the ``bias_correction`` switch is on, else 1: Adam without its correction."""
-    return jnp.where(hp["bias_correction"] > BIAS_CORRECTION_ON, factor, 1.0)
+    return jnp.where(hp["bias_correction"] > SWITCH_ON, factor, 1.0)
 
 
 def adam_lecture_update(grads, state, params, hp):
-    r"""m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,
-    w_{t+1} = w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} m_t, t from 1."""
+    """``ADAM_LECTURE_LATEX`` (``ADAM_UNCORRECTED_LATEX`` with the switch off), t from 1."""
     t, mu, nu = _moments(grads, state, hp)
     correction = _bias_corrected(hp, jnp.sqrt(1.0 - hp["beta2"] ** t) / (1.0 - hp["beta1"] ** t))
     lr_eff = hp["lr"] / (jnp.sqrt(nu) + hp["eps"]) * correction
@@ -271,8 +260,7 @@ w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\,\frac{\sqrt{1-\beta_2^{\,t}}}
 
 
 def adam_torch_update(grads, state, params, hp):
-    r"""torch.optim.Adam: w_{t+1} = w_t - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon),
-    \hat m_t = m_t/(1-\beta_1^t), \hat v_t = v_t/(1-\beta_2^t)."""
+    """``ADAM_TORCH_LATEX`` (``ADAM_UNCORRECTED_LATEX`` with the switch off): torch.optim.Adam."""
     t, mu, nu = _moments(grads, state, hp)
     bias1 = _bias_corrected(hp, 1.0 - hp["beta1"] ** t)
     bias2 = _bias_corrected(hp, 1.0 - hp["beta2"] ** t)
@@ -296,9 +284,8 @@ w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t}+\epsilon}\, m_t
 
 
 def nadam_lecture_update(grads, state, params, hp):
-    r"""The lecture has no Nadam; this is the lecture's Adam with Dozat's Nesterov first moment
-    \bar m_t = \beta_1 m_t/(1-\beta_1^{t+1}) + (1-\beta_1) g_t/(1-\beta_1^t) in place of
-    m_t/(1-\beta_1^t): w_{t+1} = w_t - \frac{\eta\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\bar m_t."""
+    """``NADAM_LECTURE_LATEX``. The lecture gives no Nadam formula; this is the lecture's Adam with Dozat's Nesterov
+    first moment in place of m_t/(1-β1^t)."""
     t, mu, nu = _moments(grads, state, hp)
     b1 = hp["beta1"]
     nesterov_mu = b1 * mu / (1.0 - b1 ** (t + 1.0)) + (1.0 - b1) * grads / (1.0 - b1**t)
@@ -335,8 +322,7 @@ def nadam_momentum(beta1, t):
 
 
 def nadam_torch_update(grads, state, params, hp):
-    r"""torch.optim.NAdam with momentum_decay ψ = 0.004:
-    μ_t = β_1 (1 - ½·0.96^{tψ}), w_{t+1} = w_t - η\frac{(1-μ_t) g_t/(1-Πμ_{≤t}) + μ_{t+1} m_t/(1-Πμ_{≤t+1})}{\sqrt{v_t/(1-β_2^t)}+ε}."""
+    """``NADAM_TORCH_LATEX``: torch.optim.NAdam with momentum_decay ψ = 0.004."""
     t, mu, nu = _moments(grads, state, hp)
     mom_t, mom_next = nadam_momentum(hp["beta1"], t), nadam_momentum(hp["beta1"], t + 1.0)
     mu_product = state.mu_product * mom_t
@@ -353,57 +339,71 @@ w_{t+1} &= w_t - \frac{\eta}{\sqrt{v_t/(1-\beta_2^{\,t})}+\epsilon}
 \left(\frac{(1-\mu_t)\, g_t}{1-\prod_{i\le t}\mu_i} + \frac{\mu_{t+1}\, m_t}{1-\prod_{i\le t+1}\mu_i}\right)
 \end{aligned}"""
 
+# --- after the lecture: AdamW, Lion, AdaBelief ---------------------------------------------------------------
 
-# --- the table ------------------------------------------------------------------------------------
+def _with_decoupled_decay(adam_update):
+    """AdamW from an Adam update (its bias correction on): the decay ηλw is taken from the point apart from the
+    moments, so the per-coordinate scaling does not shrink it as it would an L2 term added to g_t."""
 
-BOTH = CONVENTIONS
-LECTURE, TORCH = ("lecture",), ("torch",)
+    def update(grads, state, params, hp):
+        updates, state, lr_eff = adam_update(grads, state, params, {**hp, "bias_correction": 1.0})
+        return updates - hp["lr"] * hp["weight_decay"] * params, state, lr_eff
 
-
-def _gd_rule(rule_id):
-    return Rule(rule_id, BOTH, gd_init, gd_update, {"lr": 0.001}, GD_LATEX)
-
-
-RULES: tuple[Rule, ...] = (
-    _gd_rule("gd"),
-    _gd_rule("sgd"),
-    _gd_rule("minibatch"),
-    Rule("momentum", BOTH, momentum_init, momentum_update, {"lr": 0.001, "beta": 0.9}, MOMENTUM_LATEX),
-    Rule("nag", LECTURE, momentum_init, nag_lecture_update, {"lr": 0.001, "beta": 0.9}, NAG_LECTURE_LATEX,
-         lookahead=nag_lecture_lookahead),
-    Rule("nag", TORCH, momentum_init, nag_torch_update, {"lr": 0.001, "beta": 0.9}, NAG_TORCH_LATEX),
-    Rule("adagrad", BOTH, adagrad_init, adagrad_update, {"lr": 0.01, "eps": 1e-10}, ADAGRAD_LATEX),
-    Rule("adadelta", LECTURE, adadelta_init, adadelta_lecture_update, {"gamma": 0.9, "eps": 1e-6},
-         ADADELTA_LECTURE_LATEX),
-    Rule("adadelta", TORCH, adadelta_init, adadelta_torch_update, {"lr": 1.0, "gamma": 0.9, "eps": 1e-6},
-         ADADELTA_TORCH_LATEX),
-    Rule("rmsprop", BOTH, rmsprop_init, rmsprop_update, {"lr": 0.01, "gamma": 0.99, "eps": 1e-8}, RMSPROP_LATEX),
-    Rule("adam", LECTURE, adam_init, adam_lecture_update,
-         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": 1.0}, ADAM_LECTURE_LATEX),
-    Rule("adam", TORCH, adam_init, adam_torch_update,
-         {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": 1.0}, ADAM_TORCH_LATEX),
-    Rule("nadam", LECTURE, adam_init, nadam_lecture_update,
-         {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, NADAM_LECTURE_LATEX),
-    Rule("nadam", TORCH, nadam_torch_init, nadam_torch_update,
-         {"lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, NADAM_TORCH_LATEX),
-)
-
-RULE_TABLE: dict[tuple[str, str], Rule] = {
-    (rule.id, convention): rule for rule in RULES for convention in rule.conventions
-}
-OPTIMIZER_IDS: tuple[str, ...] = tuple(dict.fromkeys(rule.id for rule in RULES))
+    return update
 
 
-def bias_correction_on(optimizer_id: str, convention: str, hparams: Mapping[str, float]) -> bool:
-    """Whether a rule with a ``bias_correction`` switch runs with it on (rules without the switch: False)."""
-    defaults = RULE_TABLE[(optimizer_id, convention)].defaults
-    return "bias_correction" in defaults and hparams.get("bias_correction", defaults["bias_correction"]) > BIAS_CORRECTION_ON
+adamw_lecture_update = _with_decoupled_decay(adam_lecture_update)  # ADAMW_LECTURE_LATEX
+adamw_torch_update = _with_decoupled_decay(adam_torch_update)  # ADAMW_TORCH_LATEX: torch.optim.AdamW, optax.adamw
+
+ADAMW_LECTURE_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+w_{t+1} &= w_t - \eta \left(\frac{\sqrt{1-\beta_2^{\,t}}}{1-\beta_1^{\,t}}\,\frac{m_t}{\sqrt{v_t}+\epsilon}
++ \lambda\, w_t\right)
+\end{aligned}"""
+
+ADAMW_TORCH_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad \hat m_t = m_t/(1-\beta_1^{\,t}) \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad \hat v_t = v_t/(1-\beta_2^{\,t}) \\
+w_{t+1} &= w_t - \eta \left(\frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon} + \lambda\, w_t\right)
+\end{aligned}"""
 
 
-def latex_for(optimizer_id: str, convention: str, hparams: Mapping[str, float]) -> str:
-    """The LaTeX of the update that actually runs with ``hparams``: Adam with its bias correction switched
-    off runs (and shows) the formula without the correction factor."""
-    rule = RULE_TABLE[(optimizer_id, convention)]
-    if "bias_correction" in rule.defaults and not bias_correction_on(optimizer_id, convention, hparams):
-        return ADAM_UNCORRECTED_LATEX
-    return rule.latex
+class LionState(NamedTuple):
+    mu: jnp.ndarray  # m_t
+
+
+def lion_init(params):
+    return LionState(_zeros(params))
+
+
+def lion_update(grads, state, params, hp):
+    """``LION_LATEX``, optax.lion: only the sign of c_t counts, so every coordinate moves by η (and the decay);
+    ``lr_eff`` is η."""
+    direction = jnp.sign(hp["beta1"] * state.mu + (1.0 - hp["beta1"]) * grads)
+    mu = hp["beta2"] * state.mu + (1.0 - hp["beta2"]) * grads
+    lr = jnp.broadcast_to(hp["lr"], grads.shape)
+    return -lr * (direction + hp["weight_decay"] * params), LionState(mu), lr
+
+
+LION_LATEX = r"""\begin{aligned}
+c_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+w_{t+1} &= w_t - \eta \left(\operatorname{sign}(c_t) + \lambda\, w_t\right) \\
+m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
+\end{aligned}"""
+
+
+def adabelief_update(grads, state, params, hp):
+    """``ADABELIEF_LATEX``: optax.adabelief with eps_root = ε (the paper adds the same ε to s_t)."""
+    t = _step_count(state)
+    mu = hp["beta1"] * state.mu + (1.0 - hp["beta1"]) * grads
+    nu = hp["beta2"] * state.nu + (1.0 - hp["beta2"]) * (grads - mu) ** 2 + hp["eps"]
+    lr_eff = (hp["lr"] / (1.0 - hp["beta1"] ** t)) / (jnp.sqrt(nu / (1.0 - hp["beta2"] ** t)) + hp["eps"])
+    return -lr_eff * mu, AdamState(t, mu, nu), lr_eff
+
+
+ADABELIEF_LATEX = r"""\begin{aligned}
+m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad \hat m_t = m_t/(1-\beta_1^{\,t}) \\
+s_t &= \beta_2 s_{t-1} + (1-\beta_2)\,(g_t - m_t)^2 + \epsilon,\quad \hat s_t = s_t/(1-\beta_2^{\,t}) \\
+w_{t+1} &= w_t - \frac{\eta}{\sqrt{\hat s_t}+\epsilon}\, \hat m_t
+\end{aligned}"""

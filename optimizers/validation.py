@@ -4,51 +4,25 @@ Every public entry point (``make``, ``run``, ``run_many``) checks its inputs her
 ValueError that names the value and its range, instead of running a rule outside its domain (a negative
 learning rate climbs, β ≥ 1 never forgets, ε < 0 can divide by zero) or failing deep inside NumPy.
 
-These are the mathematical ranges; the page's sliders (``scene.HPARAM_RANGES``) lie inside them. The
-checks are a few comparisons (vectorized for ``run_many``'s arrays): they sit on the page's hot path.
+The hyperparameters' ranges are declared with them (``optimizers.hyperparameters``: the page's sliders lie
+inside them). The checks are a few comparisons (vectorized for ``run_many``'s arrays): they sit on the page's
+hot path.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Mapping
 
 import numpy as np
 
+from optimizers.hyperparameters import HYPERPARAMETERS, LARGEST, Range
+
 MAX_STEPS = 1_000_000  # a recorded run keeps every step; the step counter is a 32-bit integer
 MAX_SEED = 2**32 - 1  # seeds are unsigned 32-bit integers
-LARGEST = float(np.finfo(np.float32).max)  # the programs compute in float32: beyond this a number is ∞
 
 
-class Range(NamedTuple):
-    """An interval of numbers; ``low_open``/``high_open`` exclude an end."""
-
-    low: float
-    high: float
-    low_open: bool = False
-    high_open: bool = False
-
-    def holds(self, values: np.ndarray) -> np.ndarray:
-        above = values > self.low if self.low_open else values >= self.low
-        below = values < self.high if self.high_open else values <= self.high
-        return above & below  # False for NaN
-
-    def __str__(self) -> str:
-        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
-
-
-POSITIVE = Range(0.0, LARGEST, low_open=True)
-BELOW_ONE = Range(0.0, 1.0, high_open=True)
-
-# Every hyperparameter a rule in rules.py takes, and the values for which its update is defined.
-HPARAM_RANGES: dict[str, Range] = {
-    "lr": POSITIVE,  # η ≤ 0 stands still or climbs
-    "beta": BELOW_ONE,  # momentum: a_t = β a_{t-1} + g_t grows without bound for β ≥ 1
-    "gamma": BELOW_ONE,  # the moving averages of Adadelta and RMSProp
-    "beta1": BELOW_ONE,  # Adam's first moment; its correction divides by 1 − β1^t
-    "beta2": Range(0.0, 1.0),  # β2 = 1 keeps v_0 = 0: defined (the step is then ε-limited), unlike β2 > 1
-    "eps": Range(0.0, LARGEST),  # ε < 0 can make a denominator zero or negative
-    "bias_correction": Range(0.0, 1.0),  # Adam's switch: ≥ 0.5 on
-}
+# Every hyperparameter a rule takes, and the values for which its update is defined.
+HPARAM_RANGES: dict[str, Range] = {name: h.valid for name, h in HYPERPARAMETERS.items()}
 
 
 def _is_plain(value: Any) -> bool:

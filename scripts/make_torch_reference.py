@@ -4,12 +4,12 @@ Run from the repository root with torch==2.13.0 (CPU):
 
     python scripts/make_torch_reference.py
 
-Every torch-convention optimizer id runs with two hyperparameter settings on three surfaces written
+Every optimizer id that torch.optim has (not Lion, not AdaBelief) runs with two hyperparameter settings on three surfaces written
 here in torch, from a fixed start, for 30 full-batch steps in float64. The same settings also run on
 the cubic fit of PyTorch's tutorial (4 parameters, landscapes/models.py), written to
 tests/data/torch_reference_cubic.json: the engine's n-dimensional parity. The tests read the JSON and
 need no torch. Hyperparameters are stored under the engine's names (``lr``, ``beta``, ``gamma``,
-``beta1``, ``beta2``, ``eps``); ``torch_call`` records the exact torch.optim call they became.
+``beta1``, ``beta2``, ``eps``, ``weight_decay``); ``torch_call`` records the exact torch.optim call they became.
 """
 
 from __future__ import annotations
@@ -77,6 +77,8 @@ SETTINGS = {
              {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 0.1}),
     "nadam": ({"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
               {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 0.1}),
+    "adamw": ({"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
+              {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 0.1, "weight_decay": 0.5}),
 }
 
 
@@ -99,6 +101,8 @@ def torch_call(optimizer_id: str, hp: dict[str, float]) -> tuple[str, dict[str, 
         return "Adam", {"lr": hp["lr"], "betas": betas, "eps": hp["eps"]}
     if optimizer_id == "nadam":
         return "NAdam", {"lr": hp["lr"], "betas": betas, "eps": hp["eps"], "momentum_decay": 0.004}
+    if optimizer_id == "adamw":
+        return "AdamW", {"lr": hp["lr"], "betas": betas, "eps": hp["eps"], "weight_decay": hp["weight_decay"]}
     raise KeyError(optimizer_id)
 
 

@@ -323,6 +323,22 @@ def test_notes_bundle_references_exactly_its_files_in_both_embed_forms():
     assert from_query(parse_qs(query))[0] == scene  # the note regenerates its scene
 
 
+def test_the_optimizers_after_the_lecture_export_their_paths_and_formulas():
+    scene = TWO_RUNS.replace(runs=(Run.of("adamw", lr=0.1), Run.of("lion", "torch", lr=0.05, color=PALETTE[1]),
+                                   Run.of("adabelief", lr=0.1, color=PALETTE[2])))
+    rows = list(csv.DictReader(io.StringIO(data.to_csv(scene))))
+    for index, run in enumerate(scene.runs):
+        traj = compute.trajectory(scene, run)
+        np.testing.assert_array_equal(_column(rows, index, "x"), traj.params[:, 0])
+        np.testing.assert_array_equal(_column(rows, index, "lr_eff_y")[:-1], traj.lr_eff[:, 1])
+    archive = zipfile.ZipFile(io.BytesIO(bundle.notes_bundle(scene, views=("contour",), frames=5)))
+    notes = archive.read(bundle.NOTES).decode()
+    for run in scene.runs:
+        assert RULE_TABLE[(run.optimizer, run.convention)].latex in notes and run.label("en") in notes
+    query = re.search(r"```text\n\?(.+)\n```", notes).group(1)
+    assert from_query(parse_qs(query))[0] == scene
+
+
 def test_export_files_rejects_an_unknown_format():
     with pytest.raises(ValueError, match="unknown format"):
         bundle.export_files(TWO_RUNS, ("png", "bmp"))

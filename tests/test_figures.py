@@ -11,7 +11,7 @@ from figures.stepping import at_step
 from figures.info import SURFACE_3D_STRIDE
 from figures.surface3d import path_lift
 from i18n import STRINGS
-from optimizers import OPTIMIZER_IDS
+from optimizers import OPTIMIZER_IDS, SPECS
 from scene import DEFAULT_SCENE, PALETTE, Run, Scene, View
 
 
@@ -218,9 +218,16 @@ def test_family_tree_has_the_lectures_edges_and_marks_the_scenes_optimizers():
     required = {("gd", "sgd"), ("gd", "minibatch"), ("sgd", "minibatch"), ("sgd", "momentum"), ("sgd", "adagrad"),
                 ("momentum", "nag"), ("adagrad", "rmsprop"), ("adagrad", "adadelta"), ("momentum", "adam"),
                 ("rmsprop", "adam"), ("adam", "nadam"), ("nag", "nadam")}
-    assert set(EDGES) == required  # as in the common form of the figure, Momentum and Adagrad both refine SGD
+    lecture = {edge for edge in EDGES if SPECS[edge[1]].in_lecture}
+    assert lecture == required  # as in the common form of the figure, Momentum and Adagrad both refine SGD
+    assert set(EDGES) - lecture == {("adam", "adamw"), ("adam", "adabelief")}  # Lion refines none of them
     figure = family_tree_figure("en", {"adam": PALETTE[2], "minibatch": PALETTE[1]})
-    assert len(figure.layout.annotations) == len(EDGES)
+    arrows = [annotation for annotation in figure.layout.annotations if annotation.showarrow]
+    assert len(arrows) == len(EDGES)
+    notes = [annotation for annotation in figure.layout.annotations if not annotation.showarrow]
+    assert [note.name for note in notes] == ["note lion"] and "program search" in notes[0].text
+    dashed = {shape.name for shape in figure.layout.shapes if shape.line.dash == "dash"}
+    assert dashed == {"adamw", "adabelief", "lion"}  # beyond 2.3.7
     (nodes,) = traces(figure, "nodes")
     ids = list(nodes.customdata)
     assert sorted(ids) == sorted(OPTIMIZER_IDS)  # every optimizer the page can run has its node, mini-batch too

@@ -297,3 +297,15 @@ def test_gradient_norm_heatmap_is_log_norm_on_the_field_grid():
     np.testing.assert_allclose(heatmap.z, np.log10(np.maximum(norm, 1e-12)), rtol=1e-5)
     np.testing.assert_allclose(heatmap.x, np.linspace(-3, 3, 11), atol=1e-6)
     np.testing.assert_allclose(heatmap.y, np.linspace(-3, 3, 11), atol=1e-6)
+
+
+def test_the_optimizers_after_the_lecture_name_their_state_by_their_formulas_symbols():
+    scene = Scene(landscape="bowl", start=(-2.5, 2.0), steps=30, step=10,
+                  runs=(Run.of("adabelief", lr=0.1), Run.of("lion", lr=0.1), Run.of("adamw", "torch", lr=0.1)))
+    belief, lion, adamw = (internals.internals(scene, i) for i in range(3))
+    assert set(belief.accumulators) == {"m", "s"} and belief.moment_symbol == "m"  # AdaBelief's sₜ, not vₜ
+    assert set(lion.accumulators) == {"m"} and lion.bias_correction == {}
+    assert set(adamw.accumulators) == {"m", "v"}
+    for info in (belief, adamw):  # no switch: the correction is always on; t = 11 after update 10
+        assert info.at_factor("1−β1^t") == pytest.approx(1 - 0.9**11, rel=1e-5)
+        assert info.at_factor("√(1−β2^t)") == pytest.approx((1 - 0.999**11) ** 0.5, rel=1e-5)

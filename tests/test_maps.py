@@ -122,6 +122,20 @@ def test_sweep_cells_equal_single_runs():
     assert info.current == (0.05, 0.9)
 
 
+@pytest.mark.parametrize("optimizer, y_param, y_values", [
+    ("adamw", "weight_decay", [0.0, 0.3, 0.9]), ("lion", "weight_decay", [0.0, 0.5]), ("adabelief", "beta2", [0.9, 0.999]),
+])
+def test_sweeps_of_the_optimizers_after_the_lecture_equal_single_runs(optimizer, y_param, y_values):
+    scene = WELLS.replace(runs=(Run.of(optimizer, lr=0.05),), steps=60)
+    lrs = np.array([0.01, 0.05, 0.2])
+    info = maps.sweep(scene, 0, "lr", y_param, lrs, np.array(y_values))
+    for i, y in enumerate(y_values):
+        for j, lr in enumerate(lrs):
+            trajectory = compute.trajectory(scene, Run.of(optimizer, lr=lr, **{y_param: y}))
+            np.testing.assert_allclose(info.final_loss[i, j], trajectory.loss[-1], rtol=1e-4, atol=1e-5)
+    assert len(np.unique(info.final_loss.round(5))) > len(lrs)  # the second axis changes the outcome
+
+
 def test_sweep_over_steps_reads_every_step_count_from_one_history():
     scene = Scene(landscape="himmelblau", start=(-0.3, -0.9), runs=(Run.of("gd", lr=0.01),), steps=50)
     lrs, counts = np.array([0.001, 0.01, 0.03, 0.06]), np.array([5, 20, 80])
@@ -153,7 +167,10 @@ def test_sweep_axes_follow_the_optimizer():
     assert maps.sweep_axes(Run.of("momentum")) == (("lr", "beta"), ("lr", "steps"))
     assert ("beta1", "beta2") in maps.sweep_axes(Run.of("adam"))
     assert maps.sweep_axes(Run.of("adadelta")) == (("gamma", "steps"), ("gamma", "eps"))
-    for param in ("lr", "beta", "beta1", "beta2", "gamma", "eps", "steps"):
+    assert maps.sweep_axes(Run.of("adamw")) == (("lr", "weight_decay"), ("beta1", "beta2"), ("lr", "steps"))
+    assert maps.sweep_axes(Run.of("lion")) == (("lr", "weight_decay"), ("beta1", "beta2"), ("lr", "steps"))
+    assert maps.sweep_axes(Run.of("adabelief")) == (("beta1", "beta2"), ("lr", "steps"))
+    for param in ("lr", "beta", "beta1", "beta2", "gamma", "eps", "weight_decay", "steps"):
         values = maps.default_values(param, 16, WELLS)
         assert 2 <= len(values) <= 16 and np.all(np.diff(values) > 0)
 

@@ -21,12 +21,12 @@ import pytest
 
 import optimizers
 from landscapes import LANDSCAPES, FiniteSum, Landscape, as_finite_sum
-from optimizers import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE
+from optimizers import CONVENTIONS, OPTIMIZER_IDS, RULE_TABLE, SPECS
 
 REFERENCE = json.loads((pathlib.Path(__file__).parent / "data" / "torch_reference.json").read_text("utf-8"))
 
 # Non-default hyperparameters for the hand computations; ε is large so that where it sits shows.
-HAND_HP = {"lr": 0.05, "beta": 0.7, "gamma": 0.8, "beta1": 0.8, "beta2": 0.9, "eps": 0.1}
+HAND_HP = {"lr": 0.05, "beta": 0.7, "gamma": 0.8, "beta1": 0.8, "beta2": 0.9, "eps": 0.1, "weight_decay": 0.1}
 
 # f(w) = ½ wᵀAw + bᵀw, the quadratic of the hand computations.
 QUADRATIC_A = np.array([[3.0, 1.0], [1.0, 2.0]])
@@ -145,6 +145,34 @@ def hand_nadam_torch(grad, w, s, t, hp, psi=0.004):
     return w - hp["lr"] * m_hat / (np.sqrt(v_hat) + hp["eps"]), {"m": m, "v": v, "product": product}
 
 
+def hand_adamw_lecture(grad, w, s, t, hp):
+    w_next, state = hand_adam_lecture(grad, w, s, t, hp)
+    return w_next - hp["lr"] * hp["weight_decay"] * w, state
+
+
+def hand_adamw_torch(grad, w, s, t, hp):
+    """torch.optim.AdamW: the point decays by the factor 1 − ηλ, then takes Adam's step."""
+    _, m, v = hand_moments(grad, w, s, hp)
+    m_hat, v_hat = m / (1 - hp["beta1"] ** t), v / (1 - hp["beta2"] ** t)
+    return w * (1 - hp["lr"] * hp["weight_decay"]) - hp["lr"] * m_hat / (np.sqrt(v_hat) + hp["eps"]), {"m": m, "v": v}
+
+
+def hand_lion(grad, w, s, t, hp):
+    """Chen et al. 2023, Algorithm 2."""
+    g, m = grad(w), s.get("m", 0.0)
+    c = hp["beta1"] * m + (1 - hp["beta1"]) * g
+    return w - hp["lr"] * (np.sign(c) + hp["weight_decay"] * w), {"m": hp["beta2"] * m + (1 - hp["beta2"]) * g}
+
+
+def hand_adabelief(grad, w, s, t, hp):
+    """Zhuang et al. 2020, Algorithm 2: ε is added to s_t and to the denominator."""
+    g = grad(w)
+    m = hp["beta1"] * s.get("m", 0.0) + (1 - hp["beta1"]) * g
+    belief = hp["beta2"] * s.get("s", 0.0) + (1 - hp["beta2"]) * (g - m) ** 2 + hp["eps"]
+    m_hat, s_hat = m / (1 - hp["beta1"] ** t), belief / (1 - hp["beta2"] ** t)
+    return w - hp["lr"] * m_hat / (np.sqrt(s_hat) + hp["eps"]), {"m": m, "s": belief}
+
+
 def hand_trajectory(step, grad, start, hp, steps) -> np.ndarray:
     w, state, points = np.asarray(start, dtype=np.float64), {}, [np.asarray(start, dtype=np.float64)]
     for t in range(1, steps + 1):
@@ -252,6 +280,18 @@ def optax_nadam(hp):
     return optax.nadam(hp["lr"], b1=hp["beta1"], b2=hp["beta2"], eps=hp["eps"])
 
 
+def optax_adamw(hp):
+    return optax.adamw(hp["lr"], b1=hp["beta1"], b2=hp["beta2"], eps=hp["eps"], weight_decay=hp["weight_decay"])
+
+
+def optax_lion(hp):
+    return optax.lion(hp["lr"], b1=hp["beta1"], b2=hp["beta2"], weight_decay=hp["weight_decay"])
+
+
+def optax_adabelief(hp):  # one ε, as in the paper: optax's eps_root is the ε added to s_t
+    return optax.adabelief(hp["lr"], b1=hp["beta1"], b2=hp["beta2"], eps=hp["eps"], eps_root=hp["eps"])
+
+
 EPS_ZERO = {"eps": 0.0}
 
 CASES = [
@@ -279,6 +319,12 @@ CASES = [
     Case("adam", "torch", hand_adam_torch, stated_adam_torch, torch_reference=True, optax=optax_adam),
     Case("nadam", "lecture", hand_nadam_lecture, stated_nadam_lecture, optax=optax_nadam, optax_hp=EPS_ZERO),
     Case("nadam", "torch", hand_nadam_torch, stated_nadam_torch, torch_reference=True),
+    # After the lecture: AdamW as Adam (ε outside √v in the lecture's form), Lion and AdaBelief one rule each.
+    Case("adamw", "lecture", hand_adamw_lecture, stated_adam_lecture, optax=optax_adamw, optax_hp=EPS_ZERO),
+    Case("adamw", "torch", hand_adamw_torch, stated_adam_torch, torch_reference=True, optax=optax_adamw),
+    *[Case("adabelief", convention, hand_adabelief, stated_adam_torch, optax=optax_adabelief)
+      for convention in CONVENTIONS],
+    *[Case("lion", convention, hand_lion, stated_learning_rate, optax=optax_lion) for convention in CONVENTIONS],
 ]
 
 by_case = pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
@@ -330,6 +376,23 @@ def test_adam_without_bias_correction_equals_the_hand_computation(convention):
     assert not np.allclose(expected, corrected), "the switch makes no difference"
 
 
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_adamw_without_weight_decay_is_adam(convention):
+    hp = {"lr": 0.05, "beta1": 0.8, "beta2": 0.9, "eps": 0.1}
+    with jax.enable_x64(True):
+        adam = optimizers.run(optimizers.make("adam", convention, **hp), WELLS, WELLS.starts[0], 30)
+        adamw = optimizers.run(optimizers.make("adamw", convention, weight_decay=0.0, **hp), WELLS, WELLS.starts[0], 30)
+        decayed = optimizers.run(optimizers.make("adamw", convention, weight_decay=0.1, **hp), WELLS, WELLS.starts[0], 30)
+    np.testing.assert_allclose(adamw.params, adam.params, rtol=1e-12, atol=1e-14)
+    assert np.abs(decayed.params - adam.params).max() > 1e-3
+
+
+def test_lion_moves_every_coordinate_by_exactly_its_learning_rate():
+    with jax.enable_x64(True):
+        traj = optimizers.run(optimizers.make("lion", lr=0.05, weight_decay=0.0), WELLS, WELLS.starts[0], 30)
+    np.testing.assert_allclose(np.abs(np.diff(traj.params, axis=0)), 0.05, rtol=1e-12)
+
+
 # (b) the torch convention reproduces torch.optim (reference data of scripts/make_torch_reference.py) -------
 
 def reference_cases(optimizer_id: str) -> list[dict]:
@@ -346,6 +409,9 @@ def test_reference_data_covers_every_optimizer_on_three_surfaces():
     assert REFERENCE["dtype"] == "float64" and REFERENCE["steps"] == 30
     for optimizer_id in OPTIMIZER_IDS:
         cases = reference_cases(optimizer_id)
+        if not SPECS[optimizer_id].torch_optim:  # torch.optim has no Lion, no AdaBelief
+            assert cases == []
+            continue
         assert {c["landscape"] for c in cases} == {"bowl", "rosenbrock", "himmelblau"}
         assert len({json.dumps(c["hparams"], sort_keys=True) for c in cases if c["landscape"] == "bowl"}) == 2
         for c in cases:
@@ -377,7 +443,8 @@ def test_torch_convention_in_float32_follows_torch_optim(case):
         assert error.max() < 5e-2, f"{reference['landscape']} {reference['hparams']}: {error.max()}"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.torch_reference], ids=lambda case: case.id)
+@pytest.mark.parametrize("case", [c for c in CASES if not c.torch_reference and SPECS[c.optimizer].torch_optim],
+                         ids=lambda case: case.id)
 def test_lecture_only_rules_differ_from_torch_optim(case):
     """The rows without torch data really are other formulas (else they should be checked against torch)."""
     torch_case = next(c for c in CASES if c.optimizer == case.optimizer and c.convention == "torch")
@@ -664,7 +731,7 @@ def test_gradient_variance_sgd_above_minibatch_above_full_batch_zero(landscape_i
 # (j) bad input gives a clear ValueError ------------------------------------------------------------------
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: optimizers.make("adamw"), "unknown optimizer 'adamw'"),
+    (lambda: optimizers.make("adamax"), "unknown optimizer 'adamax'"),
     (lambda: optimizers.make("adam", "keras"), "unknown convention 'keras'"),
     (lambda: optimizers.make("adam", momentum=0.9), "adam (lecture) has no hyperparameter momentum"),
     (lambda: optimizers.make("adadelta", "lecture", lr=1.0), "has no hyperparameter lr"),

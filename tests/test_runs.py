@@ -11,7 +11,7 @@ from lessons import LESSONS
 from optimizers import OPTIMIZER_IDS
 from presets import PRESETS
 from scene import DEFAULT_SCENE, Run
-from tests.test_app import load, url_scene
+from tests.test_app import load, open_tab, url_scene
 from ui import state as S
 
 NEAR = 0.2  # how close to the default bowl's minimum each new run gets in 100 steps (the plot is 6 wide)
@@ -67,3 +67,20 @@ def test_the_page_adds_and_switches_runs_with_the_new_run_settings_and_shows_the
     at.selectbox(key="run0.optimizer").set_value("sgd").run()
     batch = at.selectbox(key="run0.batch")
     assert url_scene(at).runs[0].batch_size == 1 and batch.options[batch.index] == "1"
+
+
+@pytest.mark.parametrize("language, badge", [("ko", "2.3.7 이후"), ("en", "beyond 2.3.7")])
+def test_the_optimizers_after_the_lecture_are_marked_where_they_are_chosen_and_explained(language, badge):
+    at = load({"lang": language}, runs=(0,))
+    after = {"AdamW", "AdaBelief", "Lion"}
+    for key in ("run0.optimizer", "new_run_optimizer"):
+        marked = {option for option in at.selectbox(key=key).options if badge in option}
+        assert marked == {f"{name} · {badge}" for name in after}
+    for optimizer in ("adamw", "adabelief", "lion"):
+        at.selectbox(key="new_run_optimizer").set_value(optimizer).run()
+        at.button(key="add_run").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+    assert [run.optimizer for run in url_scene(at).runs[-3:]] == ["adamw", "adabelief", "lion"]
+    headers = [m.value for m in open_tab(at, "tab.formulas").markdown if m.value.startswith("**")]
+    assert {header.split("**")[1] for header in headers if badge in header} == {f"{n} · {badge}" for n in after}
+    assert any(header.startswith("**Adam**") for header in headers)  # the lecture's Adam is not marked

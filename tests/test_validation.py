@@ -25,6 +25,7 @@ DEFINED = {
     "beta1": lambda v: 0 <= v < 1,
     "beta2": lambda v: 0 <= v <= 1,
     "eps": lambda v: 0 <= v <= F32_MAX,
+    "weight_decay": lambda v: 0 <= v <= F32_MAX,  # AdamW's and Lion's decoupled decay: λ < 0 would push away
     "bias_correction": lambda v: 0 <= v <= 1,
 }
 RULE_HPARAMS = sorted({(rule.id, convention, name) for rule in RULES for convention in rule.conventions

@@ -6,9 +6,9 @@ import math
 
 import streamlit as st
 
-from i18n import STRINGS, hparam_help, optimizer_name, t
+from i18n import STRINGS, hparam_help, optimizer_choice, t
 from landscapes import LANDSCAPES, Landscape, Param, is_model
-from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
+from optimizers import CONVENTIONS, HYPERPARAMETERS, OPTIMIZER_IDS, hyperparameters
 from presets import PRESETS
 from scene import FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_RUNS, MAX_STEPS, Scene
 from slices import SLICE_KINDS
@@ -19,7 +19,6 @@ from ui.maps import formula_controls, formula_selected
 LOG_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 DECAY_STEPS = (0.9, 0.92, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)
 BATCH_CHOICES = (1, 2, 4, 8, 16, 32, 64)
-DECAYING_HPARAMS = ("beta", "gamma", "beta1", "beta2")
 
 
 def log_options(low: float, high: float, current: float | None = None) -> list[float]:
@@ -60,7 +59,7 @@ def hparam_control(run_id: int, name: str, lang: str, optimizer: str) -> None:
     current = st.session_state.get(key)
     if log:
         options = log_options(low, high, current)
-    elif name in DECAYING_HPARAMS:
+    elif HYPERPARAMETERS[name].scale == "decay":
         options = decay_options(low, high, current)
     else:
         options = sorted({round(low + (high - low) * k / 40, 6) for k in range(41)} | ({current} - {None}))
@@ -161,7 +160,7 @@ def run_controls(lang: str, run_id: int, number: int, label: str) -> None:
         return
     with settings:
         choice(st.selectbox, t("ctl.optimizer", lang), OPTIMIZER_IDS, key=key("optimizer"),
-               format_func=lambda oid: optimizer_name(oid, lang),
+               format_func=lambda oid: optimizer_choice(oid, lang),
                on_change=S.reset_optimizer, args=(st.session_state, run_id), persist_state="session")
         choice(st.segmented_control, t("ctl.convention", lang), CONVENTIONS, key=key("convention"), required=True,
                format_func=lambda c: t(f"ctl.convention.{c}", lang), help=t("ctl.convention.help", lang),
@@ -196,7 +195,7 @@ def runs_controls(lang: str, labels: list[str]) -> None:
     full = len(st.session_state[S.RUN_IDS]) >= MAX_RUNS
     # The select on its own row: beside the button it cut the optimizer's name at the sidebar's width.
     choice(st.selectbox, t("ctl.new_run", lang), OPTIMIZER_IDS, key="new_run_optimizer",
-           format_func=lambda oid: optimizer_name(oid, lang))
+           format_func=lambda oid: optimizer_choice(oid, lang))
     st.button(t("ctl.add_run", lang), key="add_run", on_click=_add_run, disabled=full, type="primary",
               icon=":material/add:", width="stretch", help=t("ctl.add_run.help", lang, n=MAX_RUNS))
 

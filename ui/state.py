@@ -11,7 +11,8 @@ import dataclasses
 from typing import Any, MutableMapping
 
 from landscapes import LANDSCAPES, Landscape, is_model
-from optimizers import hyperparameters
+from optimizers import SPECS, hyperparameters
+from optimizers.hyperparameters import SWITCHES
 from scene import DEFAULT_BATCH, DEFAULT_SCENE, MAX_RUNS, MAX_STEPS, PALETTE, Run, Scene
 
 State = MutableMapping[str, Any]
@@ -25,18 +26,8 @@ CAMERA_TOKEN = "_camera_token"  # likewise for the 3D camera
 RUNS = "_runs"
 HEARD = "_heard_events"  # event name → id of the last one the views component sent and Python applied
 VIEW_KEYS = ("log_loss", "field", "projector", "show_critical", "slice")
-SWITCH_HPARAMS = ("bias_correction",)  # 1 on, 0 off: shown as a toggle, held as a bool
+SWITCH_HPARAMS = SWITCHES  # 1 on, 0 off: shown as a toggle, held as a bool
 FULL_BATCH = "full"  # the batch-size choice of the exact gradient (a select shows None as "nothing chosen")
-
-# The page's settings for a new run, over the engine's own defaults (which stay the optimizers' and PyTorch's):
-# with those, a new GD run (η = 0.001) barely moved in 100 steps. With these, each new run gets within 0.2 of the
-# default bowl's minimum in 100 steps (tests/test_runs.py), and none diverges there.
-NEW_RUN_SETTINGS: dict[str, dict[str, float]] = {
-    "gd": {"lr": 0.05}, "sgd": {"lr": 0.05}, "minibatch": {"lr": 0.05},
-    "momentum": {"lr": 0.01}, "nag": {"lr": 0.01},
-    "adagrad": {"lr": 0.5}, "adadelta": {"eps": 0.01}, "rmsprop": {"lr": 0.05},
-    "adam": {"lr": 0.1}, "nadam": {"lr": 0.1},
-}
 
 
 def run_key(run_id: int, name: str) -> str:
@@ -171,9 +162,9 @@ def add_run(state: State, run: Run) -> int | None:
 
 
 def new_run_settings(optimizer: str, convention: str = "lecture") -> dict[str, float]:
-    """The hyperparameters a new run of ``optimizer`` (or a run switched to it) starts from."""
+    """The hyperparameters a new run of ``optimizer`` (or a run switched to it) starts from: the spec's ``new_run``."""
     defaults = hyperparameters(optimizer, convention)
-    return {**defaults, **{k: v for k, v in NEW_RUN_SETTINGS.get(optimizer, {}).items() if k in defaults}}
+    return {**defaults, **{k: v for k, v in SPECS[optimizer].new_run.items() if k in defaults}}
 
 
 def new_run(optimizer: str) -> Run:

@@ -16,7 +16,7 @@ import streamlit as st
 import compute
 from figures import family_tree_figure
 from figures.browser import VIEWS
-from i18n import STRINGS, optimizer_name, settings_text, t
+from i18n import STRINGS, optimizer_choice, settings_text, t
 from landscapes import Landscape, is_model
 from lessons import LESSONS
 from optimizers import bias_correction_on, latex_for
@@ -197,7 +197,7 @@ def formula_panel(scene: Scene, landscape: Landscape) -> None:
                               []).append(run)
     for (optimizer, convention, latex), runs in groups.items():
         with st.container(border=True):
-            st.markdown(f"**{optimizer_name(optimizer, lang)}** · {t(f'ctl.convention.{convention}', lang)}")
+            st.markdown(f"**{optimizer_choice(optimizer, lang)}** · {t(f'ctl.convention.{convention}', lang)}")
             st.latex(latex)
             st.markdown(t(f"explain.{optimizer}", lang))
             if "bias_correction" in runs[0].settings and not bias_correction_on(optimizer, convention, runs[0].settings):
