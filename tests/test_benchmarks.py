@@ -71,10 +71,11 @@ def test_the_numpy_map_labels_every_start_as_the_page_does(rule, hparams):
 def test_the_models_benchmarks_numpy_slice_is_the_engines_slice():
     from benchmarks import models as models_benchmark
     from landscapes.models import MLP
-    from slices import coordinate_slice, slice_losses
+    from slices import coordinate_slice, filter_normalized_slice, slice_losses
 
-    plane = coordinate_slice(MLP, MLP.initial_parameters)
     xs, ys = np.linspace(-1.0, 1.0, 5, dtype=np.float32), np.linspace(-0.5, 0.5, 4, dtype=np.float32)
-    expected = slice_losses(MLP, plane, xs, ys)
-    assert expected.std() > 0
-    np.testing.assert_allclose(models_benchmark.numpy_slice(plane, xs, ys), expected, rtol=1e-4, atol=1e-6)
+    # the output layer's two weights, and two directions that move every layer
+    for plane in (coordinate_slice(MLP, MLP.initial_parameters), filter_normalized_slice(MLP, MLP.initial_parameters, 5)):
+        expected = slice_losses(MLP, plane, xs, ys)
+        assert expected.std() > 0
+        np.testing.assert_allclose(models_benchmark.numpy_slice(plane, xs, ys), expected, rtol=1e-4, atol=1e-6)
