@@ -64,6 +64,10 @@ def test_pca_directions_are_orthonormal_and_the_projection_keeps_the_variance_it
     residual = sum(np.sum((path - in_plane(plane, project(plane, path))) ** 2) for path in paths)
     assert 0.3 < plane.explained < 1.0
     np.testing.assert_allclose(residual / total, 1.0 - plane.explained, rtol=1e-6, atol=1e-9)
+    # the two largest principal directions (an SVD of the points says which), each its largest component positive
+    singular = np.linalg.svd(points - plane.centre, compute_uv=False)
+    np.testing.assert_allclose(plane.explained, np.sum(singular[:2] ** 2) / np.sum(singular**2), rtol=1e-9)
+    assert np.all(plane.directions[np.arange(2), np.argmax(np.abs(plane.directions), axis=1)] > 0)
     # no other plane through the mean keeps more: the plane of two coordinates keeps less
     coordinate = coordinate_slice(MLP, plane.centre)._replace(centre=plane.centre)
     kept_by_coordinates = sum(np.sum((in_plane(coordinate, project(coordinate, p)) - plane.centre) ** 2) for p in paths)
