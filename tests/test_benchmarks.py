@@ -79,3 +79,19 @@ def test_the_models_benchmarks_numpy_slice_is_the_engines_slice():
         expected = slice_losses(MLP, plane, xs, ys)
         assert expected.std() > 0
         np.testing.assert_allclose(models_benchmark.numpy_slice(plane, xs, ys), expected, rtol=1e-4, atol=1e-6)
+
+
+def test_the_browser_benchmarks_preset_opens_the_presets_scene_by_its_link():
+    from urllib.parse import parse_qs
+
+    from benchmarks import browser as browser_benchmark
+    from presets import PRESETS
+    from scene import from_query
+
+    assert browser_benchmark.page_query("v_projector=1", None) == "v_projector=1"
+    query = parse_qs(browser_benchmark.page_query("v_projector=1", "mlp_not_a_bowl"))
+    assert query["v_projector"] == ["1"]
+    scene, notices = from_query(query)
+    assert not notices
+    assert scene.replace(view=PRESETS["mlp_not_a_bowl"].scene.view) == PRESETS["mlp_not_a_bowl"].scene
+    assert scene.view.projector
