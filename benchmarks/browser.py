@@ -2,11 +2,13 @@
 
     python -m benchmarks.browser                       # 1920×1080, then the projector theme and 1280×800
     python -m benchmarks.browser --cases default --repeats 12
+    python -m benchmarks.browser --cases default --preset mlp_not_a_bowl --plays 1   # a model scene
 
 Headless Chromium (/usr/bin/chromium through Playwright, the flags of tests/browser/conftest.py, software WebGL)
 against two servers started for the run (benchmarks/loadtest.py's ``Server``), both warmed up by one untimed visit:
 
-- the page (app.py, its default scene: three runs of 100 steps);
+- the page (app.py, its default scene: three runs of 100 steps; ``--preset`` opens a preset's scene instead,
+  by its link: e.g. ``mlp_not_a_bowl``, four runs of the small network, 300 steps, its loss seen on a PCA slice);
 - the floor (benchmarks/floor_app.py): a bare Streamlit page with a contour and a 3D surface of a 200×200 grid
   (st.plotly_chart) and a slider whose change moves a marker on both — a plain server rerun.
 
@@ -26,7 +28,10 @@ Every time is taken inside the page with ``performance.now()``:
   second of each view while it played;
 - **a new η** (the page only): the first run's learning-rate slider in the sidebar moved one notch with the
   keyboard; from the key press to the end of every view's redraw with the new run (a server rerun: the run
-  recomputed, its trajectory sent, the views redrawn — what the floor's step costs, for comparison).
+  recomputed, its trajectory sent, the views redrawn — what the floor's step costs, for comparison). A view is
+  drawn again only when its figure changed or the step moved, and an η change leaves the step where it is: the
+  first draw after the press is the new data. On a model scene every view changes (the runs' new paths, and a
+  PCA slice's new plane and its 3,721 losses).
 
 Prints a table and writes everything to ``--output`` (out/browser.json); each case names the load average of
 the machine while it ran.
@@ -309,13 +314,27 @@ def loads(browser, tab_type, url: str, viewport: tuple[int, int], count: int):
     return times, parts, tab
 
 
+def page_query(case_query: str, preset: str | None) -> str:
+    """The case's query, and the preset's scene as a link opens it (scene.query_string) when one is named."""
+    if preset is None:
+        return case_query
+    from presets import PRESETS
+    from scene import query_string
+
+    return "&".join(part for part in (case_query, query_string(PRESETS[preset].scene)) if part)
+
+
+def with_query(url: str, query: str) -> str:
+    return f"{url}/?{query}" if query else url
+
+
 def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int, plays: int,
-                 visits: int) -> dict[str, Any]:
-    width, height, query = CASES[name]
+                 visits: int, preset: str | None = None) -> dict[str, Any]:
+    width, height, case_query = CASES[name]
+    query = page_query(case_query, preset)
     viewport = (width, height)
     load_before = os.getloadavg()
-    page_loads, load_parts, page = loads(browser, PageTab, f"{page_url}/?{query}" if query else page_url, viewport,
-                                         visits)
+    page_loads, load_parts, page = loads(browser, PageTab, with_query(page_url, query), viewport, visits)
     floor_loads, _, floor = loads(browser, FloorTab, floor_url, viewport, visits)
     try:
         page.to_start()
@@ -330,7 +349,7 @@ def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int
         page.close()
         floor.close()
     return {
-        "case": name, "viewport": viewport, "query": query,
+        "case": name, "viewport": viewport, "query": query, "preset": preset,
         "page": {"load_seconds": page_loads, "load_parts_ms": load_parts, "step_seconds": page_steps,
                  "learning_rate_seconds": learning_rate},
         "floor": {"load_seconds": floor_loads, "step_seconds": floor_steps},
@@ -341,9 +360,9 @@ def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int
     }
 
 
-def warm_up(browser, page_url: str, floor_url: str) -> None:
+def warm_up(browser, page_url: str, floor_url: str, preset: str | None = None) -> None:
     """One untimed visit of each: the servers compile and cache what every later visit reuses."""
-    for tab_type, url in ((PageTab, page_url), (FloorTab, floor_url)):
+    for tab_type, url in ((PageTab, with_query(page_url, page_query("", preset))), (FloorTab, floor_url)):
         tab_type(browser, url, (1280, 800)).close()
 
 
@@ -351,19 +370,20 @@ def chromium_version() -> str:
     return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
 
 
-def run(cases: list[str], repeats: int, extra_repeats: int, plays: int, visits: int, app: Path = REPO / "app.py"
-        ) -> dict[str, Any]:
+def run(cases: list[str], repeats: int, extra_repeats: int, plays: int, visits: int, app: Path = REPO / "app.py",
+        preset: str | None = None) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     results = []
     with Server(app) as page_server, Server(FLOOR_APP) as floor_server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            warm_up(browser, page_server.url, floor_server.url)
+            warm_up(browser, page_server.url, floor_server.url, preset)
             for index, name in enumerate(cases):
                 first = index == 0
                 result = measure_case(browser, name, page_server.url, floor_server.url,
-                                      repeats if first else extra_repeats, plays if first else 1, visits if first else 1)
+                                      repeats if first else extra_repeats, plays if first else min(plays, 1),
+                                      visits if first else 1, preset)
                 print(describe_case(result), flush=True)
                 results.append(result)
         finally:
@@ -380,7 +400,8 @@ def ms(seconds: float | None) -> str:
 def describe_case(result: dict[str, Any]) -> str:
     width, height = result["viewport"]
     before, after = result["load_average"]
-    lines = [f"{result['case']} ({width}×{height}{', ?' + result['query'] if result['query'] else ''}),"
+    lines = [f"{result['case']} ({width}×{height}{', preset ' + result['preset'] if result.get('preset') else ''}"
+             f"{', ?' + result['query'] if result['query'] and not result.get('preset') else ''}),"
              f" load average {before[0]:.1f} → {after[0]:.1f}"]
     for side in ("page", "floor"):
         steps, visits = result[side]["step_seconds"], result[side]["load_seconds"]
@@ -392,8 +413,8 @@ def describe_case(result: dict[str, Any]) -> str:
         lines.append("  page load, ms since the navigation start: "
                      + ", ".join(f"{name} {'–' if at is None else f'{at:.0f}'}" for name, at in parts.items()))
     learning_rate = result["page"]["learning_rate_seconds"]
-    lines.append(f"  page   a new η of run 1 → all plots: median {ms(median(learning_rate))}, max {ms(max(learning_rate))}"
-                 f" ({len(learning_rate)} changes)")
+    lines.append(f"  page   a new η of run 1 → all plots: median {ms(median(learning_rate))}, range {ms(min(learning_rate))}"
+                 f"–{ms(max(learning_rate))} ({len(learning_rate)} changes: {', '.join(ms(v) for v in learning_rate)})")
     for play in result["play"]:
         views = ", ".join(f"{view} {v['fps']:.1f} fps ({v['steps_shown']} steps shown, draw median "
                           f"{v['draw_ms_median']:.0f} ms)" for view, v in play["views"].items())
@@ -414,7 +435,7 @@ def table(results: dict[str, Any]) -> str:
         took = ", ".join(f"{p['seconds']:.2f} s" for p in plays)
         fps = "; ".join(", ".join(f"{p['views'][v]['fps']:.1f}" for v in VIEWS) for p in plays)
         width, height = case["viewport"]
-        label = f"{case['case']} ({width}×{height})"
+        label = f"{case['case']} ({width}×{height}{', ' + case['preset'] if case.get('preset') else ''})"
         rows.append(
             f"| {label} | {ms(median(page['step_seconds']))}, {ms(max(page['step_seconds']))} |"
             f" {ms(median(floor['step_seconds']))}, {ms(max(floor['step_seconds']))} | {case['step_ratio']:.2f}× |"
@@ -425,12 +446,15 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from presets import PRESETS
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, the first in full: {', '.join(CASES)}")
     parser.add_argument("--repeats", type=int, default=12, help="steps timed on each side in the first case")
     parser.add_argument("--extra-repeats", type=int, default=6, help="steps timed on each side in the other cases")
     parser.add_argument("--plays", type=int, default=3, help="plays timed in the first case (one in the others)")
     parser.add_argument("--visits", type=int, default=3, help="page loads timed on each side in the first case")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="open this preset's scene instead of the default")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
     cases = [name.strip() for name in args.cases.split(",") if name.strip()]
@@ -438,7 +462,7 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown cases {unknown}; choose from {', '.join(CASES)}")
     started = time.perf_counter()
-    results = run(cases, args.repeats, args.extra_repeats, args.plays, args.visits)
+    results = run(cases, args.repeats, args.extra_repeats, args.plays, args.visits, preset=args.preset)
     results["command"] = "python -m benchmarks.browser " + " ".join(argv if argv is not None else sys.argv[1:])
     results["seconds"] = time.perf_counter() - started
     print(table(results))

@@ -13,9 +13,10 @@ BOUNDARY_HEIGHT = 240  # pixels: a small figure per run, beside the others
 def boundary_figure(xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, data: np.ndarray, title: str,
                     color: str, theme: Theme) -> go.Figure:
     """``probability[i, j]`` at (xs[j], ys[i]); ``data`` rows (x, y, label 0/1); ``color`` the run's, on the frame."""
+    # levels 0.1 … 0.9: ten bands; P rounded to exactly 0 or 1 (float32) stays in an end band, not a patch of its own
     figure = go.Figure([
         go.Contour(x=xs, y=ys, z=probability, zmin=0.0, zmax=1.0, colorscale="RdBu", reversescale=True, opacity=0.75,
-                   contours=dict(start=0.0, end=1.0, size=0.1), line=dict(width=0), showscale=False,
+                   contours=dict(start=0.1, end=0.9, size=0.1), line=dict(width=0), showscale=False,
                    hovertemplate="P(1) = %{z:.2f}<extra></extra>", name="P(1)"),
         go.Contour(x=xs, y=ys, z=probability, contours=dict(start=0.5, end=0.5, size=1.0, coloring="none"),
                    line=dict(color="black", width=max(1.5, theme.line_width * 0.8)), showscale=False, hoverinfo="skip",

@@ -183,13 +183,18 @@ def _layers(w):
 
 
 def mlp_logits(w, inputs, theta=None):
-    """The network's score for each row of ``inputs`` (N, 2): tanh hidden layers, a linear output."""
-    h = inputs
+    """The network's score for each row of ``inputs`` (N, 2): tanh hidden layers, a linear output.
+
+    Computed feature-major, W @ hᵀ with h of shape (units, N): vmapped over many θ (a slice's grid) each product
+    keeps the N data points on its long, contiguous axis. A 61×61 slice took 26 ms instead of 45 ms, a 500-step
+    training run 17 ms instead of 26 ms (benchmarks/models.py), the same losses to float32 rounding.
+    """
+    h = inputs.T
     layers = _layers(w)
     for weights, bias in layers[:-1]:
-        h = jnp.tanh(h @ weights.T + bias)
+        h = jnp.tanh(weights @ h + bias[:, None])
     weights, bias = layers[-1]
-    return (h @ weights.T + bias)[..., 0]
+    return (weights @ h + bias[:, None])[0]
 
 
 def moons(seed):

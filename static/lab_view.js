@@ -40,6 +40,29 @@ const SCREEN_MARGIN_PX = 48;
 const MIN_LOSS_HEIGHT = 230;
 const MAX_LOSS_HEIGHT = 380;
 
+// The toolbar's download name follows the scene (its step, each η): a new name alone changes no drawing, but
+// Plotly draws a plot anew from nothing when its config changes (the 3D view a new WebGL scene, 60–130 ms here).
+// The views give Plotly the name a plot was drawn with and set the current one where the toolbar reads it.
+function downloadName(config) {
+  return config?.toImageButtonOptions?.filename;
+}
+
+function withoutDownloadName(config) {
+  if (downloadName(config) === undefined) return config;
+  return { ...config, toImageButtonOptions: { ...config.toImageButtonOptions, filename: undefined } };
+}
+
+function nameDownloads(div, config) {
+  const options = div._context?.toImageButtonOptions;
+  if (options && downloadName(config) !== undefined) options.filename = downloadName(config);
+}
+
+function drawnConfig(div, config) {
+  const drawn = downloadName(div._context);
+  if (drawn === undefined || downloadName(config) === undefined) return config;
+  return { ...config, toImageButtonOptions: { ...config.toImageButtonOptions, filename: drawn } };
+}
+
 function clamp(value, low, high) {
   return Math.min(Math.max(value, low), high);
 }
@@ -358,8 +381,12 @@ class LabView {
     for (const view of manifest.views) {
       const spec = manifest.figures[view];
       const source = [manifest.payloads.surface, manifest.payloads.layout, ...manifest.payloads.runs,
-        JSON.stringify(spec)].join("|");
-      if (this.figures[view]?.source === source) continue; // nothing of this view changed
+        JSON.stringify({ ...spec, config: withoutDownloadName(spec.config) })].join("|");
+      if (this.figures[view]?.source === source) { // nothing of this view changed but perhaps its download name
+        this.figures[view].config = spec.config;
+        nameDownloads(this.divs[view], spec.config);
+        continue;
+      }
       const traces = [...(surface.views[view]?.under ?? []), ...runs.flatMap((run) => run.views[view] ?? []),
         ...(surface.views[view]?.over ?? []), ...(spec.inline ?? [])];
       this.figures[view] = { source, layout: layouts.views[view], config: spec.config,
@@ -696,7 +723,8 @@ class LabView {
       layout.uirevision = `${layout.uirevision}-${this.cameraToken}`;
     }
     const traces = this.shownEntries(view, figure).map((entry) => this.drawnTrace(entry, step));
-    await this.Plotly.react(div, traces, layout, figure.config);
+    await this.Plotly.react(div, traces, layout, drawnConfig(div, figure.config));
+    nameDownloads(div, figure.config);
     if (first && view === "surface") this.watchCamera(div);
     if (first && view === "contour") this.watchContour(div);
     if (view === "contour") await this.followContour();
@@ -826,7 +854,8 @@ class LabView {
       const x = full.xaxis.domain[1] + (COLORBAR_GAP_PX + COLORBAR_STRIDE_FONTS * full.font.size * bars++) / size.w;
       return { ...trace, colorbar: { ...trace.colorbar, x, xanchor: "left" } };
     });
-    await this.Plotly.react(bottom, traces, layout, { ...figure.config, staticPlot: true, responsive: false });
+    await this.Plotly.react(bottom, traces, layout,
+      { ...withoutDownloadName(figure.config), staticPlot: true, responsive: false });
   }
 
   watchContour(top) {

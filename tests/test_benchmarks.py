@@ -71,10 +71,27 @@ def test_the_numpy_map_labels_every_start_as_the_page_does(rule, hparams):
 def test_the_models_benchmarks_numpy_slice_is_the_engines_slice():
     from benchmarks import models as models_benchmark
     from landscapes.models import MLP
-    from slices import coordinate_slice, slice_losses
+    from slices import coordinate_slice, filter_normalized_slice, slice_losses
 
-    plane = coordinate_slice(MLP, MLP.initial_parameters)
     xs, ys = np.linspace(-1.0, 1.0, 5, dtype=np.float32), np.linspace(-0.5, 0.5, 4, dtype=np.float32)
-    expected = slice_losses(MLP, plane, xs, ys)
-    assert expected.std() > 0
-    np.testing.assert_allclose(models_benchmark.numpy_slice(plane, xs, ys), expected, rtol=1e-4, atol=1e-6)
+    # the output layer's two weights, and two directions that move every layer
+    for plane in (coordinate_slice(MLP, MLP.initial_parameters), filter_normalized_slice(MLP, MLP.initial_parameters, 5)):
+        expected = slice_losses(MLP, plane, xs, ys)
+        assert expected.std() > 0
+        np.testing.assert_allclose(models_benchmark.numpy_slice(plane, xs, ys), expected, rtol=1e-4, atol=1e-6)
+
+
+def test_the_browser_benchmarks_preset_opens_the_presets_scene_by_its_link():
+    from urllib.parse import parse_qs
+
+    from benchmarks import browser as browser_benchmark
+    from presets import PRESETS
+    from scene import from_query
+
+    assert browser_benchmark.page_query("v_projector=1", None) == "v_projector=1"
+    query = parse_qs(browser_benchmark.page_query("v_projector=1", "mlp_not_a_bowl"))
+    assert query["v_projector"] == ["1"]
+    scene, notices = from_query(query)
+    assert not notices
+    assert scene.replace(view=PRESETS["mlp_not_a_bowl"].scene.view) == PRESETS["mlp_not_a_bowl"].scene
+    assert scene.view.projector

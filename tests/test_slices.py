@@ -28,6 +28,17 @@ def test_the_coordinate_slice_through_the_cubic_optimum_is_the_loss_at_those_poi
     assert np.unravel_index(np.argmin(z), z.shape) == (np.argmin(np.abs(ds - optimum[3])), np.argmin(np.abs(cs)))
 
 
+def test_the_mlps_slice_is_its_loss_at_each_point_of_the_plane():
+    plane = filter_normalized_slice(MLP, MLP.initial_parameters, seed=2)  # every layer moves
+    xs, ys = np.linspace(-1.0, 0.6, 5), np.linspace(-0.4, 1.0, 3)
+    z = slice_losses(MLP, plane, xs, ys)
+    theta = MLP.theta_arrays()
+    direct = np.array([[float(MLP.family(np.float32(p), theta)) for p in in_plane(plane, [(x, y) for x in xs])]
+                       for y in ys])
+    assert direct.std() > 0.05
+    np.testing.assert_allclose(z, direct, rtol=1e-5)
+
+
 @pytest.mark.parametrize("model", [CUBIC, MLP], ids=lambda m: m.id)
 def test_filter_normalized_directions_have_the_norms_li_et_al_define(model):
     point = model.initial_parameters + 0.1
@@ -53,6 +64,10 @@ def test_pca_directions_are_orthonormal_and_the_projection_keeps_the_variance_it
     residual = sum(np.sum((path - in_plane(plane, project(plane, path))) ** 2) for path in paths)
     assert 0.3 < plane.explained < 1.0
     np.testing.assert_allclose(residual / total, 1.0 - plane.explained, rtol=1e-6, atol=1e-9)
+    # the two largest principal directions (an SVD of the points says which), each its largest component positive
+    singular = np.linalg.svd(points - plane.centre, compute_uv=False)
+    np.testing.assert_allclose(plane.explained, np.sum(singular[:2] ** 2) / np.sum(singular**2), rtol=1e-9)
+    assert np.all(plane.directions[np.arange(2), np.argmax(np.abs(plane.directions), axis=1)] > 0)
     # no other plane through the mean keeps more: the plane of two coordinates keeps less
     coordinate = coordinate_slice(MLP, plane.centre)._replace(centre=plane.centre)
     kept_by_coordinates = sum(np.sum((in_plane(coordinate, project(coordinate, p)) - plane.centre) ** 2) for p in paths)
