@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from export.fonts import with_app_fonts
 
@@ -76,14 +76,22 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def page(browser, server) -> Page:
-    """One page for a module's tests (a load costs seconds of software rendering)."""
+def opened(browser, url: str, *, before_load=None) -> tuple[BrowserContext, Page]:
+    """A new 1600×1000 context and its page at ``url``, the script's run over (``before_load(page)`` first)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(REDRAW_MS)
-    page.goto(server)
+    if before_load is not None:
+        before_load(page)
+    page.goto(url)
     wait_until_idle(page)
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def page(browser, server) -> Page:
+    """One page for a module's tests (a load costs seconds of software rendering)."""
+    context, page = opened(browser, server)
     yield page
     context.close()
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from tests.browser.conftest import REDRAW_MS, wait_until_idle
+from tests.browser.conftest import REDRAW_MS, opened, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -76,12 +76,9 @@ class Reruns:
 
 @pytest.fixture(scope="module")
 def views_page(browser, server) -> tuple[Page, Reruns]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(REDRAW_MS)
-    reruns = Reruns(page)
-    page.goto(server)
-    wait_until_idle(page)
+    counted = []
+    context, page = opened(browser, server, before_load=lambda page: counted.append(Reruns(page)))
+    (reruns,) = counted
     page.wait_for_selector(VIEWS)
     wait_drawn(page, 100)
     yield page, reruns
@@ -274,11 +271,7 @@ def test_a_click_on_the_contour_moves_the_start_point(views_page):
 
 def test_each_kind_of_point_has_the_same_symbol_in_the_legend_as_in_the_plots(browser, server):
     """The shared legend draws a point's own symbol: a saddle is a square there as in the contour and in 3D."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(REDRAW_MS)
-    page.goto(f"{server}/?ls=saddle_two_minima&lang=en&run=gd,lr=0.05")
-    wait_until_idle(page)
+    context, page = opened(browser, f"{server}/?ls=saddle_two_minima&lang=en&run=gd,lr=0.05")
     page.wait_for_selector(f"{VIEWS} .lab-legend-item")
     symbols = page.evaluate(f"""() => {{
         const traces = {CONTOUR}._fullData.filter(t => t.meta && t.meta.role === 'critical');

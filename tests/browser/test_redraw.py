@@ -9,7 +9,7 @@ import pytest
 
 from export.toolbar import file_stem
 from scene import from_query
-from tests.browser.conftest import REDRAW_MS, wait_until_idle
+from tests.browser.conftest import REDRAW_MS, opened, wait_until_idle
 from tests.browser.test_page import CONTOUR, LOSS, SLIDER, SURFACE, VIEWS, query, wait_drawn
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,7 @@ PLOTS = {"contour": CONTOUR, "surface": SURFACE, "loss": LOSS}
 
 @pytest.fixture(scope="module")
 def model_page(browser, server):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(REDRAW_MS)
-    page.goto(f"{server}?{urlencode(QUERY, doseq=True)}")
-    wait_until_idle(page)
+    context, page = opened(browser, f"{server}?{urlencode(QUERY, doseq=True)}")
     page.wait_for_selector(VIEWS)
     wait_drawn(page, STEPS)
     yield page
