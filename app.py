@@ -1,21 +1,21 @@
 """Loss Landscape Lab — the page. Wiring only: URL + widgets → Scene → cached compute → figures → layout.
 
-Each panel is one call of a function of the Scene; add a tab by adding one line to ``PANELS``.
+Each tab is one module of ``ui/tabs/``; add a tab by adding its module and its name to ``TABS``.
 """
 
 from __future__ import annotations
 
-import runtime  # first: JAX's settings before anything compiles
+from lablab import runtime  # first: JAX's settings before anything compiles
 import streamlit as st
 
-from i18n import t
+from i18n import error_text, t
 from scene import from_query
-from ui import cache, choice, controls, view_component, views
-from ui.lessons import internals_panel, lessons_panel, start_measuring
-from ui.maps import maps_panel
-from ui.export import export_panel
+from ui import cache, choice, controls, tabs, view_component, views
 from ui import state as S
 from ui.guards import refuse_clear_cache_from_clients
+from ui.tabs.lessons import start_measuring
+
+TABS = tabs.load("trajectories", "formulas", "internals", "lessons", "maps", "export")
 
 refuse_clear_cache_from_clients()  # one student's "clear cache" must not empty the whole class's caches
 st.set_page_config(page_title="Loss Landscape Lab — 손실 지형 실험실", page_icon="⛰️", layout="wide",
@@ -31,29 +31,10 @@ def load_from_url() -> None:
     try:
         S.surface_of(scene)
     except ValueError as error:
-        found.append(t("notice.bad_surface", scene.language, error=str(error)[:200]))
+        found.append(t("notice.bad_surface", scene.language, error=error_text(error, scene.language)[:200]))
         scene = scene.replace(landscape="bowl", landscape_params=(), formula="")
     S.load_scene(st.session_state, scene)
     st.session_state["notices"] = found
-
-
-def trajectories_tab(scene, landscape, trajectories) -> None:
-    views.trajectories_panel()  # a fragment: the views' step and camera reports rerun it alone
-
-
-def formulas_tab(scene, landscape, trajectories) -> None:
-    views.formula_panel(scene, landscape)
-
-
-# (tab label key, panel). Internals, Maps, Lessons and Export panels plug in here.
-PANELS = [
-    ("tab.trajectories", trajectories_tab),
-    ("tab.formulas", formulas_tab),
-    ("tab.internals", internals_panel),
-    ("tab.lessons", lessons_panel),
-    ("maps.tab", maps_panel),
-    ("export.tab", export_panel),
-]
 
 
 def main() -> None:
@@ -69,13 +50,13 @@ def main() -> None:
     views.notices(scene, trajectories)
     # Only the open tab runs (switching tabs reruns the page): a rerun costs one panel, not six.
     shown = None
-    tabs = choice.tabs([key for key, _ in PANELS], t, lang, key="tabs", on_change="rerun")
-    for tab, (_, panel) in zip(tabs, PANELS):
-        if tab.open:
-            with tab:
-                panel(scene, landscape, trajectories)
-            shown = panel
-    if shown is not trajectories_tab:  # that one shows the link and keeps the address bar itself
+    opened = choice.tabs([tab.LABEL for tab in TABS], t, lang, key="tabs", on_change="rerun")
+    for container, tab in zip(opened, TABS):
+        if container.open:
+            with container:
+                tab.panel(scene, landscape, trajectories)
+            shown = tab
+    if not getattr(shown, "SHOWS_LINK", False):
         views.link_box(scene)
         views.sync_url(scene)
     view_component.page_runner()

@@ -318,7 +318,7 @@ def page_query(case_query: str, preset: str | None) -> str:
     """The case's query, and the preset's scene as a link opens it (scene.query_string) when one is named."""
     if preset is None:
         return case_query
-    from presets import PRESETS
+    from scene.presets import PRESETS
     from scene import query_string
 
     return "&".join(part for part in (case_query, query_string(PRESETS[preset].scene)) if part)
@@ -446,7 +446,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from presets import PRESETS
+    from scene.presets import PRESETS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, the first in full: {', '.join(CASES)}")

@@ -16,12 +16,12 @@ import argparse
 import plotly
 import plotly.io
 
-import compute
+from analysis import compute
 from benchmarks.export import timed
 from benchmarks.loadtest import machine
 from figures import contour_figure, loss_figure, scene_info, surface_figure
 from figures.maps import basin_plot_info, map_figure
-from maps import MAX_MAP_RESOLUTION, basin_map
+from analysis.maps import MAX_MAP_RESOLUTION, basin_map
 from scene import DEFAULT_SCENE
 
 ENGINES = ("json", "orjson")
@@ -29,7 +29,7 @@ ENGINES = ("json", "orjson")
 
 def page_figures() -> dict[str, plotly.graph_objects.Figure]:
     """The figures as the page builds them for the default scene: the views whole (the browser steps them,
-    figures.browser cuts them into payloads) and the finest basin map (ui.maps)."""
+    figures.browser cuts them into payloads) and the finest basin map (ui.tabs.maps)."""
     scene = DEFAULT_SCENE
     landscape = scene.surface()
     info = scene_info(scene, landscape, compute.trajectories(scene), compute.surface_grid(landscape), None)

@@ -24,8 +24,8 @@ import sys
 import threading
 import time
 
-import lessons
-import maps
+from analysis import lessons
+from analysis import maps
 from benchmarks.loadtest import machine
 
 

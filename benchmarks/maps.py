@@ -26,7 +26,7 @@ import argparse
 
 import numpy as np
 
-import maps
+from analysis import maps
 import optimizers
 from benchmarks import expert
 from benchmarks.engine import fmt, machine, timed_in_turns

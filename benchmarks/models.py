@@ -22,7 +22,7 @@ products do not split over threads either way). The machine is shared: the load 
 
 from __future__ import annotations
 
-import runtime  # noqa: F401  first, as in app.py: NumPy's BLAS on one thread, as the server runs it
+from lablab import runtime  # noqa: F401  first, as in app.py: NumPy's BLAS on one thread, as the server runs it
 
 import argparse
 import os
@@ -32,13 +32,13 @@ import time
 import jax
 import numpy as np
 
-import compute
+from analysis import compute
 import optimizers
 from figures import browser
 from figures.model_info import model_scene_info
 from landscapes.models import MLP, MLP_SIZES, _layer_shapes
 from scene import Run, Scene, View
-from slices import SLICE_RESOLUTION, coordinate_slice, slice_losses
+from analysis.slices import SLICE_RESOLUTION, coordinate_slice, slice_losses
 
 STEPS = 500
 TRAINED = ("gd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam", "nadam")

@@ -108,7 +108,7 @@ def largest_elements(app: Path) -> dict[str, int]:
     from streamlit.testing.v1 import AppTest
 
     from i18n import t
-    from ui import maps as maps_ui
+    from ui.tabs import maps as maps_ui
 
     page = AppTest.from_file(str(app), default_timeout=900)
     page.run()
@@ -238,7 +238,7 @@ def coldstart_section(result: dict[str, Any], info: dict[str, Any]) -> str:
     lines = section_head(
         "Cold start to the first figure",
         "`streamlit run app.py` started → `/_stcore/health` answers → the first session's first run finished "
-        "(its figures sent), each in a fresh process. runtime.py turns JAX's persistent compilation cache on "
+        "(its figures sent), each in a fresh process. lablab/runtime.py turns JAX's persistent compilation cache on "
         "(under the user's cache directory; `LOSS_LAB_JAX_CACHE=off` turns it off). Medians of "
         f"{rounds} rounds of the three starts, the range in brackets; entries: the cache's files after the start.",
         ["JAX compilation cache", "server up", "first run", "total", "cache entries"],

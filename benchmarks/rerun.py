@@ -17,7 +17,7 @@ keeps the lessons' background measurements (the server's first minutes) out of t
 
 from __future__ import annotations
 
-import runtime  # noqa: F401  first, as in app.py: its process settings before NumPy and JAX load
+from lablab import runtime  # noqa: F401  first, as in app.py: its process settings before NumPy and JAX load
 
 import argparse
 import os
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from presets import PRESETS
+from scene.presets import PRESETS
 from scene import to_query
 from tests.page_views import send
 from ui.controls import log_options

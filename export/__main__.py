@@ -83,7 +83,7 @@ def scene_from_url(text: str):
 
 def _jobs(args) -> list[tuple[str | None, object]]:
     """(subfolder or None, scene) for each scene to export."""
-    from presets import PRESETS
+    from scene.presets import PRESETS
 
     if args.all_presets:
         return [(preset_id, preset.scene) for preset_id, preset in PRESETS.items()]
@@ -99,11 +99,11 @@ def _jobs(args) -> list[tuple[str | None, object]]:
 
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    import runtime  # noqa: F401 - JAX's persistent compilation cache, before anything compiles
+    from lablab import runtime  # noqa: F401 - JAX's persistent compilation cache, before anything compiles
     from export.bundle import FORMATS, NEEDS_BROWSER, export_files
     from export.files import write_atomically
     from export.views import VIEWS
-    from presets import PRESETS
+    from scene.presets import PRESETS
 
     if args.list:
         print("\n".join(PRESETS))

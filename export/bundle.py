@@ -10,7 +10,7 @@ import io
 import zipfile
 from typing import Iterable, Sequence
 
-import compute
+from analysis import compute
 from export import animation, data, images
 from export.html import html_page
 from export.toolbar import file_stem

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Sequence
 
-import compute
+from analysis import compute
 import optimizers
 from scene import Scene, query_string
 

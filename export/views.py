@@ -11,7 +11,7 @@ from typing import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-import compute
+from analysis import compute
 import optimizers
 from figures import SceneInfo, contour_figure, loss_figure, scene_info, surface_figure
 from landscapes import is_model

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from figures.info import SceneInfo
 from figures.parts import UNCHECKED, FigureParts
-from compute import Field
+from analysis.compute import Field
 from figures.stepping import CURRENT, MARK, PATH, STEP_TEMPLATE, at_step, step_meta
 from figures.theme import EXIT_SYMBOL, KIND_COLORS, KIND_SYMBOLS, Theme, styled_layout
 

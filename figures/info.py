@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-import compute
+from analysis import compute
 from figures.theme import Theme, dash_for, theme_named
 from i18n import t
 from landscapes import KINDS, Landscape, is_model

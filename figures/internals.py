@@ -17,7 +17,7 @@ from figures.contour import contour_figure, gradient_norm_heatmap  # noqa: F401 
 from figures.info import SceneInfo
 from figures.theme import Theme, styled
 from i18n import t
-from internals import InternalsInfo, NextStep, SeedBand
+from analysis.internals import InternalsInfo, NextStep, SeedBand
 
 DIRECTION_LENGTH = 0.18  # the longer of −g and −a/−m is drawn this fraction of the plot's width
 STEP_MIN_LENGTH = 0.10  # steps shorter than this fraction of the width are magnified (both by one factor)

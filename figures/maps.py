@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from figures.theme import KIND_COLORS, KIND_SYMBOLS, THEMES, TITLE_ROOM, Theme, legend_below, styled
 from i18n import HP_SYMBOLS, t
-from maps import DIVERGED, LOG_AXES, NOT_CONVERGED, STEPS_AXIS, Attractor, BasinInfo, SweepInfo
+from analysis.maps import DIVERGED, LOG_AXES, NOT_CONVERGED, STEPS_AXIS, Attractor, BasinInfo, SweepInfo
 
 BASIN_COLORINGS = ("minimum", "steps", "loss")
 SWEEP_METRICS = ("loss", "steps", "divergence", "minimum")

@@ -1,6 +1,6 @@
 """A model scene's ``SceneInfo``: the same record the surfaces fill, drawn by the same builders.
 
-The surface is a slice of the model's loss (slices.py) on a grid around the runs' projected paths; each run's
+The surface is a slice of the model's loss (analysis/slices.py) on a grid around the runs' projected paths; each run's
 x, y are its projection (α, β) onto the plane, its 3D points sit at the slice's loss there, and its loss (the
 loss chart) is the true training loss. Critical points and the gradient field are of the 2-D surfaces only.
 """
@@ -12,13 +12,13 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-import compute
+from analysis import compute
 from figures.info import SceneInfo, surface_info, with_runs
 from i18n import t
 from landscapes.models import ModelLandscape, accuracy_along
 from optimizers import Trajectory
 from scene import Scene
-from slices import (FILTER_HALF_WIDTH, MIN_HALF_WIDTH, SLICE_RESOLUTION, Slice, grid_bounds, losses_at, plane_for,
+from analysis.slices import (FILTER_HALF_WIDTH, MIN_HALF_WIDTH, SLICE_RESOLUTION, Slice, grid_bounds, losses_at, plane_for,
                     project, slice_losses)
 
 

@@ -41,6 +41,18 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     return text.format(**values) if values else text
 
 
+def error_text(error: Exception, language: str = DEFAULT_LANGUAGE) -> str:
+    """An error in the page's language: a refused formula (``landscapes.FormulaError``, keyed by its ``reason``)
+    in its own words, any other error as its text."""
+    reason = getattr(error, "reason", None)
+    if reason is None:
+        return str(error)
+    values = dict(error.details, position=error.position, token=error.token)
+    if "what" in values:
+        values["what"] = t(f"formula.what.{values['what']}", language)
+    return t(f"formula.{reason}", language, **values)
+
+
 def hparam_help(name: str, optimizer_id: str, language: str = DEFAULT_LANGUAGE) -> str | None:
     """The help text of a hyperparameter, the optimizer's own where its role differs (Adadelta's ε)."""
     for key in (f"hp.{name}.help.{optimizer_id}", f"hp.{name}.help"):

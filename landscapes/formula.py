@@ -78,24 +78,18 @@ PARAMETER = re.compile(r"c[0-9]+")  # the names a formula's constants take in it
 class FormulaError(ValueError):
     """A refused formula. ``position`` is 1-based (the first character is 1), ``token`` the offending text.
 
-    ``reason`` keys the message in ``i18n`` (``formula.<reason>``); ``message(lang)`` gives it in
-    Korean or English, ``str(error)`` in English.
+    ``reason`` keys the message in ``i18n`` (``formula.<reason>``): ``i18n.error_text(error, lang)`` gives it in
+    Korean or English. ``str(error)`` is the short technical form, for logs.
     """
 
     def __init__(self, reason: str, position: int | None = None, token: str = "", **details):
         self.reason, self.position, self.token, self.details = reason, position, token, details
-        super().__init__(self.message("en"))
+        where = "" if position is None else f" at position {position}: {token!r}"
+        facts = "".join(f", {name}={value}" for name, value in details.items())
+        super().__init__(f"formula refused ({reason}{facts}){where}")
 
     def __reduce__(self):  # pickles (and copies) by its fields, not by its formatted message
         return _formula_error, (self.reason, self.position, self.token, self.details)
-
-    def message(self, language: str = "en") -> str:
-        from i18n import t  # i18n is a leaf package; imported here to keep landscapes importable alone
-
-        values = dict(self.details, position=self.position, token=self.token)
-        if "what" in values:
-            values["what"] = t(f"formula.what.{values['what']}", language)
-        return t(f"formula.{self.reason}", language, **values)
 
 
 def _formula_error(reason: str, position: int | None, token: str, details: dict) -> FormulaError:

@@ -13,7 +13,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-from lessons import MEASURE_ENV
+from analysis.lessons import MEASURE_ENV
 
 os.environ.setdefault(MEASURE_ENV, "off")
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import compute
+from analysis import compute
 from i18n import t
-from lessons import LESSONS
-from presets import PRESETS
+from analysis.lessons import LESSONS
+from scene.presets import PRESETS
 from scene import DEFAULT_SCENE, Run, Scene, from_query, to_query
 from tests.page_views import VIEWS_COMPONENT, components, manifest, send, view_figures
 from ui.state import run_key

@@ -22,8 +22,8 @@ from export.bundle import DOWNLOADS
 from export.images import BROWSER_ENV
 from export.toolbar import file_stem
 from scene import DEFAULT_SCENE
-from ui import export as panel_module
-from ui.export import DOWNLOAD_KEY, MIME
+from ui.tabs import export as panel_module
+from ui.tabs.export import DOWNLOAD_KEY, MIME
 
 SCENE = DEFAULT_SCENE.replace(language="en", steps=30)
 
@@ -31,10 +31,10 @@ SCENE = DEFAULT_SCENE.replace(language="en", steps=30)
 def panel_script(language: str):
     from scene import DEFAULT_SCENE
     from export.views import visible_trajectories
-    from ui.export import export_panel
+    from ui.tabs.export import panel
 
     scene = DEFAULT_SCENE.replace(language=language, steps=30)
-    export_panel(scene, scene.surface(), visible_trajectories(scene))
+    panel(scene, scene.surface(), visible_trajectories(scene))
 
 
 def panel(language: str = "en") -> AppTest:

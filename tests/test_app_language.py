@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from i18n import t
-from presets import PRESETS
+from scene.presets import PRESETS
 from tests.test_app import load, open_tab, url_scene
 from ui.state import run_key
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import compute
-import lessons
+from analysis import compute
+from analysis import lessons
 from i18n import t
 from scene import from_query
 from tests.test_app import load, open_tab
-from ui.lessons import answer_key
+from ui.tabs.lessons import answer_key
 
 
 @pytest.fixture(scope="module")

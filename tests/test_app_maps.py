@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import compute
-import maps
+from analysis import compute
+from analysis import maps
 from figures.maps import basin_plot_info
 from i18n import t
 from landscapes import parse_formula
 from tests.page_views import view_figures
 from tests.test_app import decoded, load, open_tab, shown, url_scene
-from ui import maps as maps_ui
+from ui import formula as formula_ui
+from ui.tabs import maps as maps_ui
 
 SADDLE_QUERY = {"ls": "saddle_two_minima", "x": "-1.8", "y": "0.5", "steps": "60",
                 "run": ["gd,lr=0.1", "momentum,lr=0.05,beta=0.9"]}
@@ -103,20 +104,20 @@ def test_custom_formula_entry_parses_reports_and_masks():
     app.selectbox(key="landscape").set_value("custom")
     rerun(app)
     scene = url_scene(app)
-    assert scene.landscape == "custom" and scene.formula == maps_ui.EXAMPLE_FORMULA
-    app.text_input(key=maps_ui.FORMULA_TEXT).input("(x**2 - 1)**2 + y**2")
+    assert scene.landscape == "custom" and scene.formula == formula_ui.EXAMPLE_FORMULA
+    app.text_input(key=formula_ui.FORMULA_TEXT).input("(x**2 - 1)**2 + y**2")
     rerun(app)
     assert url_scene(app).formula == "(x**2 - 1)**2 + y**2"
     assert r"$f(x,y)=\left(x^{2} - 1\right)^{2} + y^{2}$" in [text.value for text in app.sidebar.markdown]
 
-    app.text_input(key=maps_ui.FORMULA_TEXT).input("x + __import__('os')")
+    app.text_input(key=formula_ui.FORMULA_TEXT).input("x + __import__('os')")
     rerun(app)
     (error,) = [shown(e.value) for e in app.error if "__import__" in shown(e.value)]
     assert "5번째" in error
     assert any(code.value.endswith("\n    ^") for code in app.code)
     assert url_scene(app).formula == "(x**2 - 1)**2 + y**2"  # the last good formula stays
 
-    app.text_input(key=maps_ui.FORMULA_TEXT).input("log(x) + y**2")
+    app.text_input(key=formula_ui.FORMULA_TEXT).input("log(x) + y**2")
     rerun(app)
     grid = compute.surface_grid(parse_formula("log(x) + y**2"))
     notice = t("formula.masked", "ko", masked=grid.masked, total=grid.z.size)
@@ -131,8 +132,8 @@ def test_custom_formula_entry_parses_reports_and_masks():
 def test_custom_formula_from_the_url_fills_the_entry_and_maps():
     app = load({"ls": "custom", "f": "(x**2 - 1)**2 + y**2", "fb": "-2,2,-1.5,1.5", "steps": "100",
                 "run": ["gd,lr=0.05"], "lang": "en"}, tab="maps.tab")
-    assert app.text_input(key=maps_ui.FORMULA_TEXT).value == "(x**2 - 1)**2 + y**2"
-    assert [app.number_input(key=key).value for key in maps_ui.BOUND_KEYS] == [-2.0, 2.0, -1.5, 1.5]
+    assert app.text_input(key=formula_ui.FORMULA_TEXT).value == "(x**2 - 1)**2 + y**2"
+    assert [app.number_input(key=key).value for key in formula_ui.BOUND_KEYS] == [-2.0, 2.0, -1.5, 1.5]
     app.select_slider(key="maps.resolution").set_value(32)
     app.button(key="maps.compute").click()
     rerun(app)
@@ -146,7 +147,7 @@ def test_a_formula_undefined_almost_everywhere_is_refused_and_a_sliver_draws_in_
     app = load({"ls": "custom", "f": band, "run": ["gd,lr=0.1"], "lang": "en"})
     for tab in ("tab.trajectories", "tab.formulas", "tab.internals", "tab.lessons", "maps.tab", "export.tab"):
         open_tab(app, tab)
-    app.text_input(key=maps_ui.FORMULA_TEXT).input("0/0")
+    app.text_input(key=formula_ui.FORMULA_TEXT).input("0/0")
     rerun(app)
     assert any("defined on only 0% of the plot" in shown(error.value) for error in app.error)
     assert url_scene(app).formula == band  # the last good formula stays

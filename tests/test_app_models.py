@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import compute
+from analysis import compute
 from figures.model_info import model_scene_info
 from landscapes import LANDSCAPES
 from landscapes.models import MLP, accuracy_along

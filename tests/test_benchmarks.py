@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import maps
+from analysis import maps
 import optimizers
 from benchmarks import engine as engine_benchmark
 from benchmarks import expert
@@ -71,7 +71,7 @@ def test_the_numpy_map_labels_every_start_as_the_page_does(rule, hparams):
 def test_the_models_benchmarks_numpy_slice_is_the_engines_slice():
     from benchmarks import models as models_benchmark
     from landscapes.models import MLP
-    from slices import coordinate_slice, filter_normalized_slice, slice_losses
+    from analysis.slices import coordinate_slice, filter_normalized_slice, slice_losses
 
     xs, ys = np.linspace(-1.0, 1.0, 5, dtype=np.float32), np.linspace(-0.5, 0.5, 4, dtype=np.float32)
     # the output layer's two weights, and two directions that move every layer
@@ -85,7 +85,7 @@ def test_the_browser_benchmarks_preset_opens_the_presets_scene_by_its_link():
     from urllib.parse import parse_qs
 
     from benchmarks import browser as browser_benchmark
-    from presets import PRESETS
+    from scene.presets import PRESETS
     from scene import from_query
 
     assert browser_benchmark.page_query("v_projector=1", None) == "v_projector=1"

@@ -1,4 +1,4 @@
-"""The classroom server's configuration: .streamlit/config.toml as Streamlit reads it, and runtime.py's JAX settings."""
+"""The classroom server's configuration: .streamlit/config.toml as Streamlit reads it, and lablab/runtime.py's JAX settings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-import runtime
+from lablab import runtime
 from scene import DEFAULT_SCENE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def test_jax_cache_lives_outside_the_repository_and_can_be_moved_or_turned_off(t
 
 def test_importing_runtime_turns_on_the_persistent_cache_for_fast_programs(tmp_path):
     script = (
-        "import jax, runtime; c = jax.config; "
+        "import jax; from lablab import runtime; c = jax.config; "
         "print(c.jax_compilation_cache_dir, c.jax_persistent_cache_min_compile_time_secs, "
         "c.jax_compilation_cache_max_size)"
     )
@@ -105,12 +105,12 @@ def test_jax_configuration_is_set_in_runtime_only():
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"
                     and ast.unparse(node.func.value).endswith("config") and "jax" in ast.unparse(node.func.value)):
                 callers.add(path.relative_to(REPO).as_posix())
-    assert callers == {"runtime.py"}
+    assert callers == {"lablab/runtime.py"}
 
 
 def test_the_heap_is_frozen_once_and_later_garbage_is_still_collected():
     script = (
-        "import gc, runtime\n"
+        "import gc\nfrom lablab import runtime\n"
         "class Cycle: pass\n"
         "first, second = runtime.freeze_heap_once(), runtime.freeze_heap_once()\n"
         "frozen = gc.get_freeze_count()\n"
@@ -124,7 +124,7 @@ def test_the_heap_is_frozen_once_and_later_garbage_is_still_collected():
 
 def test_jax_caches_are_emptied_once_enough_programs_were_compiled(tmp_path):
     script = (
-        "import runtime, compute, optimizers\n"
+        "import optimizers\nfrom lablab import runtime\nfrom analysis import compute\n"
         "from scene import DEFAULT_SCENE\n"
         "compute.trajectories(DEFAULT_SCENE)\n"
         "compiled = optimizers.compiled_programs()\n"
@@ -159,10 +159,11 @@ def test_ci_runs_the_readmes_test_command_in_a_fresh_virtual_environment():
 FIRST_FIGURE = """
 import json, os, time
 started = time.perf_counter()
-import runtime, jax
+import jax
+from lablab import runtime
 counts = {"/jax/compilation_cache/cache_hits": 0, "/jax/compilation_cache/cache_misses": 0}
 jax.monitoring.register_event_listener(lambda event, **kw: counts.__setitem__(event, counts.get(event, 0) + 1))
-import compute
+from analysis import compute
 from figures import contour_figure, scene_info, surface_figure
 from scene import DEFAULT_SCENE
 landscape = DEFAULT_SCENE.surface()
@@ -194,7 +195,9 @@ def test_a_second_process_loads_the_first_ones_compiled_programs_from_disk(tmp_p
 
 
 BLAS_THREADS = """
-import ctypes, json, runtime, numpy
+import ctypes, json
+from lablab import runtime
+import numpy
 numpy.linalg.svd(numpy.ones((300, 300)))  # OpenBLAS is loaded and has started
 libraries = {line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.lower()}
 counts = []
@@ -213,3 +216,10 @@ def test_numpy_blas_runs_on_one_thread_in_a_process_that_imports_runtime_first()
                             text=True, check=True, timeout=120).stdout
     counts = json.loads(output.strip().splitlines()[-1])
     assert counts and set(counts) == {1}, counts  # NumPy's OpenBLAS found, on one thread
+
+
+def test_pandas_is_imported_with_the_process_not_by_a_sessions_first_table():
+    """A session importing pandas while another draws a Plotly figure broke that figure (lablab/runtime.py)."""
+    script = "import sys\nfrom lablab import runtime\nprint('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True,
+                          timeout=120).stdout.split() == ["True"]

@@ -21,7 +21,7 @@ import plotly.io
 import pytest
 from PIL import Image
 
-import compute
+from analysis import compute
 from export import animation, bundle, data, images
 from export.html import html_page
 from export.toolbar import file_stem, toolbar_config

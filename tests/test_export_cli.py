@@ -17,7 +17,7 @@ from PIL import Image
 
 from export.files import write_atomically
 from export.images import BROWSER_ENV, ExportError
-from presets import PRESETS
+from scene.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
 

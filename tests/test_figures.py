@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import compute
+from analysis import compute
 from figures import EDGES, THEMES, contour_figure, family_tree_figure, loss_figure, scene_info, surface_figure
 from figures.stepping import at_step
 from figures.info import SURFACE_3D_STRIDE

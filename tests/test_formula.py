@@ -9,9 +9,10 @@ import pickle
 import numpy as np
 import pytest
 
-import compute
+from analysis import compute
 import optimizers
 import scene as scene_module
+from i18n import error_text
 from landscapes import FormulaError, find_critical_points, parse_formula
 from landscapes.formula import (
     DEFAULT_BOUNDS, MAX_CONSTANT, MAX_DEPTH, MAX_LENGTH, MAX_NODES, MIN_DEFINED_SHARE, defined_share,
@@ -79,9 +80,9 @@ def test_hostile_input_is_refused_with_its_token_and_position(text, reason, posi
     if position is not None:
         assert error.position == position
         assert f"position {position}" in str(error)
-        assert f"{position}번째" in error.message("ko")
+        assert f"{position}번째" in error_text(error, "ko")
     assert error.token.startswith(token)
-    assert error.token in str(error) and error.token in error.message("ko")
+    assert error.token in str(error) and error.token in error_text(error, "ko")
     assert "Traceback" not in str(error)
 
 
@@ -203,8 +204,8 @@ def test_a_formula_undefined_on_nearly_all_of_its_plot_is_refused(text, bounds):
     with pytest.raises(FormulaError) as refused:
         parse_formula(text, bounds)
     assert refused.value.reason == "undefined"
-    assert "defined on only 0% of the plot" in refused.value.message("en")
-    assert "그림 범위의 0%에서만 정의됩니다" in refused.value.message("ko")
+    assert "defined on only 0% of the plot" in error_text(refused.value, "en")
+    assert "그림 범위의 0%에서만 정의됩니다" in error_text(refused.value, "ko")
 
 
 def test_a_formula_defined_on_a_sliver_is_kept():

@@ -9,9 +9,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import compute
-import internals
-import lessons
+from analysis import compute
+from analysis import internals
+from analysis import lessons
 from figures import internals as internal_figures
 from figures import theme_named
 from landscapes import LANDSCAPES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import lessons
+from analysis import lessons
 from figures import lessons as lesson_figures
 from figures import theme_named
 

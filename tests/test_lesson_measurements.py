@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-import lessons
-from lessons import LESSONS_BY_ID, Lesson, Measurements, check_gd, measure_at_start
+from analysis import lessons
+from analysis.lessons import LESSONS_BY_ID, Lesson, Measurements, check_gd, measure_at_start
 from scene import Run, Scene
 
 QUICK = tuple(LESSONS_BY_ID[i] for i in ("gd", "curvature", "nag", "adagrad", "rmsprop", "adam"))

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-import lessons
+from analysis import lessons
 import optimizers
 from scene import from_query, to_query
 

@@ -18,12 +18,11 @@ import optimizers
 from landscapes import LANDSCAPES, parse_formula
 from landscapes.formula import MAX_BOUND, MAX_LENGTH
 from optimizers import CONVENTIONS, OPTIMIZER_IDS, hyperparameters
-from slices import SLICE_KINDS
 from scene import (
-    DEFAULT_SCENE, FIELD_MODES, FORMULA_BOUNDS, HPARAM_RANGES, LANGUAGES, MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_SEEDS,
-    MAX_STEPS, NOISE, PALETTE, Run, Scene, View, from_query, query_string, readable_query, readable_query_string,
-    to_query,
+    DEFAULT_SCENE, FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_SEEDS, MAX_STEPS, PALETTE,
+    SLICE_KINDS, Run, Scene, View, from_query, query_string, readable_query_string, to_query,
 )
+from scene.link import FORMULA_BOUNDS, NOISE, readable_query
 
 # Formulas finite on any plot of at most ±1000 (the custom bounds' limit), with their constants drawn.
 FORMULA_TEMPLATES = ("{a}*x**2 + {b}*y**2", "(x**2 - {a})**2 + {b}*y**2", "sin({a}*x)*cos(y) + {b}",

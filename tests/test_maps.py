@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import compute
-import maps
+from analysis import compute
+from analysis import maps
 import optimizers
 from figures.maps import CLICK_TRACE_NAME, MAX_CLICK_SIDE, basin_plot_info, map_figure, sweep_plot_info
 from landscapes import LANDSCAPES

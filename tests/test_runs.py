@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import compute
+from analysis import compute
 from i18n import t
-from lessons import LESSONS
+from analysis.lessons import LESSONS
 from optimizers import OPTIMIZER_IDS
-from presets import PRESETS
+from scene.presets import PRESETS
 from scene import DEFAULT_SCENE, Run
 from tests.test_app import load, open_tab, url_scene
 from ui import state as S

@@ -1,4 +1,4 @@
-"""Slices of a model's loss (slices.py): what each plane is, and how far a run's projection is from the run."""
+"""Slices of a model's loss (analysis/slices.py): what each plane is, and how far a run's projection is from the run."""
 
 import jax
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 import optimizers
 from landscapes.models import CUBIC, MLP, cubic_optimum
-from slices import (coordinate_slice, filter_normalized_slice, grid_bounds, in_plane, pca_slice, project,
+from analysis.slices import (coordinate_slice, filter_normalized_slice, grid_bounds, in_plane, pca_slice, project,
                     slice_losses)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-import compute
+from analysis import compute
 import optimizers
-import runtime
+from lablab import runtime
 from landscapes import LANDSCAPES, refined
 from scene import HPARAM_RANGES, Run, Scene
 
@@ -259,7 +259,7 @@ def test_the_page_draws_the_same_figures_as_the_exports():
     from figures import contour_figure, loss_figure, scene_info, surface_figure
     from figures.browser import VIEWS, assembled
     from figures.surface3d import camera_of
-    from presets import PRESETS
+    from scene.presets import PRESETS
     from ui import cache
 
     builders = {"contour": contour_figure, "surface": surface_figure, "loss": loss_figure}

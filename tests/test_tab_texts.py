@@ -104,7 +104,7 @@ def contour_spec(at) -> dict:
 
 @pytest.mark.parametrize("lesson_id, lang", [("adadelta", "en"), ("adadelta", "ko"), ("adam", "en")])
 def test_internals_caption_states_the_magnification_the_legend_shows(lesson_id, lang):
-    import lessons
+    from analysis import lessons
     from figures.internals import magnification
 
     scene = lessons.LESSONS_BY_ID[lesson_id].scene.replace(language=lang, step=3)
@@ -125,7 +125,7 @@ def test_internals_caption_states_the_magnification_the_legend_shows(lesson_id, 
 def test_internals_tables_hold_numbers_only_and_every_legend_symbol_shows(lesson_id, optimizer):
     import math
 
-    import lessons
+    from analysis import lessons
 
     scene = lessons.LESSONS_BY_ID[lesson_id].scene.replace(language="en", step=5)
     at = internals_page(scene, lessons.run_index(scene, optimizer))

@@ -105,7 +105,7 @@ def test_adagrad_texts_divide_by_the_root_of_g():
 # --- Nadam's internals ----------------------------------------------------------------------------------
 
 def test_nadam_internals_show_the_factors_its_rule_uses():
-    import internals
+    from analysis import internals
     from optimizers.rules import nadam_momentum
 
     scene = Scene(landscape="bowl", steps=30, runs=(Run.of("nadam", "torch", lr=0.1), Run.of("nadam", lr=0.1)))
@@ -126,7 +126,7 @@ def test_nadam_internals_show_the_factors_its_rule_uses():
 # --- the lessons' texts ---------------------------------------------------------------------------------
 
 def test_minima_lesson_says_basin_not_nearest_and_its_start_shows_the_difference():
-    import lessons
+    from analysis import lessons
 
     scene = lessons.MINIMA_SCENE
     landscape = scene.surface()
@@ -144,8 +144,8 @@ def test_minima_lesson_says_basin_not_nearest_and_its_start_shows_the_difference
 
 
 def test_gd_lesson_states_its_learning_rate_condition_and_it_is_the_true_one():
-    import internals
-    import lessons
+    from analysis import internals
+    from analysis import lessons
 
     lesson = lessons.LESSONS_BY_ID["gd"]
     for language in ("en", "ko"):
@@ -163,7 +163,7 @@ def test_gd_lesson_states_its_learning_rate_condition_and_it_is_the_true_one():
 
 
 def test_adam_lesson_states_the_measured_first_step_ratios():
-    import lessons
+    from analysis import lessons
 
     result = lessons.LESSONS_BY_ID["adam"].result()
     for language, times in (("en", "×"), ("ko", "배")):
@@ -174,7 +174,7 @@ def test_adam_lesson_states_the_measured_first_step_ratios():
 
 
 def test_adadelta_lesson_states_the_measured_ratio_of_the_two_conventions():
-    import lessons
+    from analysis import lessons
 
     lesson = lessons.LESSONS_BY_ID["adadelta"]
     result = lesson.result()
@@ -187,7 +187,7 @@ def test_adadelta_lesson_states_the_measured_ratio_of_the_two_conventions():
 
 
 def test_every_lesson_states_its_condition():
-    import lessons
+    from analysis import lessons
 
     for lesson in lessons.LESSONS:
         for language in ("en", "ko"):

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import plotly.graph_objects as go
 import streamlit as st
 
-import compute
+from analysis import compute
 import optimizers
 from figures import browser
 from figures.boundary import boundary_figure

@@ -9,12 +9,12 @@ import streamlit as st
 from i18n import STRINGS, hparam_help, optimizer_choice, t
 from landscapes import LANDSCAPES, Landscape, Param, is_model
 from optimizers import CONVENTIONS, HYPERPARAMETERS, OPTIMIZER_IDS, hyperparameters
-from presets import PRESETS
+from scene.presets import PRESETS
 from scene import FIELD_MODES, HPARAM_RANGES, LANGUAGES, MAX_RUNS, MAX_STEPS, Scene
-from slices import SLICE_KINDS
+from scene import SLICE_KINDS
 from ui import state as S
 from ui.choice import choice
-from ui.maps import formula_controls, formula_selected
+from ui.formula import formula_controls, formula_selected
 
 LOG_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 DECAY_STEPS = (0.9, 0.92, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, MutableMapping
 
-from landscapes import LANDSCAPES, Landscape, is_model
+from landscapes import LANDSCAPES, FormulaError, Landscape, is_model
 from optimizers import SPECS, hyperparameters
 from optimizers.hyperparameters import SWITCHES
-from scene import DEFAULT_BATCH, DEFAULT_SCENE, MAX_RUNS, MAX_STEPS, PALETTE, Run, Scene
+from optimizers.spec import DEFAULT_BATCH
+from scene import DEFAULT_SCENE, MAX_RUNS, MAX_STEPS, PALETTE, Run, Scene
 
 State = MutableMapping[str, Any]
 
@@ -46,6 +47,8 @@ def surface_of(scene: Scene) -> Landscape:
     """The scene's surface; a scene whose surface cannot be built (e.g. a bad formula) raises ValueError."""
     try:
         return scene.surface()
+    except FormulaError:
+        raise
     except Exception as error:  # the formula parser and its import may fail in many ways
         raise ValueError(str(error)) from error
 

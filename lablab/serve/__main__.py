@@ -6,7 +6,7 @@
 Streamlit keeps a session in the process that opened it, so the balancer keeps each browser on one
 process (a cookie). Every process gets the same ``server.cookieSecret`` (Streamlit's
 ``STREAMLIT_SERVER_COOKIE_SECRET``: the one in the environment, or a new random one) and the same
-JAX compilation cache on disk (``LOSS_LAB_JAX_CACHE``, see runtime.py), so a program compiled by one
+JAX compilation cache on disk (``LOSS_LAB_JAX_CACHE``, see lablab/runtime.py), so a program compiled by one
 process is loaded by the others. A process that dies is restarted; the balancer stops sending
 students to it within ~2 s and takes it back once it answers. Ctrl-C stops everything.
 

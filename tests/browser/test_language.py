@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from i18n import optimizer_name, t
 from landscapes import LANDSCAPES
-from presets import PRESETS
+from scene.presets import PRESETS
 from scene import Scene
 from tests.browser.actions import SIDEBAR, Runs, act, pick, scene_of, widget
 from tests.browser.conftest import REDRAW_MS, wait_until_idle

@@ -32,10 +32,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from i18n import t
-from lessons import LESSONS
-from presets import PRESETS
+from analysis.lessons import LESSONS
+from scene.presets import PRESETS
 from scene import LANGUAGES
 from tests.browser.actions import Runs
+from ui import tabs
 from tests.browser.conftest import REDRAW_MS, REPO, wait_until_idle
 from tests.browser.page_checks import Shot, run_checks, shown_in, summary
 
@@ -76,11 +77,11 @@ SCROLL = """([top, ids]) => {
 
 
 def tab_keys() -> list[str]:
-    """The tabs' i18n keys in the page's order: app.PANELS (importing app would run the page)."""
+    """The tabs' i18n keys in the page's order: the modules app.TABS loads (importing app would run the page)."""
     for node in ast.parse((REPO / "app.py").read_text()).body:
-        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "PANELS" for target in node.targets):
-            return [panel.elts[0].value for panel in node.value.elts]
-    raise AssertionError("app.py has no PANELS")
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "TABS" for target in node.targets):
+            return [tab.LABEL for tab in tabs.load(*(name.value for name in node.value.args))]
+    raise AssertionError("app.py has no TABS")
 
 
 def slug(key: str) -> str:

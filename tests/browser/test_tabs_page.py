@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page
 
-import lessons
+from analysis import lessons
 from i18n import t
 from scene import HPARAM_RANGES, query_string
 from tests.browser.conftest import REDRAW_MS, wait_until_idle

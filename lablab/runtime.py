@@ -25,6 +25,11 @@ os.environ.setdefault(BLAS_THREADS_ENV, "1")
 
 import jax  # noqa: E402
 
+# pandas with the process, not in a session: Streamlit imports it at a session's first table, and Plotly looks it up in
+# sys.modules without waiting for the import to finish, so a session drawing a figure meanwhile failed ("partially
+# initialized module 'pandas' has no attribute 'Series'"): half of 8 students opening a newly started server at once.
+import pandas  # noqa: E402,F401
+
 CACHE_ENV = "LOSS_LAB_JAX_CACHE"
 CACHE_MAX_BYTES = 256 * 2**20  # least recently used entries go first; one program takes ~10 kB here
 

@@ -25,7 +25,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-import compute
+from analysis import compute
 import optimizers
 from landscapes import Landscape, find_critical_points
 from scene import HPARAM_RANGES, MAX_STEPS, Run, Scene, clamp_hparam

@@ -1,6 +1,6 @@
 """What happens inside a run, step by step, and the spread of stochastic gradients.
 
-Pure functions of a Scene (no Streamlit, no Plotly), like compute.py:
+Pure functions of a Scene (no Streamlit, no Plotly), like analysis/compute.py:
 
 - ``internals(scene, run_index)``: per step, the gradient, the momentum or first-moment vector, the
   step the rule's learning-rate factor makes of the gradient, the step actually taken, ‖g‖, the
@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import compute
+from analysis import compute
 import optimizers
 from landscapes import FiniteSum, Landscape
 from optimizers.rules import nadam_momentum

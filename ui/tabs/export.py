@@ -3,7 +3,7 @@ the scene's query.
 
 The chosen file is made when the tab runs with new choices (only the open tab runs) and offered by one download
 button holding its bytes: one click downloads it. Made files are cached process-wide by (scene, format, the options
-that format uses). ``export_panel`` is the one entry point.
+that format uses). ``panel`` is the one entry point.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from scene import Scene, query_string, readable_query_string
 from ui.choice import choice
 from ui.text import verbatim
 
+LABEL = "export.tab"
 MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif", "html": "text/html", "zip": "application/zip",
         "csv": "text/csv", "json": "application/json"}
 DOWNLOAD_KEY = "export.download"
@@ -51,7 +52,7 @@ def _download_button(scene: Scene, fmt: str, options: dict, trajectories, can_re
                        on_click="ignore", type="primary")
 
 
-def export_panel(scene: Scene, landscape: Landscape, trajectories) -> None:
+def panel(scene: Scene, landscape: Landscape, trajectories) -> None:
     """The Export tab. ``trajectories`` lines up with ``scene.runs`` (None for hidden runs), as the page computed them."""
     lang = scene.language
     st.caption(t("export.intro", lang))

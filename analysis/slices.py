@@ -26,7 +26,6 @@ import numpy as np
 
 from landscapes.models import ModelLandscape
 
-SLICE_KINDS = ("coordinates", "filter", "pca")
 SLICE_RESOLUTION = 61
 MARGIN = 0.25  # the grid reaches this fraction of the paths' extent beyond them
 MIN_HALF_WIDTH = 0.05  # in units of the directions; a grid is never narrower than this either side

@@ -26,13 +26,13 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-import compute
-import maps
+from analysis import compute
+from analysis import maps
 import optimizers
 from i18n import t
-from internals import curvature, hessian_at
+from analysis.internals import curvature, hessian_at
 from landscapes import Landscape
-from presets import PRESETS
+from scene.presets import PRESETS
 from scene import LANGUAGES, PALETTE, Run, Scene, View, clamp_hparam
 
 
@@ -624,7 +624,7 @@ def check_models(scene: Scene) -> ClaimResult:
     it: the PCA plane keeps a share < 1 of the paths' variance, and the slice's loss at a run's projected point is
     off its true loss by ≥ 10 % of the initial loss somewhere on the path."""
     from landscapes.models import accuracy_along
-    from slices import losses_at, plane_for, project
+    from analysis.slices import losses_at, plane_for, project
 
     model = scene.surface()
     shown = [(run, compute.trajectory(scene, run)) for run in scene.runs if run.visible]
