@@ -27,9 +27,11 @@ VIEW_BUILDERS = {"contour": contour_parts, "surface": surface_parts, "loss": los
 VIEWS = tuple(VIEW_BUILDERS)
 
 
-def view_parts(info: SceneInfo, views: Sequence[str] = VIEWS, *, layout: bool = True) -> dict[str, FigureParts]:
-    """``layout=False``: the traces only (styling a layout costs more than drawing a run's traces)."""
-    return {view: VIEW_BUILDERS[view](info, layout=layout) for view in views}
+def view_parts(info: SceneInfo, views: Sequence[str] = VIEWS, *, layout: bool = True, surface: bool = True
+               ) -> dict[str, FigureParts]:
+    """``layout=False``: the traces only (styling a layout costs more than drawing a run's traces);
+    ``surface=False``: without the surface's traces (a 3D surface costs more than a run's traces too)."""
+    return {view: VIEW_BUILDERS[view](info, layout=layout, surface=surface) for view in views}
 
 
 def surface_payload(info: SceneInfo, views: Sequence[str] = VIEWS) -> Payload:
@@ -40,13 +42,13 @@ def surface_payload(info: SceneInfo, views: Sequence[str] = VIEWS) -> Payload:
 def run_payload(info: SceneInfo, run: RunPath, views: Sequence[str] = VIEWS) -> Payload:
     """One run's traces, drawn whole in ``info``'s theme and display scale."""
     return _run_payload(view_parts(dataclasses.replace(info, runs=(run,), critical=(), field=None, grad_norm=None),
-                                   views, layout=False))
+                                   views, layout=False, surface=False))
 
 
 def scene_parts(info: SceneInfo, views: Sequence[str] = VIEWS, *, layout: bool = True) -> dict[str, FigureParts]:
     """The views without the surface's and the runs' traces: layouts and the scene's small traces."""
     return view_parts(dataclasses.replace(info, runs=(), critical=(), field=None, grad_norm=None), views,
-                      layout=layout)
+                      layout=layout, surface=False)
 
 
 def layout_payload(parts: Mapping[str, FigureParts]) -> Payload:

@@ -105,10 +105,13 @@ def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖")
     )
 
 
-def contour_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+def contour_parts(info: SceneInfo, *, layout: bool = True, surface: bool = True) -> FigureParts:
     """Contour of the surface with every visible run's whole path; critical points and the start on top
-    (``layout=False``: the traces only)."""
+    (``layout=False``: the traces only; ``surface=False``: without the surface's traces, for a run's part)."""
     theme = info.theme
+    if not surface:
+        return FigureParts(contour_layout(info) if layout else None, (), tuple(run_traces_2d(info)),
+                           tuple(critical_traces_2d(info)), (start_trace_2d(info),))
     under: list = [go.Contour(
         x=info.xs, y=info.ys, z=info.z_display, colorscale=theme.colorscale, ncontours=30,
         contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)"),

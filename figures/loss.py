@@ -21,9 +21,9 @@ def loss_values(info: SceneInfo, loss: np.ndarray) -> np.ndarray:
     return values.astype(np.float32)
 
 
-def loss_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+def loss_parts(info: SceneInfo, *, layout: bool = True, surface: bool = True) -> FigureParts:
     """Every visible run's loss against the step, with a marker and a vertical line at the shared step
-    (``layout=False``: the traces only)."""
+    (``layout=False``: the traces only). It draws no surface: ``surface`` is the views' builders' common keyword."""
     theme = info.theme
     data = []
     for run in info.runs:

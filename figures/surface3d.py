@@ -51,16 +51,11 @@ def camera_of(values: tuple[float, ...] | None, angle: tuple[float, float] = DEF
     return {name: dict(zip("xyz", (float(v) for v in values[3 * i:3 * i + 3]))) for i, name in enumerate(names)}
 
 
-def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
+def surface_parts(info: SceneInfo, *, layout: bool = True, surface: bool = True) -> FigureParts:
     """The surface, each visible run's whole path on it, and the critical points above them (``layout=False``:
-    the traces only)."""
+    the traces only; ``surface=False``: without the surface, for a run's part)."""
     theme = info.theme
-    xs, ys, z = surface_arrays(info)
-    surface = go.Surface(
-        x=xs, y=ys, z=z, colorscale=theme.colorscale, showscale=False, opacity=0.92, name=info.title,
-        hoverinfo="skip", contours=dict(z=dict(show=False)), meta=dict(role="surface"),
-        visible=bool(np.isfinite(z).any()),  # WebGL fails on a surface without one finite value (Kaleido, browsers)
-    )
+    under = (surface_trace(info),) if surface else ()
     lift = np.float32(path_lift(info))
     critical = [go.Scatter3d(
         x=m.x, y=m.y, z=m.z + lift, mode="markers", name=m.label, legendgroup=m.kind,
@@ -95,7 +90,16 @@ def surface_parts(info: SceneInfo, *, layout: bool = True) -> FigureParts:
                               f"{run.exit_3d.step}<extra></extra>",
                 meta=dict(role=MARK, run=run.index, **{"from": run.exit_3d.step}), **UNCHECKED,
             ))
-    return FigureParts(surface_layout(info) if layout else None, (surface,), tuple(runs), tuple(critical))
+    return FigureParts(surface_layout(info) if layout else None, under, tuple(runs), tuple(critical))
+
+
+def surface_trace(info: SceneInfo) -> go.Surface:
+    xs, ys, z = surface_arrays(info)
+    return go.Surface(
+        x=xs, y=ys, z=z, colorscale=info.theme.colorscale, showscale=False, opacity=0.92, name=info.title,
+        hoverinfo="skip", contours=dict(z=dict(show=False)), meta=dict(role="surface"),
+        visible=bool(np.isfinite(z).any()),  # WebGL fails on a surface without one finite value (Kaleido, browsers)
+    )
 
 
 def surface_layout(info: SceneInfo) -> go.Layout:

@@ -225,9 +225,10 @@ def test_equal_scenes_share_their_parts_and_one_run_changes_only_its_own():
     assert (float(start["x"][0]), float(start["y"][0])) == (1.25, -0.5)
 
 
-def test_a_rerun_styles_a_view_layout_only_when_the_layout_changed(monkeypatch):
-    """Styling a layout is the dearest part of a view (py-spy under benchmarks.loadtest): a rerun with nothing
-    changed, a step and a new learning rate build traces only; once it built every layout twice per rerun."""
+def test_a_rerun_styles_a_layout_or_draws_the_surface_only_when_it_changed(monkeypatch):
+    """Styling a layout and drawing the 3D surface are the dearest parts of a view (py-spy under
+    benchmarks.loadtest): a rerun with nothing changed, a step and a new learning rate build a run's traces only.
+    Once every layout was styled twice per rerun, and each run's part drew the whole surface again."""
     from figures import browser
     from tests.page_views import send
     from tests.test_app import load
@@ -235,20 +236,20 @@ def test_a_rerun_styles_a_view_layout_only_when_the_layout_changed(monkeypatch):
 
     built = []
     for view, build in browser.VIEW_BUILDERS.items():
-        def counted(info, layout=True, _build=build, _view=view):
-            built.append((_view, layout))
-            return _build(info, layout=layout)
+        def counted(info, layout=True, surface=True, _build=build, _view=view):
+            built.append((_view, layout, surface))
+            return _build(info, layout=layout, surface=surface)
         monkeypatch.setitem(browser.VIEW_BUILDERS, view, counted)
     page = load(runs=(0,))
     page.run()
     built.clear()
     page.run()
     send(page, "step", 7)
-    assert [view for view, layout in built if layout] == []
+    assert [view for view, layout, surface in built if layout or surface] == []
     cache.run_payload.clear()
     page.select_slider(key="run0.hp.lr").set_value(0.05).run()
     assert not page.exception
-    assert built and all(not layout for _, layout in built)  # the runs' traces drawn again, no layout
+    assert built and all(not layout and not surface for _, layout, surface in built)  # the run's traces only
 
 
 def test_the_page_draws_the_same_figures_as_the_exports():
