@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import NamedTuple
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -48,27 +49,42 @@ def hashed(key: tuple) -> str:
     return repr(key)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def read_only(value):
+    """``value`` with every NumPy array in it made read-only. The caches below hand the same object to every
+    session (``st.cache_data`` unpickled a copy at every hit: 3 ms a trajectory, twice a rerun for each run), so a
+    writer fails loudly instead of changing what another student sees."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            read_only(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            read_only(item)
+    return value
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _surface_grid(key: str, _surface: tuple) -> compute.Grid:
-    return compute.surface_grid(_surface_scene(_surface).surface())
+    return read_only(compute.surface_grid(_surface_scene(_surface).surface()))
 
 
 def surface_grid(key: tuple) -> compute.Grid:
     return _surface_grid(hashed(key), key)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _gradient_field(key: str, _surface: tuple) -> compute.Field:
-    return compute.gradient_field(_surface_scene(_surface).surface())
+    return read_only(compute.gradient_field(_surface_scene(_surface).surface()))
 
 
 def gradient_field(key: tuple) -> compute.Field:
     return _gradient_field(hashed(key), key)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)
 def _trajectory(key: str, _scene: Scene, _run: Run) -> optimizers.Trajectory:
-    return compute.trajectory(_scene, _run)
+    return read_only(compute.trajectory(_scene, _run))
 
 
 def trajectory(scene: Scene, run: Run) -> optimizers.Trajectory:

@@ -22,6 +22,7 @@ PLOT_CONFIG = {"displaylogo": False}
 RUN_KEY = "internals_run"
 STEP_KEY = "internals_step"  # mirrors the shared "step" both ways
 
+
 def _step_moved() -> None:
     S.move_step(st.session_state, st.session_state[STEP_KEY])
 

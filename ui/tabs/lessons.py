@@ -16,21 +16,20 @@ import pyarrow as pa
 import streamlit as st
 
 from analysis import lessons
+from analysis.lessons import LESSONS, LESSONS_BY_ID, ClaimResult, Lesson, Robustness
 from figures import theme_named
 from figures import lessons as lesson_figures
 from figures.maps import basin_plot_info
 from i18n import t
 from landscapes import Landscape
-from analysis.lessons import LESSONS, LESSONS_BY_ID, ClaimResult, Lesson, Robustness
 from scene import Scene
 from ui import cache, view_component
 from ui import state as S
 from ui.choice import choice
 
+LABEL = "tab.lessons"
 PLOT_CONFIG = {"displaylogo": False}
 LESSON_KEY = "lesson"
-
-
 LESSON_VIEWS = ("contour", "loss")
 WAIT_SECONDS = 1.5  # the most a rerun waits for a lesson's measurement before it says what is still running
 POLL_SECONDS = 2.0  # then the page looks again this often, and shows the measurement once it is there
@@ -200,9 +199,6 @@ def lesson_views(scene: Scene, lesson_id: str) -> None:
     parts = cache.browser_views(scene, S.surface_of(scene), cache.visible_trajectories(scene))
     view_component.payload_carriers(parts, key)
     view_component._VIEWS(key=key, data=view_component.manifest(scene, parts, key, LESSON_VIEWS, {}))
-
-
-LABEL = "tab.lessons"
 
 
 def panel(scene: Scene, landscape: Landscape, trajectories) -> None:
