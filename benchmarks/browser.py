@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -49,7 +48,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.loadtest import REPO, Server, machine
+from benchmarks import machine
+from benchmarks.loadtest import REPO, Server
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 DEFAULT_OUTPUT = REPO / "out" / "browser.json"
@@ -333,7 +333,7 @@ def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int
     width, height, case_query = CASES[name]
     query = page_query(case_query, preset)
     viewport = (width, height)
-    load_before = os.getloadavg()
+    load_before = machine.load_average()
     page_loads, load_parts, page = loads(browser, PageTab, with_query(page_url, query), viewport, visits)
     floor_loads, _, floor = loads(browser, FloorTab, floor_url, viewport, visits)
     try:
@@ -356,7 +356,7 @@ def measure_case(browser, name: str, page_url: str, floor_url: str, repeats: int
         "step_ratio": median(page_steps) / median(floor_steps),
         "load_ratio": median(page_loads) / median(floor_loads),
         "play": played,
-        "load_average": [load_before, os.getloadavg()],
+        "load_average": [load_before, machine.load_average()],
     }
 
 
@@ -388,7 +388,7 @@ def run(cases: list[str], repeats: int, extra_repeats: int, plays: int, visits: 
                 results.append(result)
         finally:
             browser.close()
-    return {"cases": results, "chromium": chromium_version(), "machine": machine()}
+    return {"cases": results, "chromium": chromium_version(), "machine": machine.describe()}
 
 
 # --- the report ------------------------------------------------------------------------------------------------

@@ -23,17 +23,13 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import platform
-import statistics
-import time
-from typing import Callable, NamedTuple
 
 import jax
 import numpy as np
 
 import optimizers
-from benchmarks import expert
+from benchmarks import expert, machine
+from benchmarks.timing import in_turns, repeated
 from landscapes import LANDSCAPES
 from optimizers.engine import DEFAULT_GRAD_TOL
 from optimizers.spec import RULE_TABLE
@@ -116,8 +112,7 @@ def attainable_flops(repeats: int = 5) -> tuple[float, str]:
     for depth in (4, 8, 16):
         loops = 4096 // depth
         _multiply_adds(x, a, b, depth, loops).block_until_ready()
-        seconds = min(_timed_once(lambda: _multiply_adds(x, a, b, depth, loops).block_until_ready())[0]
-                      for _ in range(repeats))
+        seconds = repeated(lambda: _multiply_adds(x, a, b, depth, loops).block_until_ready(), repeats).wall.min
         rate = 2 * depth * loops * len(x) / seconds
         if rate > best:
             best, how = rate, f"x = a·x + b, {depth} per element per pass, {len(x)} float32 elements in cache"
@@ -126,44 +121,10 @@ def attainable_flops(repeats: int = 5) -> tuple[float, str]:
 
 # --- measuring ---------------------------------------------------------------------------------------------------
 
-def _timed_once(work: Callable[[], object]) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-class Timing(NamedTuple):
-    wall: float  # median seconds
-    cpu: float  # median CPU seconds of this process (all its threads)
-    best: float  # shortest wall time
-
-
-def timed_in_turns(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, Timing]:
-    """Each work ``repeats`` times, in turns (one of each, then again), so a load that comes and goes
-    on a shared machine falls on every side alike."""
-    samples = {name: [] for name in works}
-    for _ in range(repeats):
-        for name, work in works.items():
-            samples[name].append(_timed_once(work))
-    return {name: Timing(statistics.median(w for w, _ in s), statistics.median(c for _, c in s), min(w for w, _ in s))
-            for name, s in samples.items()}
-
-
 def start_grid(size: int) -> np.ndarray:
     (x0, x1), (y0, y1) = ROSENBROCK.bounds
     xs, ys = np.meshgrid(np.linspace(x0, x1, size), np.linspace(y0, y1, size))
     return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{model}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, jax {jax.__version__} ({jax.default_backend()}), numpy {np.__version__}")
 
 
 def assert_same_points(label: str, points: np.ndarray, reference: np.ndarray) -> float:
@@ -198,7 +159,7 @@ def main() -> None:
     starts = start_grid(args.grid)
     work = len(starts) * STEPS
 
-    print(f"machine: {machine()}")
+    print(machine.line(machine.describe()))
     print(f"work: rosenbrock {ROSENBROCK.theta}, {args.grid}×{args.grid} starts × {STEPS} steps, lecture rules, float32")
     bound, how = attainable_flops()
     print(f"attainable float32 rate, measured now: {bound / 1e9:.1f} GFLOP/s ({how})")
@@ -221,18 +182,18 @@ def main() -> None:
                                                   engine.final_params),
         }
         assert np.array_equal(engine.diverged_at, numpy_result.diverged_at), f"{rule_id}: different runs diverged"
-        timings = timed_in_turns({
+        timings = in_turns({
             "engine": lambda: engine_batch(rule_id, starts),
             "minimal JAX": lambda: minimal_batch(rule_id, starts),
             "expert NumPy": lambda: numpy_batch(rule_id, starts),
             "NumPy, dynamics": lambda: numpy_batch(rule_id, starts, bookkeeping=False),
         }, args.repeats)
         for side in SIDES:
-            timing = timings[side]
-            rate = flops / timing.wall
-            faster = lambda other: (f"{timings[other].wall / timing.wall:5.2f}/"
-                                    f"{timings[other].cpu / timing.cpu:5.2f}×")
-            print(f"{rule_id:5} {side:16} {fmt(timing.wall)} {fmt(timing.best)} {fmt(timing.cpu)} "
+            wall, cpu = timings[side].wall.median, timings[side].cpu.median
+            rate = flops / wall
+            faster = lambda other: (f"{timings[other].wall.median / wall:5.2f}/"
+                                    f"{timings[other].cpu.median / cpu:5.2f}×")
+            print(f"{rule_id:5} {side:16} {fmt(wall)} {fmt(timings[side].wall.min)} {fmt(cpu)} "
                   f"{faster('expert NumPy'):>13} {faster('minimal JAX'):>13} "
                   f"{rate / 1e9:8.2f} {rate / bound:6.1%}  {errors[side]:.1e}", flush=True)
         print(f"{rule_id:5} {flops / work:.0f} flops per point and step (XLA's count of one step of the minimal program)")

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 import PIL
 
-from benchmarks.loadtest import machine
+from benchmarks import machine
+from benchmarks.timing import repeated
 from export import animation, images
 from export.views import export_figure, scene_record
 from scene import DEFAULT_SCENE
@@ -27,12 +27,7 @@ BASELINE_SAMPLES = 5
 
 def timed(action, repeat: int) -> float:
     """Median seconds of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return repeated(action, repeat).wall.median
 
 
 def frame_figure(scene, step: int):
@@ -51,9 +46,7 @@ def main() -> None:
     contour, surface = export_figure(info, "contour"), export_figure(info, "surface")
     first_png = timed(lambda: images.png(contour, 2), 1)  # starts the browser
     images.png(surface, 2)
-    for name, value in machine().items():
-        print(f"{name:>10}: {value}")
-    print(f"{'pillow':>10}: {PIL.__version__}")
+    print(machine.line(machine.describe()) + f" Pillow {PIL.__version__}.")
     png_2d = timed(lambda: images.png(contour, 2), args.repeat)
     png_3d = timed(lambda: images.png(surface, 2), args.repeat)
     gif = timed(lambda: animation.gif_bytes(info, FRAMES), args.repeat)

@@ -17,8 +17,8 @@ import plotly
 import plotly.io
 
 from analysis import compute
-from benchmarks.export import timed
-from benchmarks.loadtest import machine
+from benchmarks import machine
+from benchmarks.timing import repeated
 from figures import contour_figure, loss_figure, scene_info, surface_figure
 from figures.maps import basin_plot_info, map_figure
 from analysis.maps import MAX_MAP_RESOLUTION, basin_map
@@ -47,15 +47,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     figures = page_figures()
-    info = machine()
-    print(f"machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, Plotly {info['plotly']}")
+    print(machine.line(machine.describe()))
     print(f"{'figure':<22} {'JSON size':>10} {'json':>10} {'orjson':>10} {'json/orjson':>12}")
     totals = dict.fromkeys(ENGINES, 0.0)
     for name, figure in figures.items():
         texts = {engine: plotly.io.to_json(figure, validate=False, engine=engine) for engine in ENGINES}  # warm-up
         assert texts["json"] != "" and len(texts["orjson"]) > 0
-        seconds = {engine: timed(lambda: plotly.io.to_json(figure, validate=False, engine=engine), args.repeat)
-                   for engine in ENGINES}
+        seconds = {engine: repeated(lambda: plotly.io.to_json(figure, validate=False, engine=engine),
+                                    args.repeat).wall.median for engine in ENGINES}
         for engine in ENGINES:
             totals[engine] += seconds[engine]
         print(f"{name:<22} {len(texts['orjson']) / 1024:>7.0f} KiB {1000 * seconds['json']:>7.2f} ms "

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -26,27 +25,27 @@ import time
 
 from analysis import lessons
 from analysis import maps
-from benchmarks.loadtest import machine
+from benchmarks import machine
+from benchmarks.timing import summarised, timed
 
 
-def timed(action) -> float:
+def uncached(action) -> tuple[float, float]:
+    """Wall and CPU seconds of one call, with no basin map served from an earlier one."""
     maps.cache_clear()
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    return timed(action)
 
 
 def main() -> None:
-    print(f"machine: {machine()}")
+    print(machine.line(machine.describe()))
     print(f"{'lesson':10} {'scenes':>6} {'check, cold':>12} {'check, warm':>12} {'share, cold':>12} "
           f"{'share, warm':>12} {'share/check':>12}  held")
     totals = [0.0, 0.0, 0.0, 0.0]
     for lesson in lessons.LESSONS:
-        cold = timed(lesson.result)
-        warm = statistics.median(timed(lesson.result) for _ in range(3))
+        cold = uncached(lesson.result)[0]
+        warm = summarised(uncached(lesson.result) for _ in range(3)).wall.median
         found = []
-        share_cold = timed(lambda: found.append(lessons.robustness(lesson)))
-        share_warm = timed(lambda: lessons.robustness(lesson))
+        share_cold = uncached(lambda: found.append(lessons.robustness(lesson)))[0]
+        share_warm = uncached(lambda: lessons.robustness(lesson))[0]
         robust = found[0]
         for k, value in enumerate((cold, warm, share_cold, share_warm)):
             totals[k] += value
@@ -94,7 +93,7 @@ def lecturer(way: str, reading: float) -> dict:
 
 
 def wait_main(reading: float) -> None:
-    print(f"machine: {machine()}")
+    print(machine.line(machine.describe()))
     print(f"a lecturer reads each lesson for {reading:g} s; fresh processes, JAX's persistent cache off")
     env = {**os.environ, "LOSS_LAB_JAX_CACHE": "off"}
     found = {}

@@ -40,7 +40,6 @@ import http.cookies
 import json
 import math
 import os
-import platform
 import random
 import re
 import resource
@@ -62,6 +61,8 @@ from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from benchmarks import machine
+
 REPO = Path(__file__).resolve().parent.parent
 LOCALHOST = "127.0.0.1"
 IDLE_CPU_SHARE = 0.1  # of one core: a server at rest
@@ -74,30 +75,7 @@ VIEWS_COMPONENT = "loss_lab.views"  # the views component's name (ui/view_compon
 TRIGGER_VALUES = ("trigger_value", "string_trigger_value", "json_trigger_value")  # sent once, as the frontend does
 
 
-# --- the machine and the server --------------------------------------------------------------------
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    cpu = platform.processor() or platform.machine()
-    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
-    with open("/proc/meminfo", encoding="utf-8") as meminfo:
-        total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-    import jax
-    import plotly
-    import streamlit
-
-    return {
-        "cpu": names[0] if names else cpu,
-        "cores": os.cpu_count(),
-        "memory_gb": round(total_kb / 2**20, 1),
-        "os": platform.platform(terse=True),
-        "python": platform.python_version(),
-        "streamlit": streamlit.__version__,
-        "jax": jax.__version__,
-        "plotly": plotly.__version__,
-    }
-
+# --- the server ------------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -1058,12 +1036,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run_load_test(args: argparse.Namespace) -> dict[str, Any]:
-    load_before = os.getloadavg()
+    load_before = machine.load_average()
     with Server(args.app, parse_options(args.server_option)) as server:
         result = asyncio.run(load(server, args))
         result["server_log_tail"] = server.log_tail(1500) if result["errors"] else ""
-    result["load_average_before"], result["load_average"] = load_before, os.getloadavg()
-    result["machine"] = machine()
+    result["load_average_before"], result["load_average"] = load_before, machine.load_average()
+    result["machine"] = machine.describe()
     result["command"] = "python -m benchmarks.loadtest " + " ".join(sys.argv[1:])
     return result
 

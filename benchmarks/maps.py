@@ -28,8 +28,9 @@ import numpy as np
 
 from analysis import maps
 import optimizers
-from benchmarks import expert
-from benchmarks.engine import fmt, machine, timed_in_turns
+from benchmarks import expert, machine
+from benchmarks.engine import fmt
+from benchmarks.timing import in_turns
 from landscapes import LANDSCAPES
 from optimizers.engine import DEFAULT_GRAD_TOL
 from scene import Run, Scene
@@ -94,8 +95,8 @@ def main() -> None:
     landscape = LANDSCAPES[LANDSCAPE]
     _, _, starts = maps.start_grid(landscape, args.resolution)
     radius = float(np.float32(landscape.escape_radius))
-    print(f"machine: {machine()}" + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)"
-                                      if torch else ", torch not installed"))
+    print(machine.line(machine.describe()))
+    print(f"torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "torch not installed")
     print(f"work: {LANDSCAPE}, {args.resolution}×{args.resolution} starts × {args.steps} steps, lecture rules, "
           f"float32; JAX in chunks of {maps.CHUNK} on {maps.WORKERS} threads; NumPy and torch: benchmarks.expert")
     print(f"{'rule':5} {'work':5} {'side':13} {'wall':>12} {'CPU':>12} {'× NumPy (wall/CPU)':>19}  outcomes as JAX")
@@ -126,11 +127,12 @@ def main() -> None:
                               lambda: runs(torch, False, as_tensor))
             shares["torch"] = agreement(f"{rule} torch", sides["torch"][0](), reference)
         for work, index in (("map", 0), ("core", 1)):
-            timings = timed_in_turns({side: pair[index] for side, pair in sides.items()}, args.repeats)
+            timings = in_turns({side: pair[index] for side, pair in sides.items()}, args.repeats)
             base = timings["expert NumPy"]
             for side, timing in timings.items():
-                print(f"{rule:5} {work:5} {side:13} {fmt(timing.wall)} {fmt(timing.cpu)} "
-                      f"{base.wall / timing.wall:9.2f}/{base.cpu / timing.cpu:5.2f}×  {shares[side]:.2%}", flush=True)
+                wall, cpu = timing.wall.median, timing.cpu.median
+                print(f"{rule:5} {work:5} {side:13} {fmt(wall)} {fmt(cpu)} "
+                      f"{base.wall.median / wall:9.2f}/{base.cpu.median / cpu:5.2f}×  {shares[side]:.2%}", flush=True)
         counts = {maps.DIVERGED: "diverged", maps.NOT_CONVERGED: "not converged"}
         summary = ", ".join(f"{counts.get(code, f'minimum {code + 1}')}: {n}" for code, n in info.counts().items())
         print(f"{rule:5} outcomes: {summary}")

@@ -17,7 +17,8 @@
 The sides run in turns, ``--rounds`` times; each figure is the median with the range. Every side must agree
 with the engine before a time is printed. torch is not a requirement of the app: without it, its columns are
 left out. runtime is imported first, as the server does (NumPy's BLAS on one thread; the NumPy loop's small
-products do not split over threads either way). The machine is shared: the load averages are printed.
+products do not split over threads either way). The machine is shared: its description with the load average
+is printed before, and the load average again after.
 """
 
 from __future__ import annotations
@@ -25,15 +26,13 @@ from __future__ import annotations
 from lablab import runtime  # noqa: F401  first, as in app.py: NumPy's BLAS on one thread, as the server runs it
 
 import argparse
-import os
-import statistics
-import time
 
-import jax
 import numpy as np
 
 from analysis import compute
 import optimizers
+from benchmarks import machine
+from benchmarks.timing import in_turns, median_and_range, summarised, timed
 from figures import browser
 from figures.model_info import model_scene_info
 from landscapes.models import MLP, MLP_SIZES, _layer_shapes
@@ -45,16 +44,6 @@ TRAINED = ("gd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam", "n
 LR = {"gd": 0.1, "momentum": 0.05, "nag": 0.05, "adagrad": 0.05, "adadelta": 1.0, "rmsprop": 0.003, "adam": 0.01,
       "nadam": 0.01}
 HALF_WIDTH = 1.0  # the slice's window, in units of its (coordinate) directions
-
-
-def timed(fn) -> float:
-    begin = time.perf_counter()
-    fn()
-    return time.perf_counter() - begin
-
-
-def summary(seconds: list[float]) -> str:
-    return f"{1e3 * statistics.median(seconds):8.1f} ms [{1e3 * min(seconds):.1f}–{1e3 * max(seconds):.1f}]"
 
 
 # --- training --------------------------------------------------------------------------------------------
@@ -180,56 +169,54 @@ def main() -> None:
         torch.set_num_threads(1)  # a loop of small tensors: more threads only contend on a shared machine
     except ImportError:
         torch = None
-    print(f"load average before: {os.getloadavg()}; jax {jax.__version__}"
-          + (f", torch {torch.__version__}" if torch else ", torch not installed: its columns left out"))
+    print(machine.line(machine.describe()))
+    print(f"torch {torch.__version__}" if torch else "torch not installed: its columns left out")
 
     print(f"\nMLP training, {STEPS} full-batch steps ({MLP.dimension} parameters, {len(MLP.dataset())} points)")
     print(f"{'optimizer':10} {'JAX first call':>16} {'JAX':>28} {'torch':>28} {'torch/JAX':>9}  final loss JAX / torch")
     for optimizer_id in TRAINED:
-        first = timed(lambda: jax_training(optimizer_id))
+        first = timed(lambda: jax_training(optimizer_id))[0]
         if torch:
             torch_training(torch, optimizer_id)  # torch's first call of a rule prepares its kernels
-        ours, theirs = [], []
-        for _ in range(args.rounds):
-            ours.append(timed(lambda: jax_training(optimizer_id)))
-            if torch:
-                theirs.append(timed(lambda: torch_training(torch, optimizer_id)))
+        sides = {"JAX": lambda: jax_training(optimizer_id),
+                 **({"torch": lambda: torch_training(torch, optimizer_id)} if torch else {})}
+        timings = in_turns(sides, args.rounds)
+        ours = timings["JAX"].wall
         jax_loss = jax_training(optimizer_id).loss
-        line = f"{optimizer_id:10} {1e3 * first:13.0f} ms {summary(ours):>28}"
+        line = f"{optimizer_id:10} {1e3 * first:13.0f} ms {median_and_range(ours):>28}"
         if torch:
+            theirs = timings["torch"].wall
             torch_loss = torch_training(torch, optimizer_id)
             # float32 paths computed in another order part slowly; the losses must tell the same story
             np.testing.assert_allclose(jax_loss[:50], torch_loss[:50], rtol=2e-3, atol=1e-5)
-            line += f" {summary(theirs):>28} {statistics.median(theirs) / statistics.median(ours):8.1f}×"
+            line += f" {median_and_range(theirs):>28} {theirs.median / ours.median:8.1f}×"
             line += f"  {jax_loss[-1]:.4g} / {torch_loss[-1]:.4g}"
         print(line)
 
     plane = coordinate_slice(MLP, jax_training("adam").params[-1])
     xs = np.linspace(-HALF_WIDTH, HALF_WIDTH, SLICE_RESOLUTION, dtype=np.float32)
     ys = np.linspace(-HALF_WIDTH, HALF_WIDTH, SLICE_RESOLUTION, dtype=np.float32)
-    first = timed(lambda: slice_losses(MLP, plane, xs, ys))
+    first = timed(lambda: slice_losses(MLP, plane, xs, ys))[0]
     reference = slice_losses(MLP, plane, xs, ys)
     np.testing.assert_allclose(numpy_slice(plane, xs[:7], ys[:7]), reference[:7, :7], rtol=1e-4, atol=1e-6)
     if torch:
         np.testing.assert_allclose(torch_slice(torch, plane, xs[:7], ys[:7]), reference[:7, :7], rtol=1e-4, atol=1e-6)
     if torch:
         torch_slice(torch, plane, xs[:3], ys[:3])
-    sides = {"JAX (vmapped)": [], "NumPy loop": [], **({"torch loop": []} if torch else {})}
-    for _ in range(args.rounds):
-        sides["JAX (vmapped)"].append(timed(lambda: slice_losses(MLP, plane, xs, ys)))
-        sides["NumPy loop"].append(timed(lambda: numpy_slice(plane, xs, ys)))
-        if torch:
-            sides["torch loop"].append(timed(lambda: torch_slice(torch, plane, xs, ys)))
+    timings = in_turns({"JAX (vmapped)": lambda: slice_losses(MLP, plane, xs, ys),
+                        "NumPy loop": lambda: numpy_slice(plane, xs, ys),
+                        **({"torch loop": lambda: torch_slice(torch, plane, xs, ys)} if torch else {})}, args.rounds)
     print(f"\n{SLICE_RESOLUTION}×{SLICE_RESOLUTION} slice ({SLICE_RESOLUTION ** 2:,} full-data losses); JAX first call "
           f"{1e3 * first:.0f} ms")
-    base = statistics.median(sides["JAX (vmapped)"])
-    for name, seconds in sides.items():
-        print(f"{name:14} {summary(seconds):>28} {statistics.median(seconds) / base:8.1f}× JAX")
+    base = timings["JAX (vmapped)"].wall.median
+    for name, timing in timings.items():
+        print(f"{name:14} {median_and_range(timing.wall):>28} {timing.wall.median / base:8.1f}× JAX")
 
     redraw(0.01)  # compiles
-    seconds = [timed(lambda lr=lr: redraw(lr)) for lr in np.geomspace(0.003, 0.03, 2 * args.rounds)]
-    print(f"\nserver work of a redraw after an η move (MLP, 2 runs × 300 steps, PCA slice, payloads): {summary(seconds)}")
-    print(f"\nload average after: {os.getloadavg()}")
+    seconds = summarised(timed(lambda lr=lr: redraw(lr)) for lr in np.geomspace(0.003, 0.03, 2 * args.rounds)).wall
+    print(f"\nserver work of a redraw after an η move (MLP, 2 runs × 300 steps, PCA slice, payloads): "
+          f"{median_and_range(seconds)}")
+    print(f"\nafter: {machine.load_text()}")
 
 
 if __name__ == "__main__":

@@ -37,9 +37,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from benchmarks import browser
+from benchmarks import browser, machine
 from benchmarks.loadtest import (
-    REPO, Server, Session, machine, moved_slider, percentile, run_load_test, arguments as loadtest_arguments,
+    REPO, Server, Session, moved_slider, percentile, run_load_test, arguments as loadtest_arguments,
     describe as describe_load,
 )
 
@@ -54,14 +54,9 @@ def section_head(title: str, intro: str, columns: list[str]) -> list[str]:
     return [f"### {title}", "", intro, "", "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
 
 
-def machine_line(info: dict[str, Any]) -> str:
-    return (f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB RAM, {info['os']}; "
-            f"Python {info['python']}, Streamlit {info['streamlit']}, JAX {info['jax']}, Plotly {info['plotly']}.")
-
-
 def commands_and_machine(runs: dict[str, dict], info: dict[str, Any]) -> list[str]:
     """A section's last lines: the command of each run, then the machine."""
-    return ["", "Commands:", "", *(f"    {run['command']}" for run in runs.values()), "", machine_line(info)]
+    return ["", "Commands:", "", *(f"    {run['command']}" for run in runs.values()), "", machine.line(info)]
 
 
 def ms(seconds: float | None) -> str:
@@ -161,7 +156,7 @@ def server_section(result: dict[str, Any], info: dict[str, Any]) -> str:
         + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in result["largest_elements"].items())
         + f". `server.maxMessageSize` is {_configured_message_limit()} MB.",
         "",
-        machine_line(info),
+        machine.line(info),
     ])
 
 
@@ -195,7 +190,7 @@ def browser_section(result: dict[str, Any], info: dict[str, Any]) -> str:
         "",
         f"- {result['chromium']}.",
         "",
-        machine_line(info),
+        machine.line(info),
     ])
 
 
@@ -251,7 +246,7 @@ def coldstart_section(result: dict[str, Any], info: dict[str, Any]) -> str:
     for name, rows in result.items():
         lines.append(f"| {name} | {seconds(rows, 'healthy_seconds')} | {seconds(rows, 'first_run_seconds')} | "
                      f"{seconds(rows, 'total_seconds')} | {statistics.median(r['cache_entries'] for r in rows):.0f} |")
-    lines += ["", machine_line(info)]
+    lines += ["", machine.line(info)]
     return "\n".join(lines)
 
 
@@ -275,7 +270,7 @@ def engine_section(result: dict[str, Any], info: dict[str, Any]) -> str:
         result["output"],
         "```",
         "",
-        machine_line(info),
+        machine.line(info),
     ])
 
 
@@ -384,7 +379,7 @@ def soak_section(result: dict[str, Any], info: dict[str, Any]) -> str:
         lines.append(f"| {row['reruns']} | {row['rss_mb']:.0f} MiB | {row['mean_ms']:.0f} ms | {row['p95_ms']:.0f} ms | "
                      f"{row['compilations']} | {row['session_keys']} |")
     lines += ["", f"After the warm-up ({result['warmup_reruns']} reruns): RSS {100 * result['rss_growth_after_warmup']:+.1f}%, "
-              f"{result['compilations_after_warmup']} compilations.", "", machine_line(info)]
+              f"{result['compilations_after_warmup']} compilations.", "", machine.line(info)]
     return "\n".join(lines)
 
 
@@ -432,7 +427,7 @@ def main(argv: list[str] | None = None) -> None:
     unknown = sorted(set(chosen) - set(SECTIONS))
     if unknown:
         raise SystemExit(f"unknown sections {unknown}; choose from {', '.join(SECTIONS)}")
-    info = machine()
+    info = machine.describe()
     if "<!-- report:intro -->" not in (args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""):
         write_section("intro", INTRO, args.readme)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}

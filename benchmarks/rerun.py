@@ -20,13 +20,12 @@ from __future__ import annotations
 from lablab import runtime  # noqa: F401  first, as in app.py: its process settings before NumPy and JAX load
 
 import argparse
-import os
-import statistics
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from benchmarks import machine
+from benchmarks.timing import summarised, timed
 from scene.presets import PRESETS
 from scene import to_query
 from tests.page_views import send
@@ -37,14 +36,8 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BASELINE = "import streamlit as st\nst.write('baseline')\n"
 
 
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def median_seconds(make_change, runs: int) -> float:
-    return statistics.median(timed(make_change(i)) for i in range(runs))
+    return summarised(timed(make_change(i)) for i in range(runs)).wall.median
 
 
 def main() -> None:
@@ -53,7 +46,7 @@ def main() -> None:
     parser.add_argument("--preset", choices=sorted(PRESETS), help="this preset's scene instead of the default one")
     args = parser.parse_args()
 
-    print(f"load average before: {os.getloadavg()}")
+    print(machine.line(machine.describe()))
     baseline = AppTest.from_string(BASELINE, default_timeout=60)
     baseline.run()
     base = median_seconds(lambda i: baseline.run, args.runs)
@@ -61,7 +54,7 @@ def main() -> None:
     page = AppTest.from_file(APP, default_timeout=300)
     for key, value in (to_query(PRESETS[args.preset].scene) if args.preset else {}).items():
         page.query_params[key] = value
-    first = timed(page.run)
+    first = timed(page.run)[0]
     page.session_state[run_key(0, "settings")] = True  # the first run's sliders are shown in its open settings
     page.run()  # warm: the first rerun after load may still compile
 
@@ -85,7 +78,7 @@ def main() -> None:
     for name, seconds in (("unchanged", unchanged), ("step", step), ("new lr", new_lr)):
         print(f"{args.preset or 'default scene'} rerun, {name:<10}       {1000 * seconds:.1f} ms  = "
               f"{seconds / base:.1f} × baseline")
-    print(f"load average after: {os.getloadavg()}")
+    print(f"after: {machine.load_text()}")
 
 
 if __name__ == "__main__":

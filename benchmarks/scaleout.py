@@ -37,9 +37,10 @@ from typing import Any
 from lablab.serve.__main__ import STATE_FILE, STATS_SOCKET
 from lablab.serve.balancer import AFFINITY_COOKIE, server_status
 
+from benchmarks import machine
 from benchmarks.loadtest import (LOCALHOST, REPO, Server, Session, Tally, arguments as load_arguments, cpu_seconds,
                                  free_port, load,
-                                 machine, percentile, rss_bytes, user)
+                                 percentile, rss_bytes, user)
 
 DEFAULT_OUTPUT = REPO / "out" / "scaleout.json"
 READY_LINE = "Serving. Students open:"
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
     if args.failover:
         result = {**failover(args), "command": "python -m benchmarks.scaleout " + " ".join(sys.argv[1:]),
-                  "machine": machine()}
+                  "machine": machine.describe()}
         print(describe_failover(result))
         output = args.output.with_name("failover.json") if args.output == DEFAULT_OUTPUT else args.output
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -298,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
             ratio = balanced["reruns_per_second"] / direct["reruns_per_second"]
             print(f"{'':>8}  reruns/s ratio {ratio:.2f}×", flush=True)
             results.append({"sessions": sessions, "direct": direct, "balanced": balanced, "ratio": ratio})
-    summary = {"command": "python -m benchmarks.scaleout " + " ".join(sys.argv[1:]), "machine": machine(),
+    summary = {"command": "python -m benchmarks.scaleout " + " ".join(sys.argv[1:]), "machine": machine.describe(),
                "replicas": args.replicas, "interval": args.interval, "jitter": args.jitter, "mix": args.mix,
                "results": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 import jax
 
-from benchmarks.loadtest import REPO, machine, percentile, rss_bytes
+from benchmarks import machine
+from benchmarks.loadtest import REPO, percentile, rss_bytes
 
 DEFAULT_OUTPUT = REPO / "out" / "soak.json"
 STEP_COUNTS = (65, 128)  # one compiled scan length (optimizers.engine.scan_length)
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     result = soak(args.reruns, args.seed, args.every, app_path=args.app)
     print(f"after the warm-up ({result['warmup_reruns']} reruns): RSS {100 * result['rss_growth_after_warmup']:+.1f}%,"
           f" {result['compilations_after_warmup']} compilations")
-    result["machine"] = machine()
+    result["machine"] = machine.describe()
     result["command"] = "python -m benchmarks.soak " + " ".join(sys.argv[1:] if argv is None else argv)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=1), encoding="utf-8")

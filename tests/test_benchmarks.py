@@ -1,12 +1,21 @@
-"""The benchmarks' baselines do the engine's work: the same end points, divergences and labels."""
+"""The benchmarks' baselines do the engine's work: the same end points, divergences and labels; their timings and
+the machine they name are what was measured."""
 
+import json
+import os
+import platform
+import types
+
+import jax
 import numpy as np
+import plotly
 import pytest
+import streamlit
 
 from analysis import maps
 import optimizers
 from benchmarks import engine as engine_benchmark
-from benchmarks import expert
+from benchmarks import expert, machine, timing
 from benchmarks.maps import labelled
 from landscapes import LANDSCAPES
 from optimizers.engine import DEFAULT_GRAD_TOL
@@ -95,3 +104,45 @@ def test_the_browser_benchmarks_preset_opens_the_presets_scene_by_its_link():
     assert not notices
     assert scene.replace(view=PRESETS["mlp_not_a_bowl"].scene.view) == PRESETS["mlp_not_a_bowl"].scene
     assert scene.view.projector
+
+
+def test_the_machine_description_names_the_cpu_the_load_and_the_versions_measured_with():
+    info = machine.describe()
+    assert json.loads(json.dumps(info)) == info  # stored with the figures as JSON
+    assert info["cores"] == os.cpu_count() and info["python"] == platform.python_version()
+    assert (info["jax"], info["numpy"], info["streamlit"], info["plotly"]) == (
+        jax.__version__, np.__version__, streamlit.__version__, plotly.__version__)
+    assert info["jax_backend"] == jax.default_backend()
+    assert len(info["load_average"]) == 3 and all(value >= 0 for value in info["load_average"])
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            assert f"model name\t: {info['cpu']}" in cpuinfo.read()
+        assert info["memory_gb"] > 0
+    sentence = machine.line(info)
+    for fact in (info["cpu"], f"{info['cores']} cores", f"JAX {jax.__version__}", f"Plotly {plotly.__version__}",
+                 f"Streamlit {streamlit.__version__}", f"Python {platform.python_version()}", "load average"):
+        assert fact in sentence
+
+
+def test_sides_are_timed_in_turns_and_summarised_from_their_own_samples(monkeypatch):
+    """A clock that each side moves by known amounts: the statistics are of exactly those calls, in turns."""
+    clock = types.SimpleNamespace(wall=0.0, cpu=0.0)
+    monkeypatch.setattr(timing, "time", types.SimpleNamespace(perf_counter=lambda: clock.wall,
+                                                              process_time=lambda: clock.cpu))
+    calls, walls = [], iter([3.0, 1.0, 2.0, 5.0, 4.0])
+
+    def side(name, wall, cpu):
+        def work():
+            calls.append(name)
+            clock.wall += wall() if callable(wall) else wall
+            clock.cpu += cpu
+        return work
+
+    timings = timing.in_turns({"baseline": side("baseline", 1.0, 0.5),
+                               "other": side("other", lambda: next(walls), 0.25)}, 5)
+    assert calls == ["baseline", "other"] * 5
+    assert (timings["other"].wall.median, timings["other"].wall.min, timings["other"].wall.max) == (3.0, 1.0, 5.0)
+    assert timings["other"].wall.rounds == 5 and timings["baseline"].wall.median == 1.0
+    assert (timings["baseline"].cpu.median, timings["other"].cpu.median) == (0.5, 0.25)
+    assert timing.repeated(side("once", 0.25, 0.0), 3).wall.data == [0.25] * 3
+    assert timing.median_and_range(timings["other"].wall).split() == ["3000.0", "ms", "[1000.0–5000.0]"]

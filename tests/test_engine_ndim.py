@@ -14,6 +14,7 @@ from landscapes import LANDSCAPES
 from landscapes.catalog import bowl, himmelblau, wells
 from landscapes.models import CUBIC
 from optimizers.engine import FORWARD_MODE_MAX, STRETCH
+from tests.test_optimizers import TORCH_FLOAT64_TOLERANCE
 
 BOWL, WELLS, HIMMELBLAU = LANDSCAPES["bowl"], LANDSCAPES["wells"], LANDSCAPES["himmelblau"]
 PARTS = (BOWL, WELLS, HIMMELBLAU)
@@ -152,4 +153,4 @@ def test_torch_convention_on_the_cubic_equals_torch_optim_for_30_steps(optimizer
             traj = optimizers.run(opt, CUBIC, case["start"], CUBIC_REFERENCE["steps"])
             expected = np.asarray(case["params"])
             assert traj.diverged_at is None and not np.allclose(expected[-1], expected[0])
-            np.testing.assert_allclose(traj.params, expected, rtol=1e-5, atol=1e-9, err_msg=str(case["hparams"]))
+            np.testing.assert_allclose(traj.params, expected, **TORCH_FLOAT64_TOLERANCE, err_msg=str(case["hparams"]))

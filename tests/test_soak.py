@@ -1,5 +1,9 @@
 """Soak facts that hold on any machine: no recompilation for traced settings, thread safety, bounded caches.
 
+The tests that count compilations run in a process of their own (``in_a_fresh_process``): a count is the
+process's, so whatever ran before in the same one (programs towards runtime's release limit, results in
+Streamlit's caches, a lesson measured in the background) would change it.
+
 The long version (1,000 page reruns, RSS per 100) is ``python -m benchmarks.soak``.
 """
 
@@ -7,21 +11,43 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
+import os
 import random
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import streamlit as st
+import pytest
 
 from analysis import compute
 import optimizers
-from lablab import runtime
 from landscapes import LANDSCAPES, refined
 from scene import HPARAM_RANGES, Run, Scene
 
 REPO = Path(__file__).resolve().parent.parent
+OWN_PROCESS_ENV = "LOSS_LAB_TEST_IN_OWN_PROCESS"  # set in the child: the test it names runs there, in-process
+
+
+def in_a_fresh_process(test):
+    """Run ``test`` (of this module, no fixtures) through pytest in a new Python process; fail with its report."""
+
+    @functools.wraps(test)
+    def in_child():
+        if os.environ.get(OWN_PROCESS_ENV) == test.__name__:
+            return test()
+        node = f"{Path(__file__).relative_to(REPO).as_posix()}::{test.__name__}"
+        child = subprocess.run([sys.executable, "-m", "pytest", node, "-q", "-p", "no:cacheprovider"], cwd=REPO,
+                               env={**os.environ, OWN_PROCESS_ENV: test.__name__}, capture_output=True, text=True)
+        if child.returncode != 0:
+            pytest.fail(f"{node} failed in its own process:\n{child.stdout[-8000:]}{child.stderr[-2000:]}", pytrace=False)
+        assert "1 passed" in child.stdout, child.stdout[-2000:]  # it ran, and ran this one test
+
+    return in_child
+
 
 # The structure of each configuration is fixed (optimizer, convention, landscape, steps, gradient
 # source); everything the random draws change is a traced value.
@@ -74,6 +100,7 @@ def _page_numbers(scene: Scene, run: Run):
     return trajectory, grid, field, compute.metrics(surface, trajectory)
 
 
+@in_a_fresh_process
 def test_random_traced_settings_compile_nothing_after_warm_up():
     rng = random.Random(7)
     for structure in STRUCTURES:
@@ -88,6 +115,7 @@ def test_random_traced_settings_compile_nothing_after_warm_up():
     assert len(finals) > len(STRUCTURES)  # the draws really changed the runs
 
 
+@in_a_fresh_process
 def test_step_counts_share_one_program_per_power_of_two_and_keep_their_paths():
     adam, bowl, start = optimizers.make("adam", lr=0.05), LANDSCAPES["bowl"], (-2.5, 2.0)
     longest = optimizers.run(adam, bowl, start, 256)
@@ -282,16 +310,13 @@ def test_the_page_draws_the_same_figures_as_the_exports():
 
 # --- the page over many reruns -------------------------------------------------------------------------
 
+@in_a_fresh_process
 def test_page_reruns_with_random_traced_settings_compile_nothing_and_keep_the_session_small():
+    """Cold in its own process: earlier tests' programs would count towards runtime.COMPILED_PROGRAM_LIMIT (the
+    page empties JAX's caches past it), and results already in Streamlit's caches would skip a compilation
+    during the warm-up and leave it for the first move that misses them."""
     from benchmarks.soak import MOVES, CompileCounter, open_page, raise_page_errors, random_move
 
-    # Start cold, whatever earlier tests in this process left: the page empties JAX's caches after
-    # runtime.COMPILED_PROGRAM_LIMIT programs (earlier tests count towards it), and results that
-    # Streamlit's caches already hold would skip a compilation during the warm-up and leave it for
-    # the first move that misses them.
-    runtime.release_compiled_programs_if_many(limit=0)
-    st.cache_data.clear()
-    st.cache_resource.clear()
     rng = random.Random(3)
     counter = CompileCounter()
     try:
