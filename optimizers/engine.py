@@ -515,17 +515,22 @@ def _targets(targets, target_tol, n: int) -> tuple[np.ndarray, np.ndarray]:
     return _host(np.concatenate([targets, np.full((rows - len(targets), n), np.inf)])), _host(target_tol)
 
 
-def _arrivals(final_params, diverged_at, inside_from, targets, target_tol) -> tuple[np.ndarray, np.ndarray]:
-    """Each run's target_index and arrived_at (see ``run_many``); the nearest target is found in float64."""
+def _arrivals(final_params, diverged_at, inside_from, targets, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's target_index and arrived_at (see ``run_many``) from what the scan streamed.
+
+    This is the definition of "arrived and stayed" in ``analysis.convergence`` (which the engine may not
+    import), computed without a recorded path: the target nearest the last point in float64, and the
+    in-scan ``inside_from`` against it (a run whose last point was outside has inside_from = steps + 1).
+    """
     m, k = len(final_params), len(targets)
     if k == 0:
         return np.full(m, -1, np.int32), np.full(m, -1, np.int32)
     final, targets, runs = final_params.astype(np.float64), np.asarray(targets, dtype=np.float64), np.arange(m)
     squared = sum((final[:, i:i + 1] - targets[:, i]) ** 2 for i in range(final.shape[1]))
     nearest = np.argmin(squared, axis=1)
-    arrived = (np.sqrt(squared[runs, nearest]) <= target_tol) & (diverged_at < 0)
-    return (np.where(arrived, nearest, -1).astype(np.int32),
-            np.where(arrived, inside_from[runs, nearest], -1).astype(np.int32))
+    since = inside_from[runs, nearest]
+    arrived = (since <= steps) & (diverged_at < 0)
+    return np.where(arrived, nearest, -1).astype(np.int32), np.where(arrived, since, -1).astype(np.int32)
 
 
 def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, Any] | None = None,
@@ -536,9 +541,10 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     ``starts`` is (M, n) or one point (n: as in ``run``); each entry of ``hparams`` is a scalar or an (M,)
     array overriding ``opt``'s value; ``seed`` is a scalar or (M,). Everything broadcasts to M.
 
-    With ``targets`` (K, n) and ``target_tol`` each run also reports, without a history, the target
-    nearest its last point if within ``target_tol`` (``target_index``; -1 if none or if it diverged)
-    and the first step from which every point stayed within ``target_tol`` of it (``arrived_at``).
+    With ``targets`` (K, n) and ``target_tol`` each run also reports, without a history, whether it arrived
+    at a target and stayed, as ``analysis.convergence`` defines it: the target nearest its last point if
+    that point is within ``target_tol`` (``target_index``; -1 if none or if it diverged) and the first step
+    from which every point stayed within ``target_tol`` of it (``arrived_at``).
     """
     fn, starts = _flat_start(fn, starts)
     hparams = dict(hparams or {})
@@ -573,7 +579,7 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     target_index = arrived_at = None
     if targets is not None:
         target_index, arrived_at = _arrivals(final_params, diverged_at, inside_from, np.reshape(targets, (-1, n)),
-                                             target_tol)
+                                             steps)
     return Batch(final_params, final_loss, diverged_at, converged_at, params, losses, arrived_at, target_index)
 
 
