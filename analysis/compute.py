@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 import optimizers
+from analysis import convergence
 from landscapes import Landscape, as_finite_sum
 from scene import Run, Scene
 
@@ -138,27 +139,21 @@ class RunMetrics(NamedTuple):
     nearest_minimum: tuple[float, float] | None
     nearest_kind: str | None
     distance: float | None  # from the last point to the nearest declared minimum
-    steps_to_tolerance: int | None  # first step within ``tolerance`` of that minimum, and staying there
+    steps_to_tolerance: int | None  # first step from which it stayed within tolerance of it (analysis.convergence)
     diverged_at: int | None
 
 
 def metrics(landscape: Landscape, traj: optimizers.Trajectory, tolerance: float | None = None) -> RunMetrics:
-    """Final loss, nearest declared minimum, steps to reach it within ``tolerance``, divergence."""
-    (x0, x1), (y0, y1) = landscape.bounds
-    tolerance = 0.01 * max(x1 - x0, y1 - y0) if tolerance is None else tolerance
-    last = traj.params[-1]
+    """Final loss, nearest declared minimum, steps to arrive there and stay (``analysis.convergence``), divergence."""
     minima = landscape.minima
     if not minima:
         return RunMetrics(float(traj.loss[-1]), None, None, None, None, traj.diverged_at)
-    centres = np.array([m.xy for m in minima])
-    nearest = int(np.argmin(np.linalg.norm(centres - last, axis=1)))
-    distances = np.linalg.norm(traj.params - centres[nearest], axis=1)
-    outside = np.nonzero(distances > tolerance)[0]
-    if distances[-1] > tolerance:
-        reached = None
-    else:
-        reached = int(outside[-1] + 1) if outside.size else 0
+    tolerance = convergence.tolerance_for(landscape, tolerance)
+    centres = convergence.centres(minima)
+    closest = int(convergence.nearest(traj.params[-1:], centres)[0])
+    diverged_at = -1 if traj.diverged_at is None else traj.diverged_at
+    since = int(convergence.arrivals(traj.params[None], [diverged_at], centres, tolerance).since[0])
     return RunMetrics(
-        float(traj.loss[-1]), tuple(float(v) for v in centres[nearest]), minima[nearest].kind,
-        float(distances[-1]), reached, traj.diverged_at,
+        float(traj.loss[-1]), tuple(float(v) for v in centres[closest]), minima[closest].kind,
+        float(np.linalg.norm(traj.params[-1] - centres[closest])), None if since < 0 else since, traj.diverged_at,
     )

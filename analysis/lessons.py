@@ -27,6 +27,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from analysis import compute
+from analysis import convergence
 from analysis import maps
 import optimizers
 from i18n import t
@@ -124,7 +125,7 @@ def global_minimum(landscape: Landscape) -> tuple[float, float]:
 
 
 def steps_to_minimum(landscape: Landscape, traj: optimizers.Trajectory) -> int:
-    """First step from which the run stays within 1% of the plot's width of a minimum; −1 if never."""
+    """First step from which the run stayed at its minimum (``analysis.convergence``); −1 if it did not arrive."""
     reached = compute.metrics(landscape, traj).steps_to_tolerance
     return -1 if reached is None else reached
 
@@ -145,16 +146,15 @@ def check_minima(scene: Scene) -> ClaimResult:
     """Claim 2: GD ends in the minimum whose basin of attraction holds its start, which is often not the nearest
     one, and often a local one: a zero gradient is no proof of the global minimum."""
     basin = maps.basin_map(scene, run_index(scene, "gd"), BASIN_RESOLUTION)
-    centres = np.array([m.xy for m in basin.minima], dtype=np.float64)
-    gx, gy = np.meshgrid(basin.xs.astype(np.float64), basin.ys.astype(np.float64))
-    cells = np.stack([gx, gy], axis=-1)
-    nearest = np.argmin(np.linalg.norm(cells[:, :, None, :] - centres[None, None], axis=3), axis=2)
+    centres = convergence.centres(basin.minima)
+    gx, gy = np.meshgrid(basin.xs, basin.ys)
+    nearest = convergence.nearest(np.stack([gx.ravel(), gy.ravel()], axis=1), centres).reshape(gx.shape)
     settled = basin.label >= 0
     ends = basin.label[settled]
     not_nearest = float(np.mean(ends != nearest[settled]))
     in_local = float(np.mean([basin.minima[i].kind == "local_min" for i in ends]))
     own = traced(scene, "gd")
-    own_end = int(np.argmin(np.linalg.norm(centres - own.params[-1], axis=1)))
+    own_end = int(convergence.nearest(own.params[-1:], centres)[0])
     (x0, x1), (y0, y1) = scene.surface().bounds
     column = min(int((scene.start[0] - x0) / (x1 - x0) * basin.resolution), basin.resolution - 1)
     row = min(int((scene.start[1] - y0) / (y1 - y0) * basin.resolution), basin.resolution - 1)
@@ -397,7 +397,7 @@ class Race:
 def _best(opt: optimizers.Optimizer, landscape: Landscape, start, hparams: Mapping[str, np.ndarray]) -> tuple[int, int]:
     """(index of the setting that arrives first, its steps) over a sweep of ``hparams``; (−1, −1) if none arrives."""
     batch = optimizers.run_many(opt, landscape, np.asarray(start), TUNING_STEPS, hparams=hparams,
-                                targets=[global_minimum(landscape)], target_tol=maps.default_tolerance(landscape))
+                                targets=[global_minimum(landscape)], target_tol=convergence.default_tolerance(landscape))
     arrived = np.where(batch.arrived_at >= 0, batch.arrived_at, np.iinfo(np.int32).max)
     best = int(np.argmin(arrived))
     return (best, int(arrived[best])) if batch.arrived_at[best] >= 0 else (-1, -1)
@@ -410,7 +410,7 @@ def tuned(scene: Scene, kappa: float) -> Tuned:
     lrs, betas = (grid.ravel() for grid in np.meshgrid(TUNING_LRS, TUNING_BETAS))
     m_index, m_steps = _best(optimizers.make("momentum"), landscape, scene.start, {"lr": lrs, "beta": betas})
     gd_rate, momentum_rate = (kappa - 1) / (kappa + 1), (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
-    shrink = math.log(maps.default_tolerance(landscape) / float(np.linalg.norm(np.subtract(scene.start,
+    shrink = math.log(convergence.default_tolerance(landscape) / float(np.linalg.norm(np.subtract(scene.start,
                                                                                          global_minimum(landscape)))))
     return Tuned(kappa, float(TUNING_LRS[gd_index]), gd_steps, float(lrs[m_index]), float(betas[m_index]), m_steps,
                  gd_rate, momentum_rate, shrink / math.log(gd_rate), shrink / math.log(momentum_rate))
@@ -425,7 +425,7 @@ def check_ravine(scene: Scene) -> ClaimResult:
     landscape = scene.surface()
     racers = tuple(run_of(scene, opt) for opt in ("gd", "momentum"))
     race = Race(racers, tuple(distance_to(compute.trajectory(scene, run), global_minimum(landscape)) for run in racers),
-                (own.gd_rate, own.momentum_rate), maps.default_tolerance(landscape))
+                (own.gd_rate, own.momentum_rate), convergence.default_tolerance(landscape))
     ratios = [row.ratio for row in table]
     passed = (0 < own.momentum_steps < own.gd_steps and all(0 < row.momentum_steps < row.gd_steps for row in table)
               and ratios == sorted(ratios) and all(0.5 < row.ratio / math.sqrt(row.kappa) < 1.5 for row in table))

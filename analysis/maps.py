@@ -5,11 +5,10 @@ chunks of ``CHUNK`` runs so a progress callback ``progress(done, total)`` can re
 Every chunk has the same shape (the last one is padded), so one compiled program serves a whole
 map and every map size.
 
-Convergence. A run has converged to a minimum m at step s when its point is within ``tolerance``
-of m at step s and at every later step; s is its "steps to converge". A run whose last point is
-within ``tolerance`` of no minimum has not converged; a run whose point became non-finite or
-escaped has diverged. The minima are those the critical-point finder finds inside the bounds (the
-global ones first); ``tolerance`` is 1% of the plot's larger side unless given.
+Convergence. A run has converged to a minimum when it arrived there and stayed (``analysis.convergence``,
+the one definition); its "steps to converge" is the step from which it stayed. A run that did not is
+"not converged", or "diverged" when its point became non-finite or escaped. The minima are those the
+critical-point finder finds inside the bounds (the global ones first).
 
 Sizes are bounded (``MAX_MAP_RESOLUTION``, ``MAX_SWEEP``, ``MAX_MAP_WORK`` point-steps per map),
 one map computes at a time per process, and results are cached per scene (``CACHE_SIZE`` maps).
@@ -25,7 +24,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from analysis import compute
+from analysis import compute, convergence
 import optimizers
 from landscapes import Landscape, find_critical_points
 from scene import HPARAM_RANGES, MAX_STEPS, Run, Scene, clamp_hparam
@@ -40,7 +39,6 @@ MAX_MAP_WORK = 256 * 256 * 300  # starts × steps of one map: a few seconds on t
 CHUNK = 8192  # 256² maps: 8 calls (1024: 64 calls; GD 94 → 44 ms a map, Adam 116 → 52 ms)
 WORKERS = 2  # chunks run at once: XLA releases the GIL, and a small chunk keeps one core busy
 CACHE_SIZE = 16
-TOLERANCE_FRACTION = 0.01
 STEPS_AXIS = "steps"
 LOG_AXES = tuple(name for name, h in optimizers.HYPERPARAMETERS.items() if h.log)
 
@@ -127,33 +125,15 @@ def attractors(landscape: Landscape) -> tuple[Attractor, ...]:
     return tuple(Attractor(p.xy, p.kind, p.value) for p in found)
 
 
-def default_tolerance(landscape: Landscape) -> float:
-    (x0, x1), (y0, y1) = landscape.bounds
-    return TOLERANCE_FRACTION * max(x1 - x0, y1 - y0)
+def labels(diverged_at: np.ndarray, minimum: np.ndarray) -> np.ndarray:
+    """The map's label of each run: DIVERGED, the index of the minimum it arrived at, or NOT_CONVERGED."""
+    return np.where(diverged_at >= 0, DIVERGED, np.where(minimum >= 0, minimum, NOT_CONVERGED)).astype(np.int16)
 
 
 def outcomes(paths: np.ndarray, diverged_at: np.ndarray, minima: tuple[Attractor, ...], tolerance: float):
-    """Label and steps to converge of M paths (M, T+1, 2), by the definition in the module text."""
-    m = len(paths)
-    label = np.full(m, NOT_CONVERGED, np.int16)
-    steps = np.full(m, -1, np.int32)
-    if minima:
-        centres = np.array([a.xy for a in minima], np.float64)
-        final = paths[:, -1].astype(np.float64)
-        distance = np.linalg.norm(final[:, None, :] - centres[None], axis=2)
-        nearest = np.argmin(distance, axis=1)
-        arrived = distance[np.arange(m), nearest] <= tolerance
-        label[arrived] = nearest[arrived]
-        target = centres[nearest].astype(paths.dtype)
-        dx, dy = paths[:, :, 0] - target[:, 0:1], paths[:, :, 1] - target[:, 1:2]
-        outside = dx * dx + dy * dy > paths.dtype.type(tolerance) ** 2
-        # a path that ends inside stays inside from one after its last step outside (its last True, found from the end)
-        last_outside = outside.shape[1] - 1 - np.argmax(outside[:, ::-1], axis=1)
-        steps[arrived] = np.where(outside.any(axis=1), last_outside + 1, 0)[arrived]
-    diverged = diverged_at >= 0
-    label[diverged] = DIVERGED
-    steps[diverged] = -1
-    return label, steps
+    """Label and steps to converge (−1 where it did not) of M recorded paths (M, T+1, 2)."""
+    arrived = convergence.arrivals(paths, diverged_at, convergence.centres(minima), tolerance)
+    return labels(diverged_at, arrived.minimum), arrived.since
 
 
 # --- running in chunks ---------------------------------------------------------------------------------------
@@ -271,16 +251,15 @@ def basin_map(scene: Scene, run_index: int, resolution: int, steps: int | None =
         fn, batch_size = compute.gradient_source(scene, run, surface)
         opt = compute.make_optimizer(run)
         xs, ys, starts = start_grid(surface, resolution)
-        tol = default_tolerance(surface) if tolerance is None else float(tolerance)
+        tol = convergence.tolerance_for(surface, tolerance)
         minima = attractors(surface)
-        centres = np.array([a.xy for a in minima], np.float64).reshape(-1, 2)
+        centres = convergence.centres(minima)
 
         def run_chunk(part: slice):  # the engine tracks the arrivals as it steps: no paths recorded
             batch = optimizers.run_many(opt, fn, _padded(starts, part), steps, batch_size=batch_size,
                                         seed=scene.seed, targets=centres, target_tol=tol)
-            label = np.where(batch.diverged_at >= 0, DIVERGED,
-                             np.where(batch.target_index >= 0, batch.target_index, NOT_CONVERGED)).astype(np.int16)
-            return label, batch.arrived_at, batch.final_loss, batch.final_params, batch.diverged_at
+            return (labels(batch.diverged_at, batch.target_index), batch.arrived_at, batch.final_loss,
+                    batch.final_params, batch.diverged_at)
 
         label, settle, final_loss, final_xy, diverged_at = _in_chunks(run_chunk, len(starts), progress)
         shape = (resolution, resolution)
@@ -387,7 +366,7 @@ def sweep(scene: Scene, run_index: int, x_param: str, y_param: str, x_values, y_
         surface = scene.surface()
         fn, batch_size = compute.gradient_source(scene, run, surface)
         opt = compute.make_optimizer(run)
-        tol = default_tolerance(surface) if tolerance is None else float(tolerance)
+        tol = convergence.tolerance_for(surface, tolerance)
         minima = attractors(surface)
         gx, gy = np.meshgrid(x_values, y_values)
         settings = {x_param: gx.ravel(), y_param: gy.ravel()}

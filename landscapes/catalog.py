@@ -15,9 +15,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from landscapes.base import CriticalPoint, Landscape, Param
+from landscapes.base import KINDS, CriticalPoint, Landscape, Param
 
-G, L, S, M, D = "global_min", "local_min", "saddle", "max", "degenerate"
+GLOBAL_MIN, LOCAL_MIN, SADDLE_POINT, MAXIMUM, DEGENERATE = KINDS  # the kinds of critical point a declaration gives
 
 
 NEWTON_STEPS = 40  # quadratic convergence: a guess within reach is exact to float64 long before this
@@ -78,7 +78,7 @@ BOWL = Landscape(
         "최저점이 하나뿐인 볼록 이차함수. 조건수 κ가 크면 좁은 골짜기가 된다.",
         "A convex quadratic with a single minimum; a large condition number κ makes a narrow ravine.",
     ),
-    critical=_static(((0.0, 0.0), G)),
+    critical=_static(((0.0, 0.0), GLOBAL_MIN)),
     params=(
         Param("kappa", 10.0, 1.0, 100.0, _label("조건수 κ", "condition number κ"), log=True),
         Param("angle", 0.0, 0.0, 90.0, _label("회전 각도 (°)", "rotation (°)")),
@@ -103,7 +103,7 @@ SADDLE = Landscape(
         "기울기가 0인 점이 최저점이 아닐 수 있다: 한 방향으로는 볼록, 다른 방향으로는 오목하다.",
         "A zero gradient need not be a minimum: convex along one axis, concave along the other.",
     ),
-    critical=_static(((0.0, 0.0), S)),
+    critical=_static(((0.0, 0.0), SADDLE_POINT)),
     latex=r"f(x,y)=x^2-y^2",
 )
 
@@ -122,7 +122,7 @@ SADDLE_TWO_MINIMA = Landscape(
         "원점은 말안장점이고, y = ±1에 최저점이 둘 있다. 빠져나온 최적화기는 어느 한쪽에 도착한다.",
         "The origin is a saddle with a minimum at y = ±1 on each side; an optimizer that escapes lands in one.",
     ),
-    critical=_static(((0.0, 0.0), S), ((0.0, 1.0), G), ((0.0, -1.0), G)),
+    critical=_static(((0.0, 0.0), SADDLE_POINT), ((0.0, 1.0), GLOBAL_MIN), ((0.0, -1.0), GLOBAL_MIN)),
     latex=r"f(x,y)=x^2+\tfrac14 y^4-\tfrac12 y^2",
 )
 
@@ -141,7 +141,7 @@ MONKEY_SADDLE = Landscape(
         "내려가는 골이 셋인 안장. 원점에서 헤시안이 0이라 2차 정보로는 판별되지 않는다.",
         "A saddle with three valleys; the Hessian vanishes at the origin, so second-order tests cannot classify it.",
     ),
-    critical=_static(((0.0, 0.0), D)),
+    critical=_static(((0.0, 0.0), DEGENERATE)),
     latex=r"f(x,y)=x^3-3xy^2",
 )
 
@@ -165,8 +165,8 @@ def wells(w, theta):
 
 _wells_points = _refined_once(
     wells,
-    ((-1.6, -1.0), G), ((1.5, 1.3), L), ((1.4, -1.7), L),
-    ((0.18, 0.22), S), ((0.39, -1.03), S),
+    ((-1.6, -1.0), GLOBAL_MIN), ((1.5, 1.3), LOCAL_MIN), ((1.4, -1.7), LOCAL_MIN),
+    ((0.18, 0.22), SADDLE_POINT), ((0.39, -1.03), SADDLE_POINT),
 )
 
 WELLS = Landscape(
@@ -191,12 +191,13 @@ def six_hump_camel(w, theta):
 
 _camel_points = _refined_once(
     six_hump_camel,
-    ((0.0898, -0.7126), G), ((-0.0898, 0.7126), G),
-    ((-1.7036, 0.7961), L), ((1.7036, -0.7961), L),
-    ((-1.6071, -0.5687), L), ((1.6071, 0.5687), L),
-    ((0.0, 0.0), S), ((-1.1092, 0.7683), S), ((1.1092, -0.7683), S), ((-1.6381, -0.2287), S),
-    ((1.6381, 0.2287), S), ((-1.2961, -0.6051), S), ((1.2961, 0.6051), S),
-    ((-1.2302, -0.1623), M), ((1.2302, 0.1623), M),
+    ((0.0898, -0.7126), GLOBAL_MIN), ((-0.0898, 0.7126), GLOBAL_MIN),
+    ((-1.7036, 0.7961), LOCAL_MIN), ((1.7036, -0.7961), LOCAL_MIN),
+    ((-1.6071, -0.5687), LOCAL_MIN), ((1.6071, 0.5687), LOCAL_MIN),
+    ((0.0, 0.0), SADDLE_POINT), ((-1.1092, 0.7683), SADDLE_POINT), ((1.1092, -0.7683), SADDLE_POINT),
+    ((-1.6381, -0.2287), SADDLE_POINT), ((1.6381, 0.2287), SADDLE_POINT), ((-1.2961, -0.6051), SADDLE_POINT),
+    ((1.2961, 0.6051), SADDLE_POINT),
+    ((-1.2302, -0.1623), MAXIMUM), ((1.2302, 0.1623), MAXIMUM),
 )
 
 SIX_HUMP_CAMEL = Landscape(
@@ -221,11 +222,11 @@ def himmelblau(w, theta):
 
 _himmelblau_points = _refined_once(
     himmelblau,
-    ((3.0, 2.0), G), ((-2.805118, 3.131312), G),
-    ((-3.779310, -3.283186), G), ((3.584428, -1.848126), G),
-    ((-0.270845, -0.923039), M),
-    ((0.086678, 2.884254), S), ((-3.073025, -0.081353), S),
-    ((3.385154, 0.073852), S), ((-0.127961, -1.953715), S),
+    ((3.0, 2.0), GLOBAL_MIN), ((-2.805118, 3.131312), GLOBAL_MIN),
+    ((-3.779310, -3.283186), GLOBAL_MIN), ((3.584428, -1.848126), GLOBAL_MIN),
+    ((-0.270845, -0.923039), MAXIMUM),
+    ((0.086678, 2.884254), SADDLE_POINT), ((-3.073025, -0.081353), SADDLE_POINT),
+    ((3.385154, 0.073852), SADDLE_POINT), ((-0.127961, -1.953715), SADDLE_POINT),
 )
 
 HIMMELBLAU = Landscape(
@@ -256,9 +257,9 @@ def _lattice(minima, maxima, global_xy=(0.0, 0.0)):
     for x, kind_x in kinds:
         for y, kind_y in kinds:
             if kind_x == kind_y == "min":
-                kind = G if (x, y) == global_xy else L
+                kind = GLOBAL_MIN if (x, y) == global_xy else LOCAL_MIN
             else:
-                kind = M if kind_x == kind_y == "max" else S
+                kind = MAXIMUM if kind_x == kind_y == "max" else SADDLE_POINT
             guesses.append(((x, y), kind))
     return tuple(guesses)
 
@@ -326,7 +327,7 @@ ROSENBROCK = Landscape(
         "바나나 모양의 휘어진 좁은 골짜기. 골짜기에 들어가기는 쉽지만 바닥을 따라 최저점까지 가기는 어렵다.",
         "A curved, banana-shaped valley: easy to fall into, hard to follow to the minimum.",
     ),
-    critical=lambda theta: (CriticalPoint((theta["a"], theta["a"] ** 2), G),),
+    critical=lambda theta: (CriticalPoint((theta["a"], theta["a"] ** 2), GLOBAL_MIN),),
     params=(
         Param("a", 1.0, 0.25, 1.5, _label("a", "a")),
         Param("b", 100.0, 1.0, 200.0, _label("b", "b"), log=True),
@@ -341,7 +342,8 @@ def beale(w, theta):
     return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
-_beale_points = _refined_once(beale, ((3.0, 0.5), G), ((0.0, 1.0), S), ((0.1005, -2.6445), S))
+_beale_points = _refined_once(beale, ((3.0, 0.5), GLOBAL_MIN), ((0.0, 1.0), SADDLE_POINT),
+                              ((0.1005, -2.6445), SADDLE_POINT))
 
 BEALE = Landscape(
     id="beale",
@@ -373,7 +375,7 @@ BOOTH = Landscape(
         "기울어진 타원 그릇: 축과 나란하지 않은 골짜기.",
         "A tilted elliptical bowl: a valley not aligned with the axes.",
     ),
-    critical=_static(((1.0, 3.0), G)),
+    critical=_static(((1.0, 3.0), GLOBAL_MIN)),
     latex=r"f=(x+2y-7)^2+(2x+y-5)^2",
 )
 
@@ -392,7 +394,7 @@ PLATEAU = Landscape(
         "가운데를 벗어나면 거의 평평해서 기울기가 0에 가깝다. 경사하강법은 거의 움직이지 못한다.",
         "Away from the centre the surface is almost flat and the gradient nearly zero: gradient descent barely moves.",
     ),
-    critical=_static(((0.0, 0.0), G)),
+    critical=_static(((0.0, 0.0), GLOBAL_MIN)),
     params=(Param("width", 1.0, 0.3, 2.0, _label("우물 폭", "well width")),),
     latex=r"f=1-e^{-\|w\|^2/2s^2}",
 )

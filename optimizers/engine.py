@@ -28,7 +28,7 @@ DEFAULT_GRAD_TOL = 1e-3
 
 
 class Optimizer(NamedTuple):
-    """A rule with its hyperparameters: ``init(params)``, ``update(grads, state, params)``."""
+    """A rule with its hyperparameters: ``init(params)`` is the rule's state before its first step."""
 
     id: str
     convention: str
@@ -37,9 +37,6 @@ class Optimizer(NamedTuple):
 
     def init(self, params):
         return self.rule.init(_float(params))
-
-    def update(self, grads, state, params):
-        return self.rule.update(_float(grads), state, _float(params), self.hparams)
 
     @property
     def latex(self) -> str:
@@ -401,8 +398,8 @@ def _final(rule, family, sample_loss, s: _Settings, x0, active_steps):
 def _hparam_axes(hp, batched_hparams) -> _Settings:
     # Hyperparameters shared by the whole batch stay scalars: per-run copies would make every run
     # recompute β^t and friends.
-    return _Settings({name: 0 if name in batched_hparams else None for name in hp}, None, None, 0, None, None,
-                     None, None, None)
+    return _Settings(hp={name: 0 if name in batched_hparams else None for name in hp}, theta=None, data=None, seed=0,
+                     batch_size=None, radius=None, grad_tol=None, targets=None, target_tol=None)
 
 
 _STATIC = ("rule", "family", "sample_loss", "steps")
@@ -487,9 +484,8 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
     static, surface, batch = _inputs(opt, fn, batch_size)
     x0, steps = validation.run_inputs(x0, steps, seed, grad_tol, surface.dimension)
     start = _host(x0)
-    settings = _Settings({name: _host(value) for name, value in opt.hparams.items()}, surface.theta, surface.data,
-                         _host(seed, np.uint32), batch, surface.radius, _host(grad_tol),
-                         *_targets(None, None, start.shape[-1]))
+    settings = _settings(surface, {name: _host(value) for name, value in opt.hparams.items()}, seed=seed, batch=batch,
+                         grad_tol=grad_tol, n=start.shape[-1])
     loss0, last, rows = _single(steps=scan_length(steps), s=settings, x0=start,
                                 active_steps=_host(steps, np.int32), **static)
     params, loss, grads, lr_eff, state = jax.tree.map(lambda leaf: leaf[:steps], jax.device_get(rows))
@@ -500,6 +496,13 @@ def run(opt: Optimizer, fn, x0, steps: int, *, batch_size: int | None = None, se
         return Trajectory(params, loss, grads, lr_eff, state, None)
     cut = lambda leaf: leaf[: k - 1]
     return Trajectory(params[:k], loss[:k], grads[: k - 1], lr_eff[: k - 1], jax.tree.map(cut, state), k)
+
+
+def _settings(surface: _Surface, hp, seed, batch, grad_tol, n: int, targets=None, target_tol=None) -> _Settings:
+    """A call's traced settings, for points of ``n`` coordinates (``targets``: see ``_targets``)."""
+    targets, target_tol = _targets(targets, target_tol, n)
+    return _Settings(hp=hp, theta=surface.theta, data=surface.data, seed=_host(seed, np.uint32), batch_size=batch,
+                     radius=surface.radius, grad_tol=_host(grad_tol), targets=targets, target_tol=target_tol)
 
 
 def _targets(targets, target_tol, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -515,17 +518,22 @@ def _targets(targets, target_tol, n: int) -> tuple[np.ndarray, np.ndarray]:
     return _host(np.concatenate([targets, np.full((rows - len(targets), n), np.inf)])), _host(target_tol)
 
 
-def _arrivals(final_params, diverged_at, inside_from, targets, target_tol) -> tuple[np.ndarray, np.ndarray]:
-    """Each run's target_index and arrived_at (see ``run_many``); the nearest target is found in float64."""
+def _arrivals(final_params, diverged_at, inside_from, targets, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's target_index and arrived_at (see ``run_many``) from what the scan streamed.
+
+    This is the definition of "arrived and stayed" in ``analysis.convergence`` (which the engine may not
+    import), computed without a recorded path: the target nearest the last point in float64, and the
+    in-scan ``inside_from`` against it (a run whose last point was outside has inside_from = steps + 1).
+    """
     m, k = len(final_params), len(targets)
     if k == 0:
         return np.full(m, -1, np.int32), np.full(m, -1, np.int32)
     final, targets, runs = final_params.astype(np.float64), np.asarray(targets, dtype=np.float64), np.arange(m)
     squared = sum((final[:, i:i + 1] - targets[:, i]) ** 2 for i in range(final.shape[1]))
     nearest = np.argmin(squared, axis=1)
-    arrived = (np.sqrt(squared[runs, nearest]) <= target_tol) & (diverged_at < 0)
-    return (np.where(arrived, nearest, -1).astype(np.int32),
-            np.where(arrived, inside_from[runs, nearest], -1).astype(np.int32))
+    since = inside_from[runs, nearest]
+    arrived = (since <= steps) & (diverged_at < 0)
+    return np.where(arrived, nearest, -1).astype(np.int32), np.where(arrived, since, -1).astype(np.int32)
 
 
 def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, Any] | None = None,
@@ -536,9 +544,10 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     ``starts`` is (M, n) or one point (n: as in ``run``); each entry of ``hparams`` is a scalar or an (M,)
     array overriding ``opt``'s value; ``seed`` is a scalar or (M,). Everything broadcasts to M.
 
-    With ``targets`` (K, n) and ``target_tol`` each run also reports, without a history, the target
-    nearest its last point if within ``target_tol`` (``target_index``; -1 if none or if it diverged)
-    and the first step from which every point stayed within ``target_tol`` of it (``arrived_at``).
+    With ``targets`` (K, n) and ``target_tol`` each run also reports, without a history, whether it arrived
+    at a target and stayed, as ``analysis.convergence`` defines it: the target nearest its last point if
+    that point is within ``target_tol`` (``target_index``; -1 if none or if it diverged) and the first step
+    from which every point stayed within ``target_tol`` of it (``arrived_at``).
     """
     fn, starts = _flat_start(fn, starts)
     hparams = dict(hparams or {})
@@ -556,8 +565,8 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     hp = {name: _host(np.broadcast_to(hparams[name], (m,))) if name in batched_hparams
           else _host(hparams.get(name, value)) for name, value in opt.hparams.items()}
     x0 = _host(np.broadcast_to(starts, (m, n)))
-    settings = _Settings(hp, surface.theta, surface.data, _host(np.broadcast_to(seed, (m,)), np.uint32), batch,
-                         surface.radius, _host(grad_tol), *_targets(targets, target_tol, n))
+    settings = _settings(surface, hp, seed=np.broadcast_to(seed, (m,)), batch=batch, grad_tol=grad_tol, n=n,
+                         targets=targets, target_tol=target_tol)
 
     def block(rows) -> tuple:
         block_hp = {name: value[rows] if name in batched_hparams else value for name, value in hp.items()}
@@ -573,7 +582,7 @@ def run_many(opt: Optimizer, fn, starts, steps: int, *, hparams: Mapping[str, An
     target_index = arrived_at = None
     if targets is not None:
         target_index, arrived_at = _arrivals(final_params, diverged_at, inside_from, np.reshape(targets, (-1, n)),
-                                             target_tol)
+                                             steps)
     return Batch(final_params, final_loss, diverged_at, converged_at, params, losses, arrived_at, target_index)
 
 

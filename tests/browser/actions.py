@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from scene import Scene, from_query
@@ -16,19 +17,40 @@ from tests.browser.conftest import REDRAW_MS
 SIDEBAR = "[data-testid=stSidebar]"
 
 
-class Runs:
-    """Counts the script runs the server finished (ForwardMsg script_finished on the websocket)."""
+class Messages:
+    """Counts the Streamlit messages of one type on the page's websocket (``count``); a subclass names them: the
+    frames it listens to (received or sent), their protobuf class and the message type."""
+
+    frames: str
+    protobuf: type
+    kind: str
 
     def __init__(self, page: Page):
-        self.finished = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._received))
+        self.count = 0
+        page.on("websocket", lambda ws: ws.on(self.frames, self._frame))
 
-    def _received(self, payload) -> None:
+    def _frame(self, payload) -> None:
         if isinstance(payload, (bytes, bytearray)):
-            message = ForwardMsg()
+            message = self.protobuf()
             message.ParseFromString(bytes(payload))
-            if message.WhichOneof("type") == "script_finished":
-                self.finished += 1
+            if message.WhichOneof("type") == self.kind:
+                self.count += 1
+
+
+class Runs(Messages):
+    """Counts the script runs the server finished (ForwardMsg script_finished)."""
+
+    frames, protobuf, kind = "framereceived", ForwardMsg, "script_finished"
+
+    @property
+    def finished(self) -> int:
+        return self.count
+
+
+class Reruns(Messages):
+    """Counts the reruns the browser asks for (BackMsg rerun_script)."""
+
+    frames, protobuf, kind = "framesent", BackMsg, "rerun_script"
 
 
 def settled(page: Page) -> None:

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page
-from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from tests.browser.actions import Reruns
 from tests.browser.conftest import REDRAW_MS, opened, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -57,21 +57,6 @@ def stable_box(page: Page, element: str) -> list[float]:
         if box == previous:
             return box
     raise AssertionError(f"{element} still moving after 12 s")
-
-
-class Reruns:
-    """Counts the reruns the browser asks for (BackMsg rerun_script on the websocket)."""
-
-    def __init__(self, page: Page):
-        self.count = 0
-        page.on("websocket", lambda ws: ws.on("framesent", self._sent))
-
-    def _sent(self, payload) -> None:
-        if isinstance(payload, (bytes, bytearray)):
-            message = BackMsg()
-            message.ParseFromString(bytes(payload))
-            if message.WhichOneof("type") == "rerun_script":
-                self.count += 1
 
 
 @pytest.fixture(scope="module")
