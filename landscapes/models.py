@@ -110,7 +110,10 @@ def cubic_features(x):
 
 def cubic_loss(w, theta):
     """Mean squared error of a + b·x + c·x² + d·x³ against sin(x) over the 2,000 points."""
-    x, y = jnp.asarray(CUBIC_X), jnp.asarray(CUBIC_Y)
+    # The dtype named: once traced in float32 and again under jax.enable_x64, a bare jnp.asarray of these
+    # arrays gives back their float32 copy (JAX 0.10.2; tests/test_engine_ndim.py).
+    dtype = jnp.result_type(float)
+    x, y = jnp.asarray(CUBIC_X, dtype), jnp.asarray(CUBIC_Y, dtype)
     prediction = w[0] + w[1] * x + w[2] * x**2 + w[3] * x**3
     return jnp.mean((prediction - y) ** 2)
 

@@ -12,7 +12,8 @@ import pytest
 import optimizers
 from landscapes import LANDSCAPES
 from landscapes.catalog import bowl, himmelblau, wells
-from landscapes.models import CUBIC
+from landscapes import models
+from landscapes.models import CUBIC, CUBIC_X, CUBIC_Y
 from optimizers.engine import FORWARD_MODE_MAX, STRETCH
 from tests.test_optimizers import TORCH_FLOAT64_TOLERANCE
 
@@ -140,6 +141,22 @@ def test_cubic_reference_covers_every_optimizer_in_four_dimensions():
     assert {case["optimizer"] for case in CUBIC_REFERENCE["cases"]} == set(TORCH_OPTIM)
     for case in CUBIC_REFERENCE["cases"]:
         assert case["landscape"] == CUBIC.id and np.asarray(case["params"]).shape == (31, 4)
+
+
+def test_the_cubic_in_float64_after_float32_computes_with_float64_data(monkeypatch):
+    """The float64 runs below once took float32-rounded data when the page had run the cubic before them in the
+    same process (JAX 0.10.2: once a function closing over a NumPy array was traced in float32 and again under
+    jax.enable_x64, jnp.asarray of that array gives back its float32 copy): 7e-10 off torch, 2e-9 in the loss.
+    The data are fresh copies, so what earlier tests traced does not matter."""
+    monkeypatch.setattr(models, "CUBIC_X", CUBIC_X.copy())
+    monkeypatch.setattr(models, "CUBIC_Y", CUBIC_Y.copy())
+    w = np.asarray(CUBIC.initial)
+    exact = np.mean((w[0] + w[1] * CUBIC_X + w[2] * CUBIC_X**2 + w[3] * CUBIC_X**3 - CUBIC_Y) ** 2)
+    loss = lambda w: CUBIC.family(w, {})  # noqa: E731  a function of this test's own: traced here first
+    jax.jit(loss)(w.astype(np.float32))
+    with jax.enable_x64(True):
+        values = [float(jax.jit(loss)(w)), float(jax.jit(lambda w: CUBIC.family(w, {}))(w))]
+    np.testing.assert_allclose(values, exact, rtol=1e-14)
 
 
 @pytest.mark.parametrize("optimizer_id", TORCH_OPTIM)
