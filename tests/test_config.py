@@ -227,7 +227,8 @@ def test_pandas_is_imported_with_the_process_not_by_a_sessions_first_table():
 
 def test_the_server_runs_on_streamlits_performance_extras(tmp_path):
     """uvloop and httptools (``streamlit[performance]`` in requirements.txt): the same class load cost the server
-    ~8 % less CPU and halved its 95th percentile (benchmarks/README.md). Streamlit uses them only if installed."""
+    ~8 % less CPU and a 95th percentile 25–50 % lower (benchmarks/README.md). Streamlit uses them only if
+    installed."""
     from benchmarks.loadtest import Server
 
     with Server(env={"LOSS_LAB_JAX_CACHE": str(tmp_path / "jax")}, startup_timeout=300.0) as server:
