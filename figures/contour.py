@@ -108,10 +108,14 @@ def gradient_norm_heatmap(field: Field, theme: Theme, label: str = "‖∇f‖")
 def contour_parts(info: SceneInfo, *, layout: bool = True, surface: bool = True) -> FigureParts:
     """Contour of the surface with every visible run's whole path; critical points and the start on top
     (``layout=False``: the traces only; ``surface=False``: without the surface's traces, for a run's part)."""
+    under = surface_traces_2d(info) if surface else ()
+    return FigureParts(contour_layout(info) if layout else None, under, tuple(run_traces_2d(info)),
+                       tuple(critical_traces_2d(info)), (start_trace_2d(info),))
+
+
+def surface_traces_2d(info: SceneInfo) -> tuple:
+    """The filled contour of the surface, then the ‖∇f‖ heatmap and the gradient field when they are shown."""
     theme = info.theme
-    if not surface:
-        return FigureParts(contour_layout(info) if layout else None, (), tuple(run_traces_2d(info)),
-                           tuple(critical_traces_2d(info)), (start_trace_2d(info),))
     under: list = [go.Contour(
         x=info.xs, y=info.ys, z=info.z_display, colorscale=theme.colorscale, ncontours=30,
         contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
@@ -127,8 +131,7 @@ def contour_parts(info: SceneInfo, *, layout: bool = True, surface: bool = True)
                       width=max(1.0, theme.line_width * 0.4)),
             meta=dict(role="field", mode=info.field.mode),
         ))
-    return FigureParts(contour_layout(info) if layout else None, tuple(under), tuple(run_traces_2d(info)),
-                       tuple(critical_traces_2d(info)), (start_trace_2d(info),))
+    return tuple(under)
 
 
 def contour_layout(info: SceneInfo) -> go.Layout:
